@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { loadConfig, PlatformModule } from '@parley/common';
+import { AdminAppsController } from './admin/admin-apps.controller';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { CredentialCache } from './auth/credential-cache';
+import { CredentialGuard } from './auth/credential.guard';
+import { AuthTokensController } from './auth-tokens/auth-tokens.controller';
+import { GATEWAY_ENV, GatewayEnvSchema } from './config/gateway-env';
+import { OpenApiController } from './docs/openapi.controller';
+import { UsersController } from './users/users.controller';
+
+/** The gateway: REST (CometChat v3), the operator API, docs; no database of its own. */
+export function gatewayModule() {
+  @Module({
+    imports: [PlatformModule.forService({ name: 'gateway' }), DiscoveryModule],
+    controllers: [AdminAppsController, ApiKeysController, UsersController, AuthTokensController, OpenApiController],
+    providers: [
+      { provide: GATEWAY_ENV, useFactory: () => loadConfig(GatewayEnvSchema) },
+      CredentialCache,
+      { provide: APP_GUARD, useClass: CredentialGuard },
+    ],
+  })
+  class GatewayModule {}
+  return GatewayModule;
+}

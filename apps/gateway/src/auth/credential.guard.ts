@@ -1,0 +1,74 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { timingSafeEqual } from 'node:crypto';
+import { DomainError, parseOrThrow } from '@parley/common';
+import { IdSchema, Principal } from '@parley/contracts';
+import { z } from 'zod';
+import { GATEWAY_ENV, GatewayEnv } from '../config/gateway-env';
+import { ACCESS, AccessRule } from './access.decorator';
+import { appIdFrom } from './app-id';
+import { CredentialCache } from './credential-cache';
+import type { AuthedRequest } from './principal.decorator';
+
+const DEFAULT_RULE: AccessRule = { kind: 'app', allow: ['fullAccess'] };
+
+function header(req: AuthedRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  const s = Array.isArray(v) ? v[0] : v;
+  return s && s.trim() ? s.trim() : undefined;
+}
+
+/**
+ * Establishes who is calling (ARCHITECTURE.md §6): the operator by `x-admin-key`, or an app's
+ * credential (`apikey`, or a user's `authtoken`) with `onBehalfOf` for a fullAccess key.
+ */
+@Injectable()
+export class CredentialGuard implements CanActivate {
+  private readonly adminKey: Buffer;
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly cache: CredentialCache,
+    @Inject(GATEWAY_ENV) env: GatewayEnv,
+  ) {
+    this.adminKey = Buffer.from(env.PARLEY_ADMIN_KEY);
+  }
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const rule =
+      this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS, [ctx.getHandler(), ctx.getClass()]) ?? DEFAULT_RULE;
+    if (rule.kind === 'public') return true;
+    const req = ctx.switchToHttp().getRequest<AuthedRequest>();
+    if (rule.kind === 'admin') {
+      const given = Buffer.from(header(req, 'x-admin-key') ?? '');
+      if (given.length !== this.adminKey.length || !timingSafeEqual(given, this.adminKey)) {
+        throw new DomainError('AUTH_ERR_NO_ACCESS', 'A valid x-admin-key header is required.');
+      }
+      return true;
+    }
+    req.principal = await this.authenticate(req);
+    if (!rule.allow.includes(req.principal.kind)) {
+      throw new DomainError('AUTH_ERR_NO_ACCESS', `This credential (${req.principal.kind}) has no access to this API.`);
+    }
+    return true;
+  }
+
+  private async authenticate(req: AuthedRequest): Promise<Principal> {
+    const appId = appIdFrom(req.headers);
+    if (!appId) throw new DomainError('AUTH_ERR_EMPTY_APPID');
+    if (!/^[a-z0-9_-]{1,100}$/.test(appId)) throw new DomainError('AUTH_ERR_INVALID_APPID');
+    const apiKey = header(req, 'apikey');
+    const authToken = header(req, 'authtoken');
+    if (!apiKey && !authToken) throw new DomainError('AUTH_ERR_EMPTY_APIKEY', 'Empty apiKey or authToken in the headers.');
+    if (apiKey) {
+      const principal = await this.cache.verify(appId, { apiKey });
+      const onBehalfOf = header(req, 'onbehalfof');
+      if (onBehalfOf && principal.kind === 'fullAccess') {
+        const uid: string = parseOrThrow(z.object({ onBehalfOf: IdSchema }), { onBehalfOf }).onBehalfOf;
+        return { ...principal, uid };
+      }
+      return principal;
+    }
+    return this.cache.verify(appId, { authToken: authToken as string });
+  }
+}

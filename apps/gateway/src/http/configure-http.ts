@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { CORRELATION_HEADER, Metrics, runWithCorrelation } from '@parley/common';
+import { DomainError } from '@parley/common';
+import { ErrorEnvelopeFilter } from './error.filter';
+import { hasUnsafeText } from './safe-text';
+
+/** Headers browser clients (the CometChat SDK among them) send. */
+export const CORS_ALLOWED_HEADERS = [
+  'accept',
+  'content-type',
+  'appid',
+  'apikey',
+  'authtoken',
+  'onbehalfof',
+  'resource',
+  'sdk',
+  'chatapiversion',
+  'x-requested-with',
+  'x-correlation-id',
+  'x-admin-key',
+];
+
+/** The gateway's HTTP edge: correlation ids, lenient JSON, CORS and the error envelope. */
+export function configureHttp(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+
+  fastify.addHook('onRequest', (req, reply, done) => {
+    const given = req.headers[CORRELATION_HEADER];
+    const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+    void reply.header(CORRELATION_HEADER, id);
+    runWithCorrelation(id, done);
+  });
+
+  const metrics = app.get(Metrics);
+  fastify.addHook('onResponse', (req, reply, done) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.httpRequests.observe(
+      { method: req.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+
+  // An empty body is `{}` (DELETE with `Content-Type: application/json` and no body is common).
+  fastify.removeContentTypeParser(['application/json', 'text/plain']);
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (!text.trim()) return done(null, {});
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      const err = Object.assign(new Error('The request body is not valid JSON.'), {
+        statusCode: 400,
+        code: 'FST_ERR_CTP_INVALID_JSON',
+      });
+      return done(err, undefined);
+    }
+    done(null, parsed);
+  });
+
+  fastify.addHook('preHandler', (req, _reply, done) => {
+    for (const [part, value] of [['body', req.body], ['query', req.query], ['path', req.params]] as const) {
+      if (hasUnsafeText(value)) {
+        return done(
+          new DomainError('ERR_BAD_REQUEST', 'The request contains text that is not valid Unicode, or a NUL character.', {
+            [part]: ['contains a NUL character, a lone surrogate or nesting deeper than 64 levels'],
+          }),
+        );
+      }
+    }
+    done();
+  });
+
+  app.enableCors({
+    origin: true,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: CORS_ALLOWED_HEADERS,
+    exposedHeaders: ['x-correlation-id', 'x-rate-limit', 'x-rate-limit-remaining', 'retry-after', 'x-rate-limit-reset'],
+    maxAge: 600,
+  });
+  app.useGlobalFilters(new ErrorEnvelopeFilter());
+}

@@ -1,0 +1,60 @@
+import { Body, Controller, HttpCode, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { MessageBus, parseOrThrow } from '@parley/common';
+import {
+  Principal,
+  RPC,
+  UserCreateBodySchema,
+  UserDeleteBodySchema,
+  UserListQuerySchema,
+  UserUpdateBodySchema,
+} from '@parley/contracts';
+import { Allow } from '../auth/access.decorator';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { ApiDoc } from '../docs/api-doc.decorator';
+import { ok, paged } from '../http/envelope';
+import { idParam } from '../http/params';
+import { v3 } from '../http/routes';
+
+/** Users (reference §4.2). */
+@Controller(v3('users'))
+export class UsersController {
+  constructor(private readonly bus: MessageBus) {}
+
+  @Post()
+  @HttpCode(200) // CometChat answers every success with 200, creates included
+  @Allow('fullAccess', 'authOnly')
+  @ApiDoc({ summary: 'Create a user (with `withAuthToken`, the reply carries an auth token)', body: UserCreateBodySchema })
+  async create(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
+    const input = parseOrThrow(UserCreateBodySchema, body);
+    return ok(await this.bus.request(RPC.users.userCreate, { appId: p.appId, ...input }));
+  }
+
+  @Get()
+  @Allow('fullAccess', 'user')
+  @ApiDoc({ summary: 'List users', query: UserListQuerySchema })
+  async list(@CurrentPrincipal() p: Principal, @Query() query: unknown) {
+    const q = parseOrThrow(UserListQuerySchema, query);
+    return paged(await this.bus.request(RPC.users.userList, { appId: p.appId, ...q }));
+  }
+
+  @Get(':uid')
+  @Allow('fullAccess', 'user')
+  @ApiDoc({ summary: 'Get a user' })
+  async get(@CurrentPrincipal() p: Principal, @Param('uid') uid: string) {
+    return ok(await this.bus.request(RPC.users.userGet, { appId: p.appId, uid: idParam('uid', uid) }));
+  }
+
+  @Put(':uid')
+  @ApiDoc({ summary: 'Update a user (`unset` clears fields)', body: UserUpdateBodySchema })
+  async update(@CurrentPrincipal() p: Principal, @Param('uid') uid: string, @Body() body: unknown) {
+    const input = parseOrThrow(UserUpdateBodySchema, body);
+    return ok(await this.bus.request(RPC.users.userUpdate, { appId: p.appId, uid: idParam('uid', uid), ...input }));
+  }
+
+  @Delete(':uid')
+  @ApiDoc({ summary: 'Delete a user (soft, or `permanent`)', body: UserDeleteBodySchema })
+  async delete(@CurrentPrincipal() p: Principal, @Param('uid') uid: string, @Body() body: unknown) {
+    const input = parseOrThrow(UserDeleteBodySchema, body ?? {});
+    return ok(await this.bus.request(RPC.users.userDelete, { appId: p.appId, uid: idParam('uid', uid), ...input }));
+  }
+}

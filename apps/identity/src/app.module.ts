@@ -1,0 +1,54 @@
+import { Module } from '@nestjs/common';
+import { PlatformModule, SecretGenerator } from '@parley/common';
+import { ApiKeyEntity } from './api-keys/api-key.entity';
+import { ApiKeyHandler } from './api-keys/api-key.handler';
+import { ApiKeyRepository } from './api-keys/api-key.repository';
+import { ApiKeyService } from './api-keys/api-key.service';
+import { AppEntity } from './apps/app.entity';
+import { AppHandler } from './apps/app.handler';
+import { AppRepository } from './apps/app.repository';
+import { AppService } from './apps/app.service';
+import { AuthTokenEntity } from './auth-tokens/auth-token.entity';
+import { AuthTokenHandler } from './auth-tokens/auth-token.handler';
+import { AuthTokenRepository } from './auth-tokens/auth-token.repository';
+import { AuthTokenService } from './auth-tokens/auth-token.service';
+import { UserDirectory } from './auth-tokens/user-directory';
+import { CredentialHandler } from './credentials/credential.handler';
+import { CredentialService } from './credentials/credential.service';
+import { IdentityInitial1764115200000 } from './migrations/1764115200000-identity-initial';
+import { UserLifecycleConsumer } from './user-lifecycle/user-lifecycle.consumer';
+
+export const IDENTITY_DATABASE = {
+  schema: 'identity',
+  entities: [AppEntity, ApiKeyEntity, AuthTokenEntity],
+  migrations: [IdentityInitial1764115200000],
+};
+
+/** Identity: apps, API keys and auth tokens (schema `identity`). */
+@Module({
+  providers: [
+    SecretGenerator,
+    AppRepository,
+    AppService,
+    AppHandler,
+    ApiKeyRepository,
+    ApiKeyService,
+    ApiKeyHandler,
+    AuthTokenRepository,
+    AuthTokenService,
+    AuthTokenHandler,
+    UserDirectory,
+    CredentialService,
+    CredentialHandler,
+    UserLifecycleConsumer,
+  ],
+})
+export class IdentityFeaturesModule {}
+
+export function identityModule(opts: { http?: boolean } = {}) {
+  @Module({
+    imports: [PlatformModule.forService({ name: 'identity', database: IDENTITY_DATABASE, http: opts.http }), IdentityFeaturesModule],
+  })
+  class IdentityModule {}
+  return IdentityModule;
+}

@@ -1,0 +1,14 @@
+import { App, DEFAULT_APP_LIMITS } from '@parley/contracts';
+import { AppEntity } from './app.entity';
+
+export const toSeconds = (d: Date) => Math.floor(d.getTime() / 1000);
+
+export function toApp(e: AppEntity): App {
+  return {
+    appId: e.appId,
+    name: e.name,
+    limits: { ...DEFAULT_APP_LIMITS, ...e.limits },
+    createdAt: toSeconds(e.createdAt),
+    updatedAt: toSeconds(e.updatedAt),
+  };
+}

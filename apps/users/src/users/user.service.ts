@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import { Clock, DomainError, Outbox, Transactor } from '@parley/common';
+import {
+  EVENTS,
+  Page,
+  PageQuery,
+  pagination,
+  User,
+  UserCreate,
+  UserUpdate,
+} from '@parley/contracts';
+import { AuthTokenIssuer } from './auth-token-issuer';
+import { UserEntity } from './user.entity';
+import { toUser } from './user.mapper';
+import { UserRepository } from './user.repository';
+
+type Success = { success: true; message: string };
+
+const notFound = (uid: string) =>
+  new DomainError('ERR_UID_NOT_FOUND', `The uid ${uid} does not exist.`);
+
+/** Deactivated and soft-deleted users exist for uniqueness only; everything else treats them as absent. */
+const isActive = (u: UserEntity | null): u is UserEntity =>
+  u !== null && u.deletedAt === null && u.deactivatedAt === null;
+
+@Injectable()
+export class UserService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly tokens: AuthTokenIssuer,
+    private readonly tx: Transactor,
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(input: UserCreate): Promise<User> {
+    const now = this.clock.now();
+    const entity: UserEntity = {
+      appId: input.appId,
+      uid: input.uid,
+      name: input.name,
+      avatar: input.avatar ?? null,
+      link: input.link ?? null,
+      // Any role id is stored as given until roles exist; then an unknown one is ERR_ROLE_NOT_FOUND.
+      role: input.role ?? 'default',
+      statusMessage: input.statusMessage ?? null,
+      metadata: input.metadata ?? null,
+      tags: input.tags ?? [],
+      lastActiveAt: null,
+      createdAt: now,
+      updatedAt: now,
+      deactivatedAt: null,
+      deletedAt: null,
+    };
+    const user = await this.tx.run(async (tx) => {
+      if (!(await this.users.insert(tx, entity))) {
+        throw new DomainError('ERR_UID_ALREADY_EXISTS', `The uid ${input.uid} already exists.`);
+      }
+      const created = toUser(entity);
+      await this.outbox.stage(tx, EVENTS.users.userCreated, input.appId, { user: created });
+      return created;
+    });
+    if (!input.withAuthToken) return user;
+    // After the commit: identity asks us whether the user exists before issuing. If this fails the
+    // user stays created and the caller can ask for a token on its own.
+    return { ...user, authToken: await this.tokens.issue(input.appId, input.uid) };
+  }
+
+  async get(appId: string, uid: string): Promise<User> {
+    const user = await this.users.find(appId, uid);
+    if (!isActive(user)) throw notFound(uid);
+    return toUser(user);
+  }
+
+  async list(appId: string, filter: { searchKey?: string }, page: PageQuery): Promise<Page<User>> {
+    const [rows, total] = await this.users.listActive(appId, filter, page);
+    return { items: rows.map(toUser), pagination: pagination(total, rows.length, page) };
+  }
+
+  /** Given fields replace the stored ones (`tags` as a whole); fields named in `unset` are cleared. */
+  async update(input: UserUpdate): Promise<User> {
+    const { appId, uid, unset = [], ...change } = input;
+    const both = unset.filter((field) => change[field] !== undefined);
+    if (both.length) {
+      throw new DomainError('ERR_BAD_REQUEST', 'A field cannot be both set and unset.', {
+        unset: [`set and unset together: ${both.join(', ')}`],
+      });
+    }
+    return this.tx.run(async (tx) => {
+      const user = await this.users.findForUpdate(tx, appId, uid);
+      if (!isActive(user)) throw notFound(uid);
+      if (change.name !== undefined) user.name = change.name;
+      if (change.avatar !== undefined) user.avatar = change.avatar;
+      if (change.link !== undefined) user.link = change.link;
+      if (change.role !== undefined) user.role = change.role; // any role id until roles exist
+      if (change.statusMessage !== undefined) user.statusMessage = change.statusMessage;
+      if (change.metadata !== undefined) user.metadata = change.metadata;
+      if (change.tags !== undefined) user.tags = change.tags;
+      for (const field of unset) {
+        if (field === 'tags') user.tags = [];
+        else user[field] = null;
+      }
+      user.updatedAt = this.clock.now();
+      await this.users.update(tx, user);
+      const updated = toUser(user);
+      await this.outbox.stage(tx, EVENTS.users.userUpdated, appId, { user: updated });
+      return updated;
+    });
+  }
+
+  /**
+   * Soft delete keeps the row so the uid cannot be re-created; `permanent` removes it (freeing the
+   * uid), also for a user already soft-deleted or deactivated, so such a user can still be erased.
+   * The event is on the stream before we answer: identity flushes the user's tokens on it.
+   */
+  async delete(appId: string, uid: string, permanent: boolean): Promise<Success> {
+    await this.tx.run(
+      async (tx) => {
+        const user = await this.users.findForUpdate(tx, appId, uid);
+        if (!user || (user.deletedAt !== null && !permanent)) throw notFound(uid);
+        if (permanent) await this.users.remove(tx, appId, uid);
+        else await this.users.markDeleted(tx, appId, uid, this.clock.now());
+        await this.outbox.stage(tx, EVENTS.users.userDeleted, appId, { uid, permanent });
+      },
+      { publishBeforeReturn: true },
+    );
+    return { success: true, message: `The user ${uid} has been deleted.` };
+  }
+}

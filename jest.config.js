@@ -1,0 +1,59 @@
+// @ts-check
+
+// One transform for every project: SWC with decorator metadata (Nest needs it), from .swcrc.
+/** @type {import('jest').Config['transform']} */
+const transform = {
+  '^.+\\.ts$': [
+    '@swc/jest',
+    {
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true },
+        target: 'es2022',
+        keepClassNames: true,
+      },
+      module: { type: 'commonjs' },
+    },
+  ],
+};
+
+const moduleNameMapper = {
+  '^@parley/contracts$': '<rootDir>/libs/contracts/src/index.ts',
+  '^@parley/common$': '<rootDir>/libs/common/src/index.ts',
+  '^@parley/common/testing$': '<rootDir>/libs/common/src/testing/index.ts',
+};
+
+const base = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node' };
+
+/**
+ * Three kinds of test (ARCHITECTURE.md §11):
+ * - unit: `*.spec.ts` beside the code, collaborators mocked; plus the deployment file checks.
+ * - integration: `*.int-spec.ts`, one service in-process against real Postgres and NATS.
+ * - e2e: `test/e2e/**\/*.e2e-spec.ts`, the platform started as separate processes, driven over HTTP.
+ */
+/** @type {import('jest').Config} */
+const config = {
+  projects: [
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts'],
+    },
+    {
+      ...base,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
+      setupFiles: ['<rootDir>/test/setup-env.ts'],
+    },
+    {
+      ...base,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      setupFiles: ['<rootDir>/test/setup-env.ts'],
+      globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+      globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
+    },
+  ],
+};
+
+module.exports = config;

@@ -1,0 +1,66 @@
+import { EventDef, EventPayload, RpcDef, RpcRequest, RpcResponse } from '@parley/contracts';
+import { z } from 'zod';
+
+export type Headers = Record<string, string>;
+
+export interface BusMessage {
+  subject: string;
+  data: Uint8Array;
+  headers: Headers;
+  /** Present on requests: answer with this. */
+  respond?: (data: Uint8Array, headers?: Headers) => void;
+}
+
+export interface Subscription {
+  unsubscribe(): void;
+}
+
+export interface RequestOptions {
+  timeoutMs?: number;
+}
+
+/**
+ * The broker port. `NatsMessageBus` implements it on NATS; an in-process implementation with the
+ * same subject, request/reply and queue-group semantics serves the embedded mode.
+ */
+export abstract class MessageBus {
+  /** Typed RPC: validates nothing on the way out (the server validates); throws DomainError. */
+  abstract request<D extends RpcDef<z.ZodType, z.ZodType>>(
+    def: D,
+    payload: RpcRequest<D>,
+    options?: RequestOptions,
+  ): Promise<RpcResponse<D>>;
+
+  /** Core (non-durable) publish. */
+  abstract publish(subject: string, data: unknown, headers?: Headers): void;
+
+  abstract subscribe(
+    subject: string,
+    handler: (msg: BusMessage) => void | Promise<void>,
+    options?: { queue?: string },
+  ): Subscription;
+
+  /** Durable publish to JetStream, deduplicated by `msgId`. Resolves once the stream stored it. */
+  abstract publishDurable(subject: string, data: unknown, msgId: string, headers?: Headers): Promise<void>;
+
+  /**
+   * Consume a JetStream stream with a durable consumer: at-least-once, in order per subject; the
+   * handler's success acks, a throw redelivers later. Handlers must be idempotent on `eventId`.
+   */
+  abstract consumeDurable(
+    opts: { stream: string; durable: string; filterSubjects: string[] },
+    handler: (subject: string, data: unknown) => Promise<void>,
+  ): Promise<Subscription>;
+
+  /** Make sure everything published so far has reached the server. */
+  abstract flush(): Promise<void>;
+
+  abstract isConnected(): boolean;
+
+  abstract close(): Promise<void>;
+}
+
+/** The event's JSON payload, typed by its definition. */
+export function eventPayload<D extends EventDef<z.ZodType>>(_def: D, payload: EventPayload<D>) {
+  return payload;
+}

@@ -1,0 +1,185 @@
+import { Logger } from 'pino';
+import { RpcDef, RpcRequest, RpcResponse } from '@parley/contracts';
+import {
+  AckPolicy,
+  connect,
+  DeliverPolicy,
+  ErrorCode as NatsErrorCode,
+  headers as natsHeaders,
+  JetStreamClient,
+  MsgHdrs,
+  NatsConnection,
+  NatsError,
+} from 'nats';
+import { z } from 'zod';
+import { DomainError } from '../errors/domain-error';
+import { CORRELATION_HEADER, currentCorrelationId } from '../logging/logger';
+import { decodeJson, encodeJson, RpcReply } from './codec';
+import { BusMessage, Headers, MessageBus, RequestOptions, Subscription } from './message-bus';
+
+function toNatsHeaders(h: Headers | undefined): MsgHdrs | undefined {
+  const correlationId = currentCorrelationId();
+  if (!h && !correlationId) return undefined;
+  const out = natsHeaders();
+  if (correlationId) out.set(CORRELATION_HEADER, correlationId);
+  for (const [k, v] of Object.entries(h ?? {})) out.set(k, v);
+  return out;
+}
+
+function fromNatsHeaders(h: MsgHdrs | undefined): Headers {
+  const out: Headers = {};
+  if (!h) return out;
+  for (const k of h.keys()) out[k.toLowerCase()] = h.get(k);
+  return out;
+}
+
+export class NatsMessageBus extends MessageBus {
+  private js: JetStreamClient;
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly defaultTimeoutMs: number,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.js = nc.jetstream();
+  }
+
+  static async connect(url: string, name: string, defaultTimeoutMs: number, log: Logger): Promise<NatsMessageBus> {
+    const nc = await connect({
+      servers: url.split(','),
+      name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+      waitOnFirstConnect: true,
+    });
+    (async () => {
+      for await (const s of nc.status()) log.info({ nats: s.type, data: String(s.data) }, 'nats status');
+    })().catch(() => undefined);
+    return new NatsMessageBus(nc, defaultTimeoutMs, log);
+  }
+
+  get connection(): NatsConnection {
+    return this.nc;
+  }
+
+  async request<D extends RpcDef<z.ZodType, z.ZodType>>(
+    def: D,
+    payload: RpcRequest<D>,
+    options?: RequestOptions,
+  ): Promise<RpcResponse<D>> {
+    let reply;
+    try {
+      reply = await this.nc.request(def.subject, encodeJson(payload), {
+        timeout: options?.timeoutMs ?? this.defaultTimeoutMs,
+        headers: toNatsHeaders(undefined),
+      });
+    } catch (err) {
+      if (err instanceof NatsError && (err.code === NatsErrorCode.NoResponders || err.code === NatsErrorCode.Timeout)) {
+        throw new DomainError('ERR_SERVICE_UNAVAILABLE', `${def.subject}: ${err.code === NatsErrorCode.Timeout ? 'timed out' : 'no service answered'}`);
+      }
+      throw err;
+    }
+    const body = decodeJson(reply.data) as RpcReply;
+    if (body.ok) return body.data as RpcResponse<D>;
+    throw DomainError.fromBody(body.error);
+  }
+
+  publish(subject: string, data: unknown, headers?: Headers): void {
+    this.nc.publish(subject, encodeJson(data), { headers: toNatsHeaders(headers) });
+  }
+
+  subscribe(
+    subject: string,
+    handler: (msg: BusMessage) => void | Promise<void>,
+    options?: { queue?: string },
+  ): Subscription {
+    const sub = this.nc.subscribe(subject, {
+      queue: options?.queue,
+      callback: (err, msg) => {
+        if (err) return;
+        const respond = msg.reply
+          ? (data: Uint8Array, h?: Headers) => {
+              msg.respond(data, { headers: toNatsHeaders(h) });
+            }
+          : undefined;
+        void handler({ subject: msg.subject, data: msg.data, headers: fromNatsHeaders(msg.headers), respond });
+      },
+    });
+    return { unsubscribe: () => sub.unsubscribe() };
+  }
+
+  async publishDurable(subject: string, data: unknown, msgId: string, headers?: Headers): Promise<void> {
+    await this.js.publish(subject, encodeJson(data), { msgID: msgId, headers: toNatsHeaders(headers) });
+  }
+
+  async consumeDurable(
+    opts: { stream: string; durable: string; filterSubjects: string[] },
+    handler: (subject: string, data: unknown) => Promise<void>,
+  ): Promise<Subscription> {
+    const jsm = await this.nc.jetstreamManager();
+    await jsm.consumers.add(opts.stream, {
+      durable_name: opts.durable,
+      // One subject uses `filter_subject`, which servers before 2.10 understand too.
+      ...(opts.filterSubjects.length === 1
+        ? { filter_subject: opts.filterSubjects[0] }
+        : { filter_subjects: opts.filterSubjects }),
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: 30 * 1_000_000_000,
+      max_ack_pending: 1000,
+    });
+    const consumer = await this.js.consumers.get(opts.stream, opts.durable);
+    const messages = await consumer.consume({ max_messages: 100 });
+    void (async () => {
+      for await (const m of messages) {
+        try {
+          await handler(m.subject, decodeJson(m.data));
+          m.ack();
+        } catch (err) {
+          this.log.warn({ err, subject: m.subject, durable: opts.durable }, 'event handler failed; redelivering');
+          m.nak(1000);
+        }
+      }
+    })();
+    return { unsubscribe: () => void messages.close() };
+  }
+
+  async flush(): Promise<void> {
+    await this.nc.flush();
+  }
+
+  isConnected(): boolean {
+    return !this.nc.isClosed() && this.nc.info !== undefined;
+  }
+
+  async close(): Promise<void> {
+    if (!this.nc.isClosed()) await this.nc.drain();
+  }
+
+  /** Create or update the JetStream streams (file storage, limits retention). */
+  async ensureStreams(streams: ReadonlyArray<{ name: string; subjects: readonly string[] }>): Promise<void> {
+    const jsm = await this.nc.jetstreamManager();
+    for (const s of streams) {
+      const config = {
+        name: s.name,
+        subjects: [...s.subjects],
+        max_age: 7 * 24 * 3600 * 1_000_000_000, // 7 days, in ns
+        duplicate_window: 2 * 60 * 1_000_000_000, // dedupe retried publishes by msgID for 2 min
+      };
+      try {
+        await jsm.streams.info(s.name);
+        await jsm.streams.update(s.name, config);
+      } catch (err) {
+        if (err instanceof NatsError && err.api_error?.err_code === 10059) {
+          // Another service may create it at the same moment: 10058 means it now exists.
+          await jsm.streams.add(config).catch((e: unknown) => {
+            if (!(e instanceof NatsError && e.api_error?.err_code === 10058)) throw e;
+          });
+        } else {
+          throw err;
+        }
+      }
+    }
+  }
+}

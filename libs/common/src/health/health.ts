@@ -1,0 +1,65 @@
+import { Controller, Get, Header, Injectable, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../http/access';
+import { Metrics } from './metrics';
+
+export type HealthCheck = () => Promise<void>;
+
+/** Readiness checks registered by the parts of a service (NATS, DB, Redis). */
+@Injectable()
+export class HealthRegistry {
+  private readonly checks = new Map<string, HealthCheck>();
+
+  register(name: string, check: HealthCheck): void {
+    this.checks.set(name, check);
+  }
+
+  async run(timeoutMs = 2000): Promise<{ ok: boolean; checks: Record<string, string> }> {
+    const results: Record<string, string> = {};
+    let ok = true;
+    await Promise.all(
+      [...this.checks].map(async ([name, check]) => {
+        try {
+          await Promise.race([
+            check(),
+            new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), timeoutMs).unref()),
+          ]);
+          results[name] = 'ok';
+        } catch (err) {
+          ok = false;
+          results[name] = err instanceof Error ? err.message : 'failed';
+        }
+      }),
+    );
+    return { ok, checks: results };
+  }
+}
+
+@Controller('health')
+@Public()
+export class HealthController {
+  constructor(private readonly registry: HealthRegistry) {}
+
+  @Get('live')
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  async ready(@Res() reply: FastifyReply) {
+    const result = await this.registry.run();
+    await reply.status(result.ok ? 200 : 503).send({ status: result.ok ? 'ok' : 'unavailable', checks: result.checks });
+  }
+}
+
+@Controller('metrics')
+@Public()
+export class MetricsController {
+  constructor(private readonly metrics: Metrics) {}
+
+  @Get()
+  @Header('content-type', 'text/plain; version=0.0.4')
+  async scrape() {
+    return this.metrics.registry.metrics();
+  }
+}

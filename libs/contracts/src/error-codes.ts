@@ -1,0 +1,69 @@
+/**
+ * The error-code catalogue: every code Parley emits, with its HTTP status and default text.
+ * Codes are CometChat's (reference §3.3); the statuses follow reference §3.2 and API.md §2.
+ * This table is the only place a code is mapped to an HTTP status.
+ */
+export const ERROR_CODES = {
+  // Auth
+  AUTH_ERR_EMPTY_APPID: { status: 401, message: 'Empty appId in the headers.' },
+  AUTH_ERR_INVALID_APPID: { status: 401, message: 'The appId is invalid or does not exist.' },
+  AUTH_ERR_EMPTY_APIKEY: { status: 401, message: 'Empty apiKey in the headers.' },
+  AUTH_ERR_APIKEY_NOT_FOUND: { status: 401, message: 'The apiKey is invalid or does not exist.' },
+  AUTH_ERR_NO_ACCESS: { status: 403, message: 'The credential has no access to this resource.' },
+  AUTH_ERR_EMPTY_AUTH_HEADER: { status: 401, message: 'Empty authorization header.' },
+  AUTH_ERR_EMPTY_AUTH_TOKEN: { status: 401, message: 'Empty auth token in the headers.' },
+  AUTH_ERR_AUTH_TOKEN_NOT_FOUND: { status: 401, message: 'The auth token is invalid or does not exist.' },
+  // API keys
+  ERR_APIKEY_NOT_FOUND: { status: 404, message: 'The apiKey does not exist.' },
+  ERR_APIKEY_NO_SELF_ACTION: { status: 403, message: 'An apiKey cannot update or delete itself.' },
+  // Auth tokens
+  ERR_AUTH_TOKEN_NOT_FOUND: { status: 404, message: 'The auth token does not exist.' },
+  ERR_AUTH_TOKEN_DELETE_FAILED: { status: 500, message: 'Failed to delete the auth token.' },
+  ERR_AUTH_TOKENS_DELETE_FAILED: { status: 500, message: 'Failed to delete the auth tokens.' },
+  ERR_AUTHTOKEN_UNAVAILABLE: { status: 403, message: 'The auth token is bound to another device.' },
+  ERR_AUTHTOKEN_NOT_ACCESSIBLE: { status: 403, message: 'The auth token belongs to another user.' },
+  // Plan / quotas
+  ERR_PLAN_RESTRICTION: { status: 403, message: 'Restricted by the plan.' },
+  ERR_PLAN_QUOTA_RESTRICTION: { status: 403, message: 'The quota for this resource is exhausted.' },
+  // Roles
+  ERR_ROLE_NOT_FOUND: { status: 404, message: 'The role does not exist.' },
+  ERR_ROLE_DELETE_FAILED: { status: 500, message: 'Failed to delete the role.' },
+  ERR_ROLE_DELETE_DENIED: { status: 403, message: 'The default role cannot be deleted.' },
+  // Users
+  ERR_UID_NOT_FOUND: { status: 404, message: 'The uid does not exist.' },
+  ERR_UID_DELETE_FAILED: { status: 500, message: 'Failed to delete the user.' },
+  ERR_UID_ALREADY_EXISTS: { status: 409, message: 'The uid already exists.' },
+  // Groups
+  ERR_GUID_NOT_FOUND: { status: 404, message: 'The guid does not exist.' },
+  ERR_GUID_ALREADY_EXISTS: { status: 409, message: 'The guid already exists.' },
+  // Management
+  ERR_APP_NOT_FOUND: { status: 404, message: 'The app does not exist.' },
+  ERR_APP_ALREADY_EXISTS: { status: 409, message: 'An app with this appId already exists.' },
+  // General
+  ERR_INVALID_API_VERSION: { status: 404, message: 'Invalid API version.' },
+  ERR_API_NOT_FOUND: { status: 404, message: 'No such API: check the path and the method.' },
+  ERR_BAD_REQUEST: { status: 400, message: 'The request is invalid.' },
+  ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be JSON.' },
+  ERR_TOO_MANY_REQUESTS: { status: 429, message: 'Too many requests.' },
+  ERR_SERVICE_UNAVAILABLE: { status: 503, message: 'A service needed for this request is unavailable; retry.' },
+  ERR_MISSION_FAILED: { status: 500, message: 'The operation failed.' },
+  ERR_OPERATION_FAILED: { status: 500, message: 'The operation failed.' },
+  ERR_EXCEPTION: { status: 500, message: 'Internal error.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, code);
+}
+
+/** Validation details: field path -> messages (CometChat's `details` shape). */
+export type ErrorDetails = Record<string, string[]>;
+
+/** The error object carried in RPC replies and REST error envelopes. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: ErrorDetails;
+}

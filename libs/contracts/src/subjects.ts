@@ -1,0 +1,130 @@
+/**
+ * The one catalogue of NATS subjects (ARCHITECTURE.md §4). Producers and consumers import the same
+ * constant and the same payload schema from here.
+ *
+ * A live subject is NEVER renamed: deployed services and customers' consumers depend on it. Add a
+ * new subject (or a new payload version `v`) instead.
+ */
+import { z } from 'zod';
+import * as app from './identity/app.schema';
+import * as key from './identity/api-key.schema';
+import * as token from './identity/auth-token.schema';
+import * as identityEvents from './identity/events.schema';
+import { PrincipalSchema } from './identity/principal.schema';
+import { VerifySchema } from './identity/verify.schema';
+import * as user from './users/user.schema';
+import * as userEvents from './users/events.schema';
+import { ApiKeySchema } from './identity/api-key.schema';
+import { AuthTokenSchema } from './identity/auth-token.schema';
+import { UserSchema } from './users/user.schema';
+
+export interface RpcDef<Req extends z.ZodType, Res extends z.ZodType> {
+  subject: string;
+  request: Req;
+  response: Res;
+}
+
+function rpc<Req extends z.ZodType, Res extends z.ZodType>(
+  subject: string,
+  request: Req,
+  response: Res,
+): RpcDef<Req, Res> {
+  return { subject, request, response };
+}
+
+/** Paged list reply carried over RPC. */
+function paged<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    pagination: z.object({
+      total: z.number(),
+      count: z.number(),
+      per_page: z.number(),
+      current_page: z.number(),
+      total_pages: z.number(),
+    }),
+  });
+}
+
+const Success = z.object({ success: z.literal(true), message: z.string() });
+
+/** Request/reply subjects `rpc.<service>.<entity>.<verb>`, served by queue group `<service>`. */
+export const RPC = {
+  identity: {
+    appCreate: rpc('rpc.identity.app.create', app.AppCreateSchema, app.AppCreatedSchema),
+    appList: rpc('rpc.identity.app.list', app.AppListSchema, z.array(app.AppSchema)),
+    appGet: rpc('rpc.identity.app.get', app.AppRefSchema, app.AppSchema),
+    appUpdate: rpc('rpc.identity.app.update', app.AppUpdateSchema, app.AppSchema),
+    appDelete: rpc('rpc.identity.app.delete', app.AppRefSchema, Success),
+    apiKeyCreate: rpc('rpc.identity.apikey.create', key.ApiKeyCreateSchema, ApiKeySchema),
+    apiKeyList: rpc('rpc.identity.apikey.list', key.ApiKeyListSchema, paged(ApiKeySchema)),
+    apiKeyGet: rpc('rpc.identity.apikey.get', key.ApiKeyRefSchema, ApiKeySchema),
+    apiKeyUpdate: rpc('rpc.identity.apikey.update', key.ApiKeyUpdateSchema, ApiKeySchema),
+    apiKeyDelete: rpc('rpc.identity.apikey.delete', key.ApiKeyRefSchema, Success),
+    tokenCreate: rpc('rpc.identity.token.create', token.AuthTokenCreateSchema, AuthTokenSchema),
+    tokenList: rpc('rpc.identity.token.list', token.AuthTokenListSchema, paged(AuthTokenSchema)),
+    tokenGet: rpc('rpc.identity.token.get', token.AuthTokenRefSchema, AuthTokenSchema),
+    tokenUpdate: rpc('rpc.identity.token.update', token.AuthTokenUpdateSchema, AuthTokenSchema),
+    tokenDelete: rpc('rpc.identity.token.delete', token.AuthTokenRefSchema, Success),
+    tokenFlush: rpc('rpc.identity.token.flush', token.AuthTokenFlushSchema, Success),
+    verify: rpc('rpc.identity.verify', VerifySchema, PrincipalSchema),
+  },
+  users: {
+    userCreate: rpc('rpc.users.user.create', user.UserCreateSchema, UserSchema),
+    userGet: rpc('rpc.users.user.get', user.UserRefSchema, UserSchema),
+    userList: rpc('rpc.users.user.list', user.UserListSchema, paged(UserSchema)),
+    userUpdate: rpc('rpc.users.user.update', user.UserUpdateSchema, UserSchema),
+    userDelete: rpc('rpc.users.user.delete', user.UserDeleteSchema, Success),
+  },
+} as const;
+
+export type RpcRequest<D> = D extends RpcDef<infer Req, z.ZodType> ? z.input<Req> : never;
+export type RpcParsedRequest<D> = D extends RpcDef<infer Req, z.ZodType> ? z.output<Req> : never;
+export type RpcResponse<D> = D extends RpcDef<z.ZodType, infer Res> ? z.output<Res> : never;
+
+export interface EventDef<S extends z.ZodType> {
+  /** The owning service: the event lives in stream `EVT_<SERVICE>`. */
+  service: string;
+  /** `<entity>.<pastTense>`, the tail of the subject. */
+  name: string;
+  schema: S;
+  subject(appId: string): string;
+  /** Wildcard over every app, for consumers. */
+  allApps: string;
+}
+
+function event<S extends z.ZodType>(service: string, name: string, schema: S): EventDef<S> {
+  return {
+    service,
+    name,
+    schema,
+    subject: (appId: string) => `evt.${service}.${appId}.${name}`,
+    allApps: `evt.${service}.*.${name}`,
+  };
+}
+
+/** Domain events `evt.<service>.<appId>.<entity>.<pastTense>`, durable in JetStream. */
+export const EVENTS = {
+  identity: {
+    apiKeyRevoked: event('identity', 'apikey.revoked', identityEvents.ApiKeyRevokedEventSchema),
+    tokenRevoked: event('identity', 'token.revoked', identityEvents.AuthTokenRevokedEventSchema),
+    appDeleted: event('identity', 'app.deleted', identityEvents.AppDeletedEventSchema),
+  },
+  users: {
+    userCreated: event('users', 'user.created', userEvents.UserEventSchema),
+    userUpdated: event('users', 'user.updated', userEvents.UserEventSchema),
+    userDeleted: event('users', 'user.deleted', userEvents.UserDeletedEventSchema),
+  },
+} as const;
+
+export type EventPayload<D> = D extends EventDef<infer S> ? z.input<S> : never;
+
+/** JetStream streams, one per owning service, configured in one place (STYLE.md §8). */
+export const STREAMS = [
+  { name: 'EVT_IDENTITY', subjects: ['evt.identity.>'] },
+  { name: 'EVT_USERS', subjects: ['evt.users.>'] },
+] as const;
+
+/** Real-time delivery subjects (core NATS, never stored). */
+export const deliverToUserSubject = (appId: string, uid: string) => `deliver.${appId}.u.${uid}`;
+export const deliverToGroupSubject = (appId: string, guid: string) => `deliver.${appId}.g.${guid}`;

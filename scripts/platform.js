@@ -1,0 +1,109 @@
+// Starts Parley's services as separate processes (as containers run them) and waits until each
+// answers /health/ready. Used by `npm start` and by the end-to-end tests.
+'use strict';
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+
+/** Every service, in start order; the gateway last so its dependencies answer first. */
+const SERVICES = [
+  { name: 'identity', port: 3001 },
+  { name: 'users', port: 3002 },
+  { name: 'gateway', port: 3000 },
+];
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(url, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+      last = `${res.status} ${await res.text()}`;
+    } catch (err) {
+      last = err.message;
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`not ready after ${timeoutMs} ms: ${last}`);
+}
+
+/**
+ * Start the platform.
+ * @param {object} opts
+ * @param {Record<string,string>} opts.env  environment for every service (URLs, keys)
+ * @param {boolean} [opts.randomPorts]      pick free ports instead of the defaults
+ * @param {number} [opts.gateways]          how many gateway processes (default 1)
+ * @param {string} [opts.logDir]            write each service's output to <logDir>/<name>.log
+ * @param {number} [opts.gatewayPort]       port of the first gateway when not random
+ * @returns {Promise<{gatewayUrls: string[], processes: {name:string,pid:number,port:number}[], stop: () => Promise<void>}>}
+ */
+async function startPlatform(opts) {
+  const started = [];
+  const stop = async () => {
+    await Promise.all(
+      started.map(
+        ({ child }) =>
+          new Promise((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', resolve);
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+          }),
+      ),
+    );
+  };
+  const specs = [];
+  for (const s of SERVICES) {
+    const copies = s.name === 'gateway' ? opts.gateways ?? 1 : 1;
+    for (let i = 0; i < copies; i++) {
+      const port = opts.randomPorts ? await freePort() : s.name === 'gateway' ? (opts.gatewayPort ?? s.port) + i : s.port;
+      specs.push({ name: copies > 1 ? `${s.name}-${i + 1}` : s.name, app: s.name, port });
+    }
+  }
+  try {
+    for (const spec of specs) {
+      const main = path.join(root, 'dist', 'apps', spec.app, 'main.js');
+      const stdio = opts.logDir
+        ? ['ignore', fs.openSync(path.join(opts.logDir, `${spec.name}.log`), 'a'), fs.openSync(path.join(opts.logDir, `${spec.name}.log`), 'a')]
+        : ['ignore', 'inherit', 'inherit'];
+      const child = spawn(process.execPath, ['--enable-source-maps', main], {
+        cwd: root,
+        env: { ...process.env, ...opts.env, PORT: String(spec.port), SERVICE_NAME: spec.app },
+        stdio,
+      });
+      started.push({ ...spec, child });
+      try {
+        await waitReady(`http://127.0.0.1:${spec.port}/health/ready`, child, 60_000);
+      } catch (err) {
+        const where = opts.logDir ? ` (see ${path.join(opts.logDir, `${spec.name}.log`)})` : '';
+        throw new Error(`${spec.name}: ${err.message}${where}`);
+      }
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    gatewayUrls: started.filter((s) => s.app === 'gateway').map((s) => `http://127.0.0.1:${s.port}`),
+    processes: started.map((s) => ({ name: s.name, pid: s.child.pid, port: s.port })),
+    stop,
+  };
+}
+
+module.exports = { SERVICES, startPlatform, root };

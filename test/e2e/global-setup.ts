@@ -1,0 +1,43 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startPlatform } = require('../../scripts/platform.js') as {
+  startPlatform(opts: {
+    env: Record<string, string>;
+    randomPorts: boolean;
+    gateways: number;
+    logDir: string;
+  }): Promise<{ gatewayUrls: string[]; stop(): Promise<void> }>;
+};
+
+/**
+ * Builds Parley and starts it as separate processes on the local NATS, Postgres and Redis: the
+ * services once each and the gateway twice, so tests can prove that what happens through one
+ * gateway holds on the other. Tests read the URLs and the operator key from the environment.
+ */
+export default async function globalSetup(): Promise<void> {
+  const root = path.resolve(__dirname, '../..');
+  execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { stdio: 'ignore' });
+  const logDir = mkdtempSync(path.join(tmpdir(), 'parley-e2e-'));
+  const adminKey = randomBytes(24).toString('hex');
+  const platform = await startPlatform({
+    env: {
+      DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/parley_test',
+      NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      PARLEY_ADMIN_KEY: adminKey,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    },
+    randomPorts: true,
+    gateways: 2,
+    logDir,
+  });
+  process.env.PARLEY_E2E_GATEWAYS = platform.gatewayUrls.join(',');
+  process.env.PARLEY_E2E_ADMIN_KEY = adminKey;
+  process.env.PARLEY_E2E_LOGS = logDir;
+  (globalThis as { parleyPlatform?: { stop(): Promise<void> } }).parleyPlatform = platform;
+}

@@ -1,0 +1,5 @@
+// Tests use their own database on the local servers unless told otherwise.
+process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/parley_test';
+process.env.NATS_URL ??= 'nats://127.0.0.1:4222';
+process.env.REDIS_URL ??= 'redis://127.0.0.1:6379';
+process.env.LOG_LEVEL ??= 'warn';
