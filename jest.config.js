@@ -33,6 +33,8 @@ const base = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment:
  */
 /** @type {import('jest').Config} */
 const config = {
+  // The suites mostly wait on the platform's I/O, so more workers than the 2 cores pay off.
+  maxWorkers: 3,
   projects: [
     {
       ...base,

@@ -18,18 +18,28 @@ async function walk(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...(await walk(p)));
-    else if (/\.ts$/.test(entry.name) && !/\.(spec|test)\.ts$/.test(entry.name) && !p.includes(`${path.sep}testing${path.sep}`)) out.push(p);
+    else if (
+      /\.ts$/.test(entry.name) &&
+      !/\.(spec|test)\.ts$/.test(entry.name) &&
+      !p.includes(`${path.sep}testing${path.sep}`)
+    )
+      out.push(p);
   }
   return out;
 }
 
 async function exists(p) {
-  return stat(p).then(() => true, () => false);
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 const libs = (await readdir(path.join(root, 'libs'))).filter((l) => !l.startsWith('.'));
 const requested = process.argv.slice(2);
-const apps = requested.length ? requested : (await readdir(path.join(root, 'apps'))).filter((a) => !a.startsWith('.'));
+const apps = requested.length
+  ? requested
+  : (await readdir(path.join(root, 'apps'))).filter((a) => !a.startsWith('.'));
 
 function outPathFor(src) {
   const rel = path.relative(root, src).split(path.sep); // [apps|libs, name, src, ...rest]
@@ -40,7 +50,12 @@ const libIndex = (lib) => path.join(root, 'dist', 'libs', lib, 'index.js');
 
 async function compile(src) {
   const out = outPathFor(src);
-  const { code, map } = await transformFile(src, { ...swcrc, filename: src, sourceFileName: path.relative(path.dirname(out), src), swcrc: false });
+  const { code, map } = await transformFile(src, {
+    ...swcrc,
+    filename: src,
+    sourceFileName: path.relative(path.dirname(out), src),
+    swcrc: false,
+  });
   const rewritten = code.replace(/require\((["'])@parley\/([a-z-]+)\1\)/g, (m, q, lib) => {
     if (!libs.includes(lib)) return m;
     let rel = path.relative(path.dirname(out), libIndex(lib)).split(path.sep).join('/');

@@ -70,9 +70,13 @@ async function startPlatform(opts) {
   };
   const specs = [];
   for (const s of SERVICES) {
-    const copies = s.name === 'gateway' ? opts.gateways ?? 1 : 1;
+    const copies = s.name === 'gateway' ? (opts.gateways ?? 1) : 1;
     for (let i = 0; i < copies; i++) {
-      const port = opts.randomPorts ? await freePort() : s.name === 'gateway' ? (opts.gatewayPort ?? s.port) + i : s.port;
+      const port = opts.randomPorts
+        ? await freePort()
+        : s.name === 'gateway'
+          ? (opts.gatewayPort ?? s.port) + i
+          : s.port;
       specs.push({ name: copies > 1 ? `${s.name}-${i + 1}` : s.name, app: s.name, port });
     }
   }
@@ -80,7 +84,11 @@ async function startPlatform(opts) {
     for (const spec of specs) {
       const main = path.join(root, 'dist', 'apps', spec.app, 'main.js');
       const stdio = opts.logDir
-        ? ['ignore', fs.openSync(path.join(opts.logDir, `${spec.name}.log`), 'a'), fs.openSync(path.join(opts.logDir, `${spec.name}.log`), 'a')]
+        ? [
+            'ignore',
+            fs.openSync(path.join(opts.logDir, `${spec.name}.log`), 'a'),
+            fs.openSync(path.join(opts.logDir, `${spec.name}.log`), 'a'),
+          ]
         : ['ignore', 'inherit', 'inherit'];
       const child = spawn(process.execPath, ['--enable-source-maps', main], {
         cwd: root,
@@ -100,7 +108,9 @@ async function startPlatform(opts) {
     throw err;
   }
   return {
-    gatewayUrls: started.filter((s) => s.app === 'gateway').map((s) => `http://127.0.0.1:${s.port}`),
+    gatewayUrls: started
+      .filter((s) => s.app === 'gateway')
+      .map((s) => `http://127.0.0.1:${s.port}`),
     processes: started.map((s) => ({ name: s.name, pid: s.child.pid, port: s.port })),
     stop,
   };

@@ -1,4 +1,12 @@
-import { adminKey, AppClient, createApp, ErrorReply, gateways, http, uniqueId } from './support/parley';
+import {
+  adminKey,
+  AppClient,
+  createApp,
+  ErrorReply,
+  gateways,
+  http,
+  uniqueId,
+} from './support/parley';
 
 describe('operator API /admin/apps', () => {
   const gw = () => gateways()[0];
@@ -6,11 +14,16 @@ describe('operator API /admin/apps', () => {
 
   it('creates an app with a REST (fullAccess) key and an Auth (authOnly) key', async () => {
     const appId = uniqueId('app');
-    const res = await http<{ data: { appId: string; name: string; apiKeys: Array<{ apiKey: string; name: string; scope: string }> } }>(
-      'POST',
-      `${gw()}/admin/apps`,
-      { headers: admin(), body: { name: 'Acme', appId: appId.toUpperCase() } },
-    );
+    const res = await http<{
+      data: {
+        appId: string;
+        name: string;
+        apiKeys: Array<{ apiKey: string; name: string; scope: string }>;
+      };
+    }>('POST', `${gw()}/admin/apps`, {
+      headers: admin(),
+      body: { name: 'Acme', appId: appId.toUpperCase() },
+    });
     expect(res.status).toBe(200);
     expect(res.body.data.appId).toBe(appId); // lower-cased
     expect(res.body.data.name).toBe('Acme');
@@ -23,43 +36,77 @@ describe('operator API /admin/apps', () => {
 
   it('refuses a duplicate appId with 409', async () => {
     const app = await createApp();
-    const res = await http<ErrorReply>('POST', `${gw()}/admin/apps`, { headers: admin(), body: { name: 'x', appId: app.appId } });
+    const res = await http<ErrorReply>('POST', `${gw()}/admin/apps`, {
+      headers: admin(),
+      body: { name: 'x', appId: app.appId },
+    });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('ERR_APP_ALREADY_EXISTS');
   });
 
   it('refuses requests without the right admin key', async () => {
-    const attempts: Array<Record<string, string>> = [{}, { 'x-admin-key': 'wrong' }, { 'x-admin-key': `${adminKey()}x` }];
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { 'x-admin-key': 'wrong' },
+      { 'x-admin-key': `${adminKey()}x` },
+    ];
     for (const headers of attempts) {
-      const res = await http<ErrorReply>('POST', `${gw()}/admin/apps`, { headers, body: { name: 'x' } });
+      const res = await http<ErrorReply>('POST', `${gw()}/admin/apps`, {
+        headers,
+        body: { name: 'x' },
+      });
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('AUTH_ERR_NO_ACCESS');
     }
-    const list = await http<ErrorReply>('GET', `${gw()}/admin/apps`, { headers: { 'x-admin-key': 'nope' } });
+    const list = await http<ErrorReply>('GET', `${gw()}/admin/apps`, {
+      headers: { 'x-admin-key': 'nope' },
+    });
     expect(list.status).toBe(403);
   });
 
   it('gets, lists, renames, changes limits and deletes an app', async () => {
     const app = await createApp('Before');
-    const got = await http<{ data: { name: string; limits: Record<string, number> } }>('GET', `${gw()}/admin/apps/${app.appId}`, { headers: admin() });
-    expect(got.body.data).toMatchObject({ name: 'Before', limits: { coreRequestsPerMinute: 10000, standardRequestsPerMinute: 20000 } });
-
-    const patched = await http<{ data: { name: string; limits: Record<string, number> } }>('PATCH', `${gw()}/admin/apps/${app.appId}`, {
-      headers: admin(),
-      body: { name: 'After', limits: { standardRequestsPerMinute: 500 } },
+    const got = await http<{ data: { name: string; limits: Record<string, number> } }>(
+      'GET',
+      `${gw()}/admin/apps/${app.appId}`,
+      { headers: admin() },
+    );
+    expect(got.body.data).toMatchObject({
+      name: 'Before',
+      limits: { coreRequestsPerMinute: 10000, standardRequestsPerMinute: 20000 },
     });
-    expect(patched.status).toBe(200);
-    expect(patched.body.data).toMatchObject({ name: 'After', limits: { coreRequestsPerMinute: 10000, standardRequestsPerMinute: 500 } });
 
-    const list = await http<{ data: Array<{ appId: string }> }>('GET', `${gw()}/admin/apps`, { headers: admin() });
+    const patched = await http<{ data: { name: string; limits: Record<string, number> } }>(
+      'PATCH',
+      `${gw()}/admin/apps/${app.appId}`,
+      {
+        headers: admin(),
+        body: { name: 'After', limits: { standardRequestsPerMinute: 500 } },
+      },
+    );
+    expect(patched.status).toBe(200);
+    expect(patched.body.data).toMatchObject({
+      name: 'After',
+      limits: { coreRequestsPerMinute: 10000, standardRequestsPerMinute: 500 },
+    });
+
+    const list = await http<{ data: Array<{ appId: string }> }>('GET', `${gw()}/admin/apps`, {
+      headers: admin(),
+    });
     expect(list.body.data.map((a) => a.appId)).toContain(app.appId);
 
     const rest = AppClient.rest(app);
     expect((await rest.get('/apikeys')).status).toBe(200);
-    const del = await http<{ data: { success: boolean } }>('DELETE', `${gw()}/admin/apps/${app.appId}`, { headers: admin() });
+    const del = await http<{ data: { success: boolean } }>(
+      'DELETE',
+      `${gw()}/admin/apps/${app.appId}`,
+      { headers: admin() },
+    );
     expect(del.body.data.success).toBe(true);
 
-    const after = await http<ErrorReply>('GET', `${gw()}/admin/apps/${app.appId}`, { headers: admin() });
+    const after = await http<ErrorReply>('GET', `${gw()}/admin/apps/${app.appId}`, {
+      headers: admin(),
+    });
     expect(after.status).toBe(404);
     expect(after.body.error.code).toBe('ERR_APP_NOT_FOUND');
     // The app's keys died with it, on every gateway.
@@ -98,16 +145,30 @@ describe('ops endpoints', () => {
   it('serves liveness, readiness, metrics and the OpenAPI document without credentials', async () => {
     const gw = gateways()[0];
     expect((await http('GET', `${gw}/health/live`)).status).toBe(200);
-    const ready = await http<{ status: string; checks: Record<string, string> }>('GET', `${gw}/health/ready`);
+    const ready = await http<{ status: string; checks: Record<string, string> }>(
+      'GET',
+      `${gw}/health/ready`,
+    );
     expect(ready.body).toEqual({ status: 'ok', checks: { nats: 'ok' } });
     const metrics = await http<string>('GET', `${gw}/metrics`);
     expect(metrics.body).toContain('parley_http_request_duration_seconds');
-    const docs = await http<{ openapi: string; paths: Record<string, Record<string, unknown>> }>('GET', `${gw}/docs`);
+    const docs = await http<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(
+      'GET',
+      `${gw}/docs`,
+    );
     expect(docs.body.openapi).toBe('3.1.0');
     expect(Object.keys(docs.body.paths)).toEqual(
-      expect.arrayContaining(['/admin/apps', '/v3/users', '/v3/users/{uid}', '/v3/users/{uid}/auth_tokens', '/v3/apikeys/{apiKey}']),
+      expect.arrayContaining([
+        '/admin/apps',
+        '/v3/users',
+        '/v3/users/{uid}',
+        '/v3/users/{uid}/auth_tokens',
+        '/v3/apikeys/{apiKey}',
+      ]),
     );
-    expect(docs.body.paths['/v3/users'].post).toMatchObject({ 'x-parley-credential': ['fullAccess', 'authOnly'] });
+    expect(docs.body.paths['/v3/users'].post).toMatchObject({
+      'x-parley-credential': ['fullAccess', 'authOnly'],
+    });
   });
 
   it('answers unknown routes with ERR_API_NOT_FOUND', async () => {

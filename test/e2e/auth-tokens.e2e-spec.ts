@@ -15,11 +15,14 @@ describe('auth tokens', () => {
     const rest = AppClient.rest(app);
     await rest.post('/users', { uid: 'max', name: 'Max' });
     const t1 = (await rest.post<{ data: Token }>('/users/max/auth_tokens', {})).body.data;
-    const t2 = (await rest.post<{ data: Token }>('/users/max/auth_tokens', { force: true })).body.data;
+    const t2 = (await rest.post<{ data: Token }>('/users/max/auth_tokens', { force: true })).body
+      .data;
     expect(t1.uid).toBe('max');
     expect(t1.authToken).not.toBe(t2.authToken);
 
-    const list = await rest.get<{ data: Token[]; meta: { pagination: { total: number } } }>('/users/max/auth_tokens');
+    const list = await rest.get<{ data: Token[]; meta: { pagination: { total: number } } }>(
+      '/users/max/auth_tokens',
+    );
     expect(list.body.meta.pagination.total).toBe(2);
     for (const t of list.body.data) {
       expect(t.authToken).toMatch(/\*{4}/); // stored hashed: only a masked form can be listed
@@ -31,8 +34,16 @@ describe('auth tokens', () => {
       userAgent: 'jest',
       appInfo: { version: '1.2.3' },
     });
-    expect(updated.body.data).toMatchObject({ authToken: t1.authToken, platform: 'javascript', userAgent: 'jest', appInfo: { version: '1.2.3' } });
-    expect((await rest.get<{ data: Token }>(`/users/max/auth_tokens/${t1.authToken}`)).body.data.platform).toBe('javascript');
+    expect(updated.body.data).toMatchObject({
+      authToken: t1.authToken,
+      platform: 'javascript',
+      userAgent: 'jest',
+      appInfo: { version: '1.2.3' },
+    });
+    expect(
+      (await rest.get<{ data: Token }>(`/users/max/auth_tokens/${t1.authToken}`)).body.data
+        .platform,
+    ).toBe('javascript');
 
     expect((await rest.delete(`/users/max/auth_tokens/${t1.authToken}`)).status).toBe(200);
     const missing = await rest.get<ErrorReply>(`/users/max/auth_tokens/${t1.authToken}`);
@@ -50,7 +61,8 @@ describe('auth tokens', () => {
     const rest = AppClient.rest(await createApp());
     await rest.post('/users', { uid: 'ann', name: 'Ann' });
     await rest.post('/users', { uid: 'ben', name: 'Ben' });
-    const annToken = (await rest.post<{ data: Token }>('/users/ann/auth_tokens', {})).body.data.authToken;
+    const annToken = (await rest.post<{ data: Token }>('/users/ann/auth_tokens', {})).body.data
+      .authToken;
     const res = await rest.get<ErrorReply>(`/users/ben/auth_tokens/${annToken}`);
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('ERR_AUTHTOKEN_NOT_ACCESSIBLE');
@@ -63,7 +75,10 @@ describe('auth tokens', () => {
     const rest = AppClient.rest(await createApp());
     await rest.post('/users', { uid: 'val', name: 'Val' });
     const t = (await rest.post<{ data: Token }>('/users/val/auth_tokens', {})).body.data.authToken;
-    const res = await rest.put<ErrorReply>(`/users/val/auth_tokens/${t}`, { platform: 7, owner: 'x' });
+    const res = await rest.put<ErrorReply>(`/users/val/auth_tokens/${t}`, {
+      platform: 7,
+      owner: 'x',
+    });
     expect(res.status).toBe(400);
     expect(Object.keys(res.body.error.details ?? {}).sort()).toEqual(['owner', 'platform']);
   });

@@ -36,12 +36,23 @@ describe('bad input', () => {
 
     for (const [method, path] of ROUTES) {
       for (const raw of HOSTILE_BODIES) {
-        const res = await http<ErrorReply>(method, `${rest.gateway}/v3${path}`, { headers: rest.headers(), rawBody: raw });
-        if (res.status >= 500) throw new Error(`${method} ${path} with ${raw.slice(0, 60)} -> ${res.status} ${JSON.stringify(res.body)}`);
+        const res = await http<ErrorReply>(method, `${rest.gateway}/v3${path}`, {
+          headers: rest.headers(),
+          rawBody: raw,
+        });
+        if (res.status >= 500)
+          throw new Error(
+            `${method} ${path} with ${raw.slice(0, 60)} -> ${res.status} ${JSON.stringify(res.body)}`,
+          );
         if (res.status !== 200) expect(res.body.error.code).toMatch(/^ERR_|^AUTH_ERR_/);
       }
     }
-    for (const query of ['searchKey=%00', 'perPage=1e400', 'page=NaN', `searchKey=${'x'.repeat(500)}`]) {
+    for (const query of [
+      'searchKey=%00',
+      'perPage=1e400',
+      'page=NaN',
+      `searchKey=${'x'.repeat(500)}`,
+    ]) {
       const res = await rest.get<ErrorReply>(`/users?${query}`);
       expect({ query, status: res.status }).toEqual({ query, status: 400 });
     }
@@ -51,7 +62,9 @@ describe('bad input', () => {
     expect(invalidUtf8.body.data).toEqual([]);
     const after = await rest.get<{ data: unknown[] }>('/users');
     expect(after.body.data).toEqual(before.body.data);
-    expect((await rest.get<{ data: { name: string } }>('/users/target')).body.data.name).toBe('Target');
+    expect((await rest.get<{ data: { name: string } }>('/users/target')).body.data.name).toBe(
+      'Target',
+    );
   });
 
   it('answers a non-JSON content type with a clear 415 and an oversized body with 413', async () => {
@@ -65,7 +78,11 @@ describe('bad input', () => {
     expect(form.body.error.code).toBe('ERR_UNSUPPORTED_MEDIA_TYPE');
     const huge = await http<ErrorReply>('POST', `${rest.gateway}/v3/users`, {
       headers: rest.headers(),
-      rawBody: JSON.stringify({ uid: 'big', name: 'x', metadata: { blob: 'x'.repeat(2 * 1024 * 1024) } }),
+      rawBody: JSON.stringify({
+        uid: 'big',
+        name: 'x',
+        metadata: { blob: 'x'.repeat(2 * 1024 * 1024) },
+      }),
     });
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe('ERR_PAYLOAD_TOO_LARGE');

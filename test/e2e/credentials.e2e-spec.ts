@@ -16,7 +16,11 @@ function getWithHost(url: string, host: string, headers: Record<string, string>)
 type UserReply = { data: { uid: string; authToken?: string } };
 
 async function userWithToken(app: AppKeys, uid: string): Promise<string> {
-  const res = await AppClient.rest(app).post<UserReply>('/users', { uid, name: uid, withAuthToken: true });
+  const res = await AppClient.rest(app).post<UserReply>('/users', {
+    uid,
+    name: uid,
+    withAuthToken: true,
+  });
   expect(res.status).toBe(200);
   return res.body.data.authToken as string;
 }
@@ -31,19 +35,31 @@ describe('credentials and app resolution', () => {
       [{ appid: 'bad app id!', apikey: app.restKey }, 401, 'AUTH_ERR_INVALID_APPID'],
       [{ appid: app.appId }, 401, 'AUTH_ERR_EMPTY_APIKEY'],
       [{ appid: app.appId, apikey: 'f'.repeat(40) }, 401, 'AUTH_ERR_APIKEY_NOT_FOUND'],
-      [{ appid: app.appId, authtoken: 'nobody_1700000000abc' }, 401, 'AUTH_ERR_AUTH_TOKEN_NOT_FOUND'],
+      [
+        { appid: app.appId, authtoken: 'nobody_1700000000abc' },
+        401,
+        'AUTH_ERR_AUTH_TOKEN_NOT_FOUND',
+      ],
     ];
     for (const [headers, status, code] of cases) {
       const res = await http<ErrorReply>('GET', `${gw}/v3/users`, { headers });
-      expect({ headers, status: res.status, code: res.body.error?.code }).toEqual({ headers, status, code });
+      expect({ headers, status: res.status, code: res.body.error?.code }).toEqual({
+        headers,
+        status,
+        code,
+      });
     }
   });
 
   it('takes the app id from the Host sub-domain when there is no appId header', async () => {
     const app = await createApp();
-    const status = await getWithHost(`${gateways()[0]}/v3/users`, `${app.appId}.chat.example.com`, { apikey: app.restKey });
+    const status = await getWithHost(`${gateways()[0]}/v3/users`, `${app.appId}.chat.example.com`, {
+      apikey: app.restKey,
+    });
     expect(status).toBe(200);
-    const other = await getWithHost(`${gateways()[0]}/v3/users`, 'someone-else.chat.example.com', { apikey: app.restKey });
+    const other = await getWithHost(`${gateways()[0]}/v3/users`, 'someone-else.chat.example.com', {
+      apikey: app.restKey,
+    });
     expect(other).toBe(401);
   });
 
@@ -92,7 +108,9 @@ describe('credentials and app resolution', () => {
     expect((await restB.post('/users', { uid: 'bob', name: 'Bob' })).status).toBe(200);
 
     // A's key presented for B's app is unknown there, and vice versa.
-    const crossed = await http<ErrorReply>('GET', `${gateways()[0]}/v3/users`, { headers: { appid: b.appId, apikey: a.restKey } });
+    const crossed = await http<ErrorReply>('GET', `${gateways()[0]}/v3/users`, {
+      headers: { appid: b.appId, apikey: a.restKey },
+    });
     expect(crossed.status).toBe(401);
     expect(crossed.body.error.code).toBe('AUTH_ERR_APIKEY_NOT_FOUND');
 
@@ -131,9 +149,13 @@ describe('credentials and app resolution', () => {
     const app = await createApp();
     const [gwA, gwB] = gateways();
     const rest = AppClient.rest(app, gwA);
-    const made = await rest.post<{ data: { apiKey: string } }>('/apikeys', { name: 'ci', scope: 'fullAccess' });
+    const made = await rest.post<{ data: { apiKey: string } }>('/apikeys', {
+      name: 'ci',
+      scope: 'fullAccess',
+    });
     const second = made.body.data.apiKey;
-    const useSecond = (gw: string) => http<ErrorReply>('GET', `${gw}/v3/users`, { headers: { appid: app.appId, apikey: second } });
+    const useSecond = (gw: string) =>
+      http<ErrorReply>('GET', `${gw}/v3/users`, { headers: { appid: app.appId, apikey: second } });
     expect((await useSecond(gwB)).status).toBe(200);
 
     // Narrowed to authOnly: the cached fullAccess principal must not survive.

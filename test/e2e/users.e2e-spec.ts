@@ -15,7 +15,18 @@ interface User {
   authToken?: string;
 }
 type One = { data: User };
-type Many = { data: User[]; meta: { pagination: { total: number; count: number; per_page: number; current_page: number; total_pages: number } } };
+type Many = {
+  data: User[];
+  meta: {
+    pagination: {
+      total: number;
+      count: number;
+      per_page: number;
+      current_page: number;
+      total_pages: number;
+    };
+  };
+};
 
 describe('users (core)', () => {
   it('creates a user in CometChat shape, lower-casing the uid, with an auth token on request', async () => {
@@ -94,8 +105,19 @@ describe('users (core)', () => {
 
   it('updates fields, replaces tags and clears fields with unset', async () => {
     const rest = AppClient.rest(await createApp());
-    await rest.post('/users', { uid: 'u1', name: 'Old', avatar: 'https://a/1.png', link: 'https://l', metadata: { a: 1 }, tags: ['x', 'y'] });
-    const res = await rest.put<One>('/users/u1', { name: 'New', tags: ['z'], unset: ['avatar', 'metadata'] });
+    await rest.post('/users', {
+      uid: 'u1',
+      name: 'Old',
+      avatar: 'https://a/1.png',
+      link: 'https://l',
+      metadata: { a: 1 },
+      tags: ['x', 'y'],
+    });
+    const res = await rest.put<One>('/users/u1', {
+      name: 'New',
+      tags: ['z'],
+      unset: ['avatar', 'metadata'],
+    });
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ uid: 'u1', name: 'New', link: 'https://l', tags: ['z'] });
     expect(res.body.data).not.toHaveProperty('avatar');
@@ -110,7 +132,13 @@ describe('users (core)', () => {
     const seen: string[] = [];
     for (let page = 1; page <= 3; page++) {
       const res = await rest.get<Many>(`/users?perPage=3&page=${page}`);
-      expect(res.body.meta.pagination).toEqual({ total: 7, count: page < 3 ? 3 : 1, per_page: 3, current_page: page, total_pages: 3 });
+      expect(res.body.meta.pagination).toEqual({
+        total: 7,
+        count: page < 3 ? 3 : 1,
+        per_page: 3,
+        current_page: page,
+        total_pages: 3,
+      });
       seen.push(...res.body.data.map((u) => u.uid));
     }
     expect(seen.sort()).toEqual(uids.sort());
@@ -128,9 +156,13 @@ describe('users (core)', () => {
     const asGone = new AppClient(app.appId, { authtoken: made.body.data.authToken as string });
     expect((await asGone.get('/users/gone')).status).toBe(200);
 
-    expect((await rest.delete<{ data: { success: boolean } }>('/users/gone', {})).body.data.success).toBe(true);
+    expect(
+      (await rest.delete<{ data: { success: boolean } }>('/users/gone', {})).body.data.success,
+    ).toBe(true);
     expect((await rest.get<ErrorReply>('/users/gone')).body.error.code).toBe('ERR_UID_NOT_FOUND');
-    expect((await rest.post<ErrorReply>('/users', { uid: 'gone', name: 'Again' })).status).toBe(409);
+    expect((await rest.post<ErrorReply>('/users', { uid: 'gone', name: 'Again' })).status).toBe(
+      409,
+    );
     await eventually(async () => {
       const res = await asGone.get<ErrorReply>('/users/gone');
       expect(res.status).toBe(401);
@@ -138,6 +170,8 @@ describe('users (core)', () => {
 
     expect((await rest.post('/users', { uid: 'temp', name: 'Temp' })).status).toBe(200);
     expect((await rest.delete('/users/temp', { permanent: true })).status).toBe(200);
-    expect((await rest.post<One>('/users', { uid: 'temp', name: 'Reborn' })).body.data.name).toBe('Reborn');
+    expect((await rest.post<One>('/users', { uid: 'temp', name: 'Reborn' })).body.data.name).toBe(
+      'Reborn',
+    );
   });
 });

@@ -14,7 +14,13 @@ import { UsersController } from './users/users.controller';
 export function gatewayModule() {
   @Module({
     imports: [PlatformModule.forService({ name: 'gateway' }), DiscoveryModule],
-    controllers: [AdminAppsController, ApiKeysController, UsersController, AuthTokensController, OpenApiController],
+    controllers: [
+      AdminAppsController,
+      ApiKeysController,
+      UsersController,
+      AuthTokensController,
+      OpenApiController,
+    ],
     providers: [
       { provide: GATEWAY_ENV, useFactory: () => loadConfig(GatewayEnvSchema) },
       CredentialCache,

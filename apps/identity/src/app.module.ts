@@ -47,7 +47,10 @@ export class IdentityFeaturesModule {}
 
 export function identityModule(opts: { http?: boolean } = {}) {
   @Module({
-    imports: [PlatformModule.forService({ name: 'identity', database: IDENTITY_DATABASE, http: opts.http }), IdentityFeaturesModule],
+    imports: [
+      PlatformModule.forService({ name: 'identity', database: IDENTITY_DATABASE, http: opts.http }),
+      IdentityFeaturesModule,
+    ],
   })
   class IdentityModule {}
   return IdentityModule;

@@ -12,7 +12,11 @@ export const IdSchema = z
 export const AppIdSchema = IdSchema;
 
 /** A name: 1..100 characters after trimming. */
-export const NameSchema = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+export const NameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters');
 
 export const UrlSchema = z.string().max(3000, 'must be at most 3000 characters');
 
@@ -62,6 +66,9 @@ export function pagination(total: number, count: number, q: PageQuery): Paginati
 }
 
 /** Comma-separated or repeated query arrays (reference §2.3). */
-export const CsvArray = z
-  .union([z.string(), z.array(z.string())])
-  .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean));
+export const CsvArray = z.union([z.string(), z.array(z.string())]).transform((v) =>
+  (Array.isArray(v) ? v : [v])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean),
+);

@@ -12,7 +12,10 @@ export const ERROR_CODES = {
   AUTH_ERR_NO_ACCESS: { status: 403, message: 'The credential has no access to this resource.' },
   AUTH_ERR_EMPTY_AUTH_HEADER: { status: 401, message: 'Empty authorization header.' },
   AUTH_ERR_EMPTY_AUTH_TOKEN: { status: 401, message: 'Empty auth token in the headers.' },
-  AUTH_ERR_AUTH_TOKEN_NOT_FOUND: { status: 401, message: 'The auth token is invalid or does not exist.' },
+  AUTH_ERR_AUTH_TOKEN_NOT_FOUND: {
+    status: 401,
+    message: 'The auth token is invalid or does not exist.',
+  },
   // API keys
   ERR_APIKEY_NOT_FOUND: { status: 404, message: 'The apiKey does not exist.' },
   ERR_APIKEY_NO_SELF_ACTION: { status: 403, message: 'An apiKey cannot update or delete itself.' },
@@ -46,7 +49,10 @@ export const ERROR_CODES = {
   ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be JSON.' },
   ERR_TOO_MANY_REQUESTS: { status: 429, message: 'Too many requests.' },
-  ERR_SERVICE_UNAVAILABLE: { status: 503, message: 'A service needed for this request is unavailable; retry.' },
+  ERR_SERVICE_UNAVAILABLE: {
+    status: 503,
+    message: 'A service needed for this request is unavailable; retry.',
+  },
   ERR_MISSION_FAILED: { status: 500, message: 'The operation failed.' },
   ERR_OPERATION_FAILED: { status: 500, message: 'The operation failed.' },
   ERR_EXCEPTION: { status: 500, message: 'Internal error.' },

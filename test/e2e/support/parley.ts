@@ -14,7 +14,8 @@ export interface ErrorReply {
 
 export const gateways = (): string[] => {
   const urls = process.env.PARLEY_E2E_GATEWAYS;
-  if (!urls) throw new Error('PARLEY_E2E_GATEWAYS is not set: run through the e2e project (global setup)');
+  if (!urls)
+    throw new Error('PARLEY_E2E_GATEWAYS is not set: run through the e2e project (global setup)');
   return urls.split(',');
 };
 
@@ -55,12 +56,14 @@ export function uniqueId(prefix = 'e2e'): string {
 }
 
 export async function createApp(name = 'E2E app', gateway = gateways()[0]): Promise<AppKeys> {
-  const res = await http<{ data: { appId: string; apiKeys: Array<{ apiKey: string; scope: string }> } }>(
-    'POST',
-    `${gateway}/admin/apps`,
-    { headers: { 'x-admin-key': adminKey() }, body: { name, appId: uniqueId('app') } },
-  );
-  if (res.status !== 200) throw new Error(`create app failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const res = await http<{
+    data: { appId: string; apiKeys: Array<{ apiKey: string; scope: string }> };
+  }>('POST', `${gateway}/admin/apps`, {
+    headers: { 'x-admin-key': adminKey() },
+    body: { name, appId: uniqueId('app') },
+  });
+  if (res.status !== 200)
+    throw new Error(`create app failed: ${res.status} ${JSON.stringify(res.body)}`);
   const keys = res.body.data.apiKeys;
   return {
     appId: res.body.data.appId,

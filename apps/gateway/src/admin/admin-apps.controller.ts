@@ -13,7 +13,10 @@ export class AdminAppsController {
 
   @Post()
   @HttpCode(200) // CometChat answers every success with 200, creates included
-  @ApiDoc({ summary: 'Create an app; the reply carries its REST (fullAccess) and Auth (authOnly) keys', body: AppCreateSchema })
+  @ApiDoc({
+    summary: 'Create an app; the reply carries its REST (fullAccess) and Auth (authOnly) keys',
+    body: AppCreateSchema,
+  })
   async create(@Body() body: unknown) {
     return ok(await this.bus.request(RPC.identity.appCreate, parseOrThrow(AppCreateSchema, body)));
   }
@@ -31,14 +34,20 @@ export class AdminAppsController {
   }
 
   @Patch(':appId')
-  @ApiDoc({ summary: "Change an app's name or rate limits", body: AppUpdateSchema.omit({ appId: true }) })
+  @ApiDoc({
+    summary: "Change an app's name or rate limits",
+    body: AppUpdateSchema.omit({ appId: true }),
+  })
   async update(@Param('appId') appId: string, @Body() body: unknown) {
-    const input = parseOrThrow(AppUpdateSchema, { ...(body as object), appId: appId.toLowerCase() });
+    const input = parseOrThrow(AppUpdateSchema, {
+      ...(body as object),
+      appId: appId.toLowerCase(),
+    });
     return ok(await this.bus.request(RPC.identity.appUpdate, input));
   }
 
   @Delete(':appId')
-  @ApiDoc({ summary: "Delete an app and erase its data" })
+  @ApiDoc({ summary: 'Delete an app and erase its data' })
   async delete(@Param('appId') appId: string) {
     return ok(await this.bus.request(RPC.identity.appDelete, { appId: appId.toLowerCase() }));
   }

@@ -1,6 +1,12 @@
 import { Body, Controller, HttpCode, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { MessageBus, parseOrThrow } from '@parley/common';
-import { ApiKeyCreateBodySchema, ApiKeyListQuerySchema, ApiKeyUpdateBodySchema, Principal, RPC } from '@parley/contracts';
+import {
+  ApiKeyCreateBodySchema,
+  ApiKeyListQuerySchema,
+  ApiKeyUpdateBodySchema,
+  Principal,
+  RPC,
+} from '@parley/contracts';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ApiDoc } from '../docs/api-doc.decorator';
 import { ok, paged } from '../http/envelope';
@@ -13,7 +19,10 @@ export class ApiKeysController {
 
   @Post()
   @HttpCode(200) // CometChat answers every success with 200, creates included
-  @ApiDoc({ summary: 'Create an API key (the only reply that shows the whole key)', body: ApiKeyCreateBodySchema })
+  @ApiDoc({
+    summary: 'Create an API key (the only reply that shows the whole key)',
+    body: ApiKeyCreateBodySchema,
+  })
   async create(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
     const input = parseOrThrow(ApiKeyCreateBodySchema, body);
     return ok(await this.bus.request(RPC.identity.apiKeyCreate, { appId: p.appId, ...input }));
@@ -33,10 +42,19 @@ export class ApiKeysController {
   }
 
   @Put(':apiKey')
-  @ApiDoc({ summary: 'Rename an API key or change its scope (not the key in use)', body: ApiKeyUpdateBodySchema })
-  async update(@CurrentPrincipal() p: Principal, @Param('apiKey') apiKey: string, @Body() body: unknown) {
+  @ApiDoc({
+    summary: 'Rename an API key or change its scope (not the key in use)',
+    body: ApiKeyUpdateBodySchema,
+  })
+  async update(
+    @CurrentPrincipal() p: Principal,
+    @Param('apiKey') apiKey: string,
+    @Body() body: unknown,
+  ) {
     const input = parseOrThrow(ApiKeyUpdateBodySchema, body);
-    return ok(await this.bus.request(RPC.identity.apiKeyUpdate, { principal: p, apiKey, ...input }));
+    return ok(
+      await this.bus.request(RPC.identity.apiKeyUpdate, { principal: p, apiKey, ...input }),
+    );
   }
 
   @Delete(':apiKey')

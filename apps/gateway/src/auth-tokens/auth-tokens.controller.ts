@@ -22,33 +22,63 @@ export class AuthTokensController {
   @Post()
   @HttpCode(200) // CometChat answers every success with 200, creates included
   @Allow('fullAccess', 'authOnly')
-  @ApiDoc({ summary: 'Create an auth token for the user (a new one every time)', body: AuthTokenCreateBodySchema })
+  @ApiDoc({
+    summary: 'Create an auth token for the user (a new one every time)',
+    body: AuthTokenCreateBodySchema,
+  })
   async create(@CurrentPrincipal() p: Principal, @Param('uid') uid: string, @Body() body: unknown) {
     const { force } = parseOrThrow(AuthTokenCreateBodySchema, body ?? {});
-    return ok(await this.bus.request(RPC.identity.tokenCreate, { appId: p.appId, uid: idParam('uid', uid), force }));
+    return ok(
+      await this.bus.request(RPC.identity.tokenCreate, {
+        appId: p.appId,
+        uid: idParam('uid', uid),
+        force,
+      }),
+    );
   }
 
   @Get()
   @ApiDoc({ summary: "List the user's auth tokens (masked)", query: PageQuerySchema })
   async list(@CurrentPrincipal() p: Principal, @Param('uid') uid: string, @Query() query: unknown) {
     const q = parseOrThrow(PageQuerySchema, query);
-    return paged(await this.bus.request(RPC.identity.tokenList, { appId: p.appId, uid: idParam('uid', uid), ...q }));
+    return paged(
+      await this.bus.request(RPC.identity.tokenList, {
+        appId: p.appId,
+        uid: idParam('uid', uid),
+        ...q,
+      }),
+    );
   }
 
   @Delete()
   @ApiDoc({ summary: "Delete all of the user's auth tokens" })
   async flush(@CurrentPrincipal() p: Principal, @Param('uid') uid: string) {
-    return ok(await this.bus.request(RPC.identity.tokenFlush, { appId: p.appId, uid: idParam('uid', uid) }));
+    return ok(
+      await this.bus.request(RPC.identity.tokenFlush, { appId: p.appId, uid: idParam('uid', uid) }),
+    );
   }
 
   @Get(':authToken')
   @ApiDoc({ summary: 'Get an auth token' })
-  async get(@CurrentPrincipal() p: Principal, @Param('uid') uid: string, @Param('authToken') authToken: string) {
-    return ok(await this.bus.request(RPC.identity.tokenGet, { appId: p.appId, uid: idParam('uid', uid), authToken }));
+  async get(
+    @CurrentPrincipal() p: Principal,
+    @Param('uid') uid: string,
+    @Param('authToken') authToken: string,
+  ) {
+    return ok(
+      await this.bus.request(RPC.identity.tokenGet, {
+        appId: p.appId,
+        uid: idParam('uid', uid),
+        authToken,
+      }),
+    );
   }
 
   @Put(':authToken')
-  @ApiDoc({ summary: "Update an auth token's platform, userAgent or appInfo", body: AuthTokenUpdateBodySchema })
+  @ApiDoc({
+    summary: "Update an auth token's platform, userAgent or appInfo",
+    body: AuthTokenUpdateBodySchema,
+  })
   async update(
     @CurrentPrincipal() p: Principal,
     @Param('uid') uid: string,
@@ -57,13 +87,28 @@ export class AuthTokensController {
   ) {
     const input = parseOrThrow(AuthTokenUpdateBodySchema, body);
     return ok(
-      await this.bus.request(RPC.identity.tokenUpdate, { appId: p.appId, uid: idParam('uid', uid), authToken, ...input }),
+      await this.bus.request(RPC.identity.tokenUpdate, {
+        appId: p.appId,
+        uid: idParam('uid', uid),
+        authToken,
+        ...input,
+      }),
     );
   }
 
   @Delete(':authToken')
   @ApiDoc({ summary: 'Delete an auth token' })
-  async delete(@CurrentPrincipal() p: Principal, @Param('uid') uid: string, @Param('authToken') authToken: string) {
-    return ok(await this.bus.request(RPC.identity.tokenDelete, { appId: p.appId, uid: idParam('uid', uid), authToken }));
+  async delete(
+    @CurrentPrincipal() p: Principal,
+    @Param('uid') uid: string,
+    @Param('authToken') authToken: string,
+  ) {
+    return ok(
+      await this.bus.request(RPC.identity.tokenDelete, {
+        appId: p.appId,
+        uid: idParam('uid', uid),
+        authToken,
+      }),
+    );
   }
 }

@@ -28,7 +28,11 @@ export class CredentialCache implements OnApplicationBootstrap, OnApplicationShu
   }
 
   onApplicationBootstrap() {
-    const revocations = [EVENTS.identity.apiKeyRevoked, EVENTS.identity.tokenRevoked, EVENTS.identity.appDeleted];
+    const revocations = [
+      EVENTS.identity.apiKeyRevoked,
+      EVENTS.identity.tokenRevoked,
+      EVENTS.identity.appDeleted,
+    ];
     for (const def of revocations) {
       this.subs.push(
         this.bus.subscribe(def.allApps, (msg) => {
@@ -43,8 +47,14 @@ export class CredentialCache implements OnApplicationBootstrap, OnApplicationShu
     for (const s of this.subs) s.unsubscribe();
   }
 
-  async verify(appId: string, credential: { apiKey: string } | { authToken: string }): Promise<Principal> {
-    const key = 'apiKey' in credential ? `${appId}|k|${sha256(credential.apiKey)}` : `${appId}|t|${sha256(credential.authToken)}`;
+  async verify(
+    appId: string,
+    credential: { apiKey: string } | { authToken: string },
+  ): Promise<Principal> {
+    const key =
+      'apiKey' in credential
+        ? `${appId}|k|${sha256(credential.apiKey)}`
+        : `${appId}|t|${sha256(credential.authToken)}`;
     const hit = this.entries.get(key);
     const now = Date.now();
     if (hit && hit.expiresAt > now) return hit.principal;

@@ -36,7 +36,10 @@ export class CredentialGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const rule =
-      this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS, [ctx.getHandler(), ctx.getClass()]) ?? DEFAULT_RULE;
+      this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS, [
+        ctx.getHandler(),
+        ctx.getClass(),
+      ]) ?? DEFAULT_RULE;
     if (rule.kind === 'public') return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     if (rule.kind === 'admin') {
@@ -48,7 +51,10 @@ export class CredentialGuard implements CanActivate {
     }
     req.principal = await this.authenticate(req);
     if (!rule.allow.includes(req.principal.kind)) {
-      throw new DomainError('AUTH_ERR_NO_ACCESS', `This credential (${req.principal.kind}) has no access to this API.`);
+      throw new DomainError(
+        'AUTH_ERR_NO_ACCESS',
+        `This credential (${req.principal.kind}) has no access to this API.`,
+      );
     }
     return true;
   }
@@ -59,12 +65,15 @@ export class CredentialGuard implements CanActivate {
     if (!/^[a-z0-9_-]{1,100}$/.test(appId)) throw new DomainError('AUTH_ERR_INVALID_APPID');
     const apiKey = header(req, 'apikey');
     const authToken = header(req, 'authtoken');
-    if (!apiKey && !authToken) throw new DomainError('AUTH_ERR_EMPTY_APIKEY', 'Empty apiKey or authToken in the headers.');
+    if (!apiKey && !authToken)
+      throw new DomainError('AUTH_ERR_EMPTY_APIKEY', 'Empty apiKey or authToken in the headers.');
     if (apiKey) {
       const principal = await this.cache.verify(appId, { apiKey });
       const onBehalfOf = header(req, 'onbehalfof');
       if (onBehalfOf && principal.kind === 'fullAccess') {
-        const uid: string = parseOrThrow(z.object({ onBehalfOf: IdSchema }), { onBehalfOf }).onBehalfOf;
+        const uid: string = parseOrThrow(z.object({ onBehalfOf: IdSchema }), {
+          onBehalfOf,
+        }).onBehalfOf;
         return { ...principal, uid };
       }
       return principal;

@@ -7,7 +7,12 @@ export const GatewayEnvSchema = BaseEnvSchema.extend({
   /** Seconds a verified credential is cached; revocations drop entries at once. */
   CREDENTIAL_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
   /** Largest accepted request body, in bytes (CometChat's message JSON limit is 64 KB). */
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(1024 * 1024),
 });
 export type GatewayEnv = z.infer<typeof GatewayEnvSchema>;
 export const GATEWAY_ENV = Symbol('GATEWAY_ENV');

@@ -42,11 +42,14 @@ export class OpenApiController {
         const handler = proto[name] as object;
         const doc = this.reflector.get<ApiDocSpec | undefined>(API_DOC, handler as never);
         if (!doc) continue;
-        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number].toLowerCase();
+        const method =
+          RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number].toLowerCase();
         const sub = ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, handler) ?? '');
         const access =
-          this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS, [handler as never, ctrl]) ??
-          ({ kind: 'app', allow: ['fullAccess'] } as AccessRule);
+          this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS, [
+            handler as never,
+            ctrl,
+          ]) ?? ({ kind: 'app', allow: ['fullAccess'] } as AccessRule);
         for (const base of bases.filter((b) => !b.startsWith('v3.0/'))) {
           const segments = [base, ...sub].flatMap((s) => s.split('/')).filter(Boolean);
           const path = `/${segments.join('/')}`.replace(/:(\w+)/g, '{$1}');
@@ -59,10 +62,16 @@ export class OpenApiController {
               required: true,
               schema: { type: 'string' },
             })),
-            responses: { '200': { description: 'CometChat success envelope `{data}`' }, default: { description: 'CometChat error envelope `{error:{code,message,details?}}`' } },
+            responses: {
+              '200': { description: 'CometChat success envelope `{data}`' },
+              default: {
+                description: 'CometChat error envelope `{error:{code,message,details?}}`',
+              },
+            },
           };
           if (doc.query) op['x-query'] = jsonSchema(doc.query);
-          if (doc.body) op.requestBody = { content: { 'application/json': { schema: jsonSchema(doc.body) } } };
+          if (doc.body)
+            op.requestBody = { content: { 'application/json': { schema: jsonSchema(doc.body) } } };
           (paths[path] ??= {})[method] = op;
         }
       }

@@ -61,12 +61,22 @@ export function configureHttp(app: NestFastifyApplication): void {
   });
 
   fastify.addHook('preHandler', (req, _reply, done) => {
-    for (const [part, value] of [['body', req.body], ['query', req.query], ['path', req.params]] as const) {
+    for (const [part, value] of [
+      ['body', req.body],
+      ['query', req.query],
+      ['path', req.params],
+    ] as const) {
       if (hasUnsafeText(value)) {
         return done(
-          new DomainError('ERR_BAD_REQUEST', 'The request contains text that is not valid Unicode, or a NUL character.', {
-            [part]: ['contains a NUL character, a lone surrogate or nesting deeper than 64 levels'],
-          }),
+          new DomainError(
+            'ERR_BAD_REQUEST',
+            'The request contains text that is not valid Unicode, or a NUL character.',
+            {
+              [part]: [
+                'contains a NUL character, a lone surrogate or nesting deeper than 64 levels',
+              ],
+            },
+          ),
         );
       }
     }
@@ -77,7 +87,13 @@ export function configureHttp(app: NestFastifyApplication): void {
     origin: true,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowedHeaders: CORS_ALLOWED_HEADERS,
-    exposedHeaders: ['x-correlation-id', 'x-rate-limit', 'x-rate-limit-remaining', 'retry-after', 'x-rate-limit-reset'],
+    exposedHeaders: [
+      'x-correlation-id',
+      'x-rate-limit',
+      'x-rate-limit-remaining',
+      'retry-after',
+      'x-rate-limit-reset',
+    ],
     maxAge: 600,
   });
   app.useGlobalFilters(new ErrorEnvelopeFilter());

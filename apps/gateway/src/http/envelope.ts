@@ -6,6 +6,9 @@ export function ok<T>(data: T): { data: T } {
 }
 
 /** A page-based list: `{data: [...], meta: {pagination}}` (reference §2.2a). */
-export function paged<T>(page: Page<T>): { data: T[]; meta: { pagination: Page<T>['pagination'] } } {
+export function paged<T>(page: Page<T>): {
+  data: T[];
+  meta: { pagination: Page<T>['pagination'] };
+} {
   return { data: page.items, meta: { pagination: page.pagination } };
 }

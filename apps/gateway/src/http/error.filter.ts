@@ -15,7 +15,9 @@ function fromFastify(err: FastifyLikeError): DomainError | undefined {
   if (err.statusCode === 413) return new DomainError('ERR_PAYLOAD_TOO_LARGE');
   if (err.statusCode === 415) return new DomainError('ERR_UNSUPPORTED_MEDIA_TYPE');
   if (err.statusCode && err.statusCode < 500) {
-    return new DomainError('ERR_BAD_REQUEST', 'The request body is not valid JSON.', { body: [err.message ?? 'invalid'] });
+    return new DomainError('ERR_BAD_REQUEST', 'The request body is not valid JSON.', {
+      body: [err.message ?? 'invalid'],
+    });
   }
   return undefined;
 }
@@ -51,7 +53,8 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
       if (error.code === 'ERR_EXCEPTION') this.log.error({ err: exception }, 'unhandled error');
     }
     const body: Record<string, unknown> = { ...error.toBody(), source: 'parley' };
-    if (error.code === 'ERR_EXCEPTION') body.devMessage = `correlation id ${currentCorrelationId() ?? 'unknown'}`;
+    if (error.code === 'ERR_EXCEPTION')
+      body.devMessage = `correlation id ${currentCorrelationId() ?? 'unknown'}`;
     void reply.status(httpStatusFor(error.code)).send({ error: body });
   }
 }

@@ -7,7 +7,9 @@ export function hasUnsafeText(value: unknown, depth = 0): boolean {
   if (typeof value === 'string') return value.includes('\u0000') || !value.isWellFormed();
   if (Array.isArray(value)) return value.some((v) => hasUnsafeText(v, depth + 1));
   if (value && typeof value === 'object') {
-    return Object.entries(value).some(([k, v]) => hasUnsafeText(k, depth + 1) || hasUnsafeText(v, depth + 1));
+    return Object.entries(value).some(
+      ([k, v]) => hasUnsafeText(k, depth + 1) || hasUnsafeText(v, depth + 1),
+    );
   }
   return false;
 }

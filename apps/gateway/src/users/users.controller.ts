@@ -23,7 +23,10 @@ export class UsersController {
   @Post()
   @HttpCode(200) // CometChat answers every success with 200, creates included
   @Allow('fullAccess', 'authOnly')
-  @ApiDoc({ summary: 'Create a user (with `withAuthToken`, the reply carries an auth token)', body: UserCreateBodySchema })
+  @ApiDoc({
+    summary: 'Create a user (with `withAuthToken`, the reply carries an auth token)',
+    body: UserCreateBodySchema,
+  })
   async create(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
     const input = parseOrThrow(UserCreateBodySchema, body);
     return ok(await this.bus.request(RPC.users.userCreate, { appId: p.appId, ...input }));
@@ -41,20 +44,34 @@ export class UsersController {
   @Allow('fullAccess', 'user')
   @ApiDoc({ summary: 'Get a user' })
   async get(@CurrentPrincipal() p: Principal, @Param('uid') uid: string) {
-    return ok(await this.bus.request(RPC.users.userGet, { appId: p.appId, uid: idParam('uid', uid) }));
+    return ok(
+      await this.bus.request(RPC.users.userGet, { appId: p.appId, uid: idParam('uid', uid) }),
+    );
   }
 
   @Put(':uid')
   @ApiDoc({ summary: 'Update a user (`unset` clears fields)', body: UserUpdateBodySchema })
   async update(@CurrentPrincipal() p: Principal, @Param('uid') uid: string, @Body() body: unknown) {
     const input = parseOrThrow(UserUpdateBodySchema, body);
-    return ok(await this.bus.request(RPC.users.userUpdate, { appId: p.appId, uid: idParam('uid', uid), ...input }));
+    return ok(
+      await this.bus.request(RPC.users.userUpdate, {
+        appId: p.appId,
+        uid: idParam('uid', uid),
+        ...input,
+      }),
+    );
   }
 
   @Delete(':uid')
   @ApiDoc({ summary: 'Delete a user (soft, or `permanent`)', body: UserDeleteBodySchema })
   async delete(@CurrentPrincipal() p: Principal, @Param('uid') uid: string, @Body() body: unknown) {
     const input = parseOrThrow(UserDeleteBodySchema, body ?? {});
-    return ok(await this.bus.request(RPC.users.userDelete, { appId: p.appId, uid: idParam('uid', uid), ...input }));
+    return ok(
+      await this.bus.request(RPC.users.userDelete, {
+        appId: p.appId,
+        uid: idParam('uid', uid),
+        ...input,
+      }),
+    );
   }
 }

@@ -11,9 +11,16 @@ export class ApiKeyRepository {
     await tx.getRepository(ApiKeyEntity).insert(key);
   }
 
-  /** Locks the app row so concurrent creates cannot pass the per-app cap together. */
-  async countForUpdate(tx: EntityManager, appId: string): Promise<number> {
-    await tx.query('SELECT 1 FROM "identity"."apps" WHERE "app_id" = $1 FOR UPDATE', [appId]);
+  /**
+   * Locks the app row so concurrent creates cannot pass the per-app cap together. Undefined when
+   * the app does not exist.
+   */
+  async countForUpdate(tx: EntityManager, appId: string): Promise<number | undefined> {
+    const app: unknown[] = await tx.query(
+      'SELECT 1 FROM "identity"."apps" WHERE "app_id" = $1 FOR UPDATE',
+      [appId],
+    );
+    if (!app.length) return undefined;
     return tx.getRepository(ApiKeyEntity).countBy({ appId });
   }
 
@@ -36,7 +43,9 @@ export class ApiKeyRepository {
       .take(page.perPage);
     if (filter.scope) qb.andWhere('k.scope = :scope', { scope: filter.scope });
     if (filter.searchKey) {
-      qb.andWhere(`k.name ILIKE :search ESCAPE '\\'`, { search: `%${escapeLike(filter.searchKey)}%` });
+      qb.andWhere(`k.name ILIKE :search ESCAPE '\\'`, {
+        search: `%${escapeLike(filter.searchKey)}%`,
+      });
     }
     return qb.getManyAndCount();
   }
@@ -44,7 +53,10 @@ export class ApiKeyRepository {
   async update(tx: EntityManager, key: ApiKeyEntity): Promise<void> {
     await tx
       .getRepository(ApiKeyEntity)
-      .update({ appId: key.appId, keyHash: key.keyHash }, { name: key.name, scope: key.scope, updatedAt: key.updatedAt });
+      .update(
+        { appId: key.appId, keyHash: key.keyHash },
+        { name: key.name, scope: key.scope, updatedAt: key.updatedAt },
+      );
   }
 
   async delete(tx: EntityManager, appId: string, keyHash: string): Promise<boolean> {

@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, DomainError, maskSecret, Outbox, SecretGenerator, sha256, Transactor } from '@parley/common';
+import {
+  Clock,
+  DomainError,
+  maskSecret,
+  Outbox,
+  SecretGenerator,
+  sha256,
+  Transactor,
+} from '@parley/common';
 import {
   ApiKey,
   ApiKeyScope,
@@ -25,12 +33,31 @@ export class ApiKeyService {
   ) {}
 
   /** Creates a key inside the caller's transaction; the reply is the only time the whole key is shown. */
-  async createInTx(tx: EntityManager, appId: string, name: string, scope: ApiKeyScope, now: Date): Promise<ApiKey> {
-    if ((await this.keys.countForUpdate(tx, appId)) >= MAX_API_KEYS_PER_APP) {
-      throw new DomainError('ERR_PLAN_QUOTA_RESTRICTION', `An app may have at most ${MAX_API_KEYS_PER_APP} API keys.`);
+  async createInTx(
+    tx: EntityManager,
+    appId: string,
+    name: string,
+    scope: ApiKeyScope,
+    now: Date,
+  ): Promise<ApiKey> {
+    const count = await this.keys.countForUpdate(tx, appId);
+    if (count === undefined) throw new DomainError('ERR_APP_NOT_FOUND');
+    if (count >= MAX_API_KEYS_PER_APP) {
+      throw new DomainError(
+        'ERR_PLAN_QUOTA_RESTRICTION',
+        `An app may have at most ${MAX_API_KEYS_PER_APP} API keys.`,
+      );
     }
     const plain = this.secrets.hex(20);
-    const entity = { keyHash: sha256(plain), appId, masked: maskSecret(plain), name, scope, createdAt: now, updatedAt: now };
+    const entity = {
+      keyHash: sha256(plain),
+      appId,
+      masked: maskSecret(plain),
+      name,
+      scope,
+      createdAt: now,
+      updatedAt: now,
+    };
     await this.keys.insert(tx, entity);
     return toApiKey(entity, plain);
   }
@@ -39,9 +66,16 @@ export class ApiKeyService {
     return this.tx.run((tx) => this.createInTx(tx, appId, name, scope, this.clock.now()));
   }
 
-  async list(appId: string, filter: { scope?: ApiKeyScope; searchKey?: string }, page: PageQuery): Promise<Page<ApiKey>> {
+  async list(
+    appId: string,
+    filter: { scope?: ApiKeyScope; searchKey?: string },
+    page: PageQuery,
+  ): Promise<Page<ApiKey>> {
     const [rows, total] = await this.keys.list(appId, filter, page);
-    return { items: rows.map((r) => toApiKey(r)), pagination: pagination(total, rows.length, page) };
+    return {
+      items: rows.map((r) => toApiKey(r)),
+      pagination: pagination(total, rows.length, page),
+    };
   }
 
   async get(principal: Principal, apiKey: string): Promise<ApiKey> {
@@ -50,7 +84,11 @@ export class ApiKeyService {
     return toApiKey(key, apiKey);
   }
 
-  async update(principal: Principal, apiKey: string, change: { name?: string; scope?: ApiKeyScope }): Promise<ApiKey> {
+  async update(
+    principal: Principal,
+    apiKey: string,
+    change: { name?: string; scope?: ApiKeyScope },
+  ): Promise<ApiKey> {
     const hash = this.refuseSelf(principal, apiKey);
     return this.tx.run(
       async (tx) => {
@@ -62,7 +100,10 @@ export class ApiKeyService {
         key.updatedAt = this.clock.now();
         await this.keys.update(tx, key);
         // A scope change must reach every gateway's credential cache before we answer.
-        if (narrowed) await this.outbox.stage(tx, EVENTS.identity.apiKeyRevoked, principal.appId, { apiKeyHash: hash });
+        if (narrowed)
+          await this.outbox.stage(tx, EVENTS.identity.apiKeyRevoked, principal.appId, {
+            apiKeyHash: hash,
+          });
         return toApiKey(key, apiKey);
       },
       { publishBeforeReturn: true },
@@ -73,8 +114,11 @@ export class ApiKeyService {
     const hash = this.refuseSelf(principal, apiKey);
     await this.tx.run(
       async (tx) => {
-        if (!(await this.keys.delete(tx, principal.appId, hash))) throw new DomainError('ERR_APIKEY_NOT_FOUND');
-        await this.outbox.stage(tx, EVENTS.identity.apiKeyRevoked, principal.appId, { apiKeyHash: hash });
+        if (!(await this.keys.delete(tx, principal.appId, hash)))
+          throw new DomainError('ERR_APIKEY_NOT_FOUND');
+        await this.outbox.stage(tx, EVENTS.identity.apiKeyRevoked, principal.appId, {
+          apiKeyHash: hash,
+        });
       },
       { publishBeforeReturn: true },
     );

@@ -27,11 +27,14 @@ export class AppRepository {
   }
 
   async update(app: AppEntity): Promise<void> {
-    await this.ds.getRepository(AppEntity).update({ appId: app.appId }, {
-      name: app.name,
-      limits: app.limits,
-      updatedAt: app.updatedAt,
-    });
+    await this.ds.getRepository(AppEntity).update(
+      { appId: app.appId },
+      {
+        name: app.name,
+        limits: app.limits,
+        updatedAt: app.updatedAt,
+      },
+    );
   }
 
   /** Deletes the app; its keys and tokens go with it (ON DELETE CASCADE). */

@@ -21,8 +21,18 @@ export class AppService {
     const now = this.clock.now();
     const appId = input.appId ?? this.secrets.hex(8);
     return this.tx.run(async (tx) => {
-      const inserted = await this.apps.insert(tx, { appId, name: input.name, limits: {}, createdAt: now, updatedAt: now });
-      if (!inserted) throw new DomainError('ERR_APP_ALREADY_EXISTS', `An app with appId ${appId} already exists.`);
+      const inserted = await this.apps.insert(tx, {
+        appId,
+        name: input.name,
+        limits: {},
+        createdAt: now,
+        updatedAt: now,
+      });
+      if (!inserted)
+        throw new DomainError(
+          'ERR_APP_ALREADY_EXISTS',
+          `An app with appId ${appId} already exists.`,
+        );
       const rest = await this.keys.createInTx(tx, appId, 'Rest API Key', 'fullAccess', now);
       const auth = await this.keys.createInTx(tx, appId, 'Auth Key', 'authOnly', now);
       const app = toApp({ appId, name: input.name, limits: {}, createdAt: now, updatedAt: now });

@@ -29,10 +29,14 @@ export class AuthTokenRepository {
   }
 
   async update(token: AuthTokenEntity): Promise<void> {
-    await this.ds.getRepository(AuthTokenEntity).update(
-      { appId: token.appId, tokenHash: token.tokenHash },
-      { platform: token.platform, userAgent: token.userAgent, appInfo: token.appInfo, updatedAt: token.updatedAt } as Row,
-    );
+    await this.ds
+      .getRepository(AuthTokenEntity)
+      .update({ appId: token.appId, tokenHash: token.tokenHash }, {
+        platform: token.platform,
+        userAgent: token.userAgent,
+        appInfo: token.appInfo,
+        updatedAt: token.updatedAt,
+      } as Row);
   }
 
   async delete(tx: EntityManager, appId: string, uid: string, tokenHash: string): Promise<boolean> {

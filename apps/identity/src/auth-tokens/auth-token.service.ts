@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, DomainError, maskSecret, Outbox, SecretGenerator, sha256, Transactor } from '@parley/common';
+import {
+  Clock,
+  DomainError,
+  maskSecret,
+  Outbox,
+  SecretGenerator,
+  sha256,
+  Transactor,
+} from '@parley/common';
 import { AuthToken, EVENTS, Page, PageQuery, pagination } from '@parley/contracts';
 import { AuthTokenRepository } from './auth-token.repository';
 import { toAuthToken } from './auth-token.mapper';
@@ -45,7 +53,10 @@ export class AuthTokenService {
   async list(appId: string, uid: string, page: PageQuery): Promise<Page<AuthToken>> {
     await this.users.assertExists(appId, uid);
     const [rows, total] = await this.tokens.list(appId, uid, page);
-    return { items: rows.map((r) => toAuthToken(r)), pagination: pagination(total, rows.length, page) };
+    return {
+      items: rows.map((r) => toAuthToken(r)),
+      pagination: pagination(total, rows.length, page),
+    };
   }
 
   async get(appId: string, uid: string, authToken: string): Promise<AuthToken> {
@@ -73,8 +84,12 @@ export class AuthTokenService {
     const hash = sha256(authToken);
     await this.tx.run(
       async (tx) => {
-        if (!(await this.tokens.delete(tx, appId, uid, hash))) throw new DomainError('ERR_AUTH_TOKEN_NOT_FOUND');
-        await this.outbox.stage(tx, EVENTS.identity.tokenRevoked, appId, { uid, tokenHashes: [hash] });
+        if (!(await this.tokens.delete(tx, appId, uid, hash)))
+          throw new DomainError('ERR_AUTH_TOKEN_NOT_FOUND');
+        await this.outbox.stage(tx, EVENTS.identity.tokenRevoked, appId, {
+          uid,
+          tokenHashes: [hash],
+        });
       },
       { publishBeforeReturn: true },
     );
@@ -82,12 +97,20 @@ export class AuthTokenService {
   }
 
   /** Deletes every token of the user (also used when the user is deleted). */
-  async flush(appId: string, uid: string, opts: { checkUser: boolean } = { checkUser: true }): Promise<Success> {
+  async flush(
+    appId: string,
+    uid: string,
+    opts: { checkUser: boolean } = { checkUser: true },
+  ): Promise<Success> {
     if (opts.checkUser) await this.users.assertExists(appId, uid);
     await this.tx.run(
       async (tx) => {
         const hashes = await this.tokens.deleteAll(tx, appId, uid);
-        if (hashes.length) await this.outbox.stage(tx, EVENTS.identity.tokenRevoked, appId, { uid, tokenHashes: hashes });
+        if (hashes.length)
+          await this.outbox.stage(tx, EVENTS.identity.tokenRevoked, appId, {
+            uid,
+            tokenHashes: hashes,
+          });
       },
       { publishBeforeReturn: true },
     );

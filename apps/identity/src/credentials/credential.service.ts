@@ -20,13 +20,16 @@ export class CredentialService {
       await this.assertAppExists(appId);
       throw new DomainError('AUTH_ERR_APIKEY_NOT_FOUND');
     }
-    const token = await this.ds.getRepository(AuthTokenEntity).findOneBy({ appId, tokenHash: sha256(req.authToken) });
+    const token = await this.ds
+      .getRepository(AuthTokenEntity)
+      .findOneBy({ appId, tokenHash: sha256(req.authToken) });
     if (token) return { appId, kind: 'user', uid: token.uid };
     await this.assertAppExists(appId);
     throw new DomainError('AUTH_ERR_AUTH_TOKEN_NOT_FOUND');
   }
 
   private async assertAppExists(appId: string): Promise<void> {
-    if (!(await this.ds.getRepository(AppEntity).existsBy({ appId }))) throw new DomainError('AUTH_ERR_INVALID_APPID');
+    if (!(await this.ds.getRepository(AppEntity).existsBy({ appId })))
+      throw new DomainError('AUTH_ERR_INVALID_APPID');
   }
 }

@@ -21,7 +21,9 @@ export class IdentityInitial1764115200000 implements MigrationInterface {
       "created_at" timestamptz NOT NULL,
       "updated_at" timestamptz NOT NULL
     )`);
-    await q.query(`CREATE INDEX "api_keys_app_created" ON "identity"."api_keys" ("app_id", "created_at")`);
+    await q.query(
+      `CREATE INDEX "api_keys_app_created" ON "identity"."api_keys" ("app_id", "created_at")`,
+    );
     await q.query(`CREATE TABLE "identity"."auth_tokens" (
       "token_hash" text PRIMARY KEY,
       "app_id" text NOT NULL REFERENCES "identity"."apps"("app_id") ON DELETE CASCADE,
@@ -33,7 +35,9 @@ export class IdentityInitial1764115200000 implements MigrationInterface {
       "created_at" timestamptz NOT NULL,
       "updated_at" timestamptz NOT NULL
     )`);
-    await q.query(`CREATE INDEX "auth_tokens_app_uid_created" ON "identity"."auth_tokens" ("app_id", "uid", "created_at")`);
+    await q.query(
+      `CREATE INDEX "auth_tokens_app_uid_created" ON "identity"."auth_tokens" ("app_id", "uid", "created_at")`,
+    );
     await q.query(outboxTableSql('identity'));
   }
 

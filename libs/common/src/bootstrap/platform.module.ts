@@ -1,4 +1,11 @@
-import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationShutdown,
+  Provider,
+} from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { STREAMS } from '@parley/contracts';
 import { DataSource } from 'typeorm';
@@ -58,7 +65,12 @@ export class PlatformModule {
         inject: [BASE_ENV, HealthRegistry],
         useFactory: async (env: BaseEnv, health: HealthRegistry) => {
           const log = rootLogger().child({ component: 'nats' });
-          const bus = await NatsMessageBus.connect(env.NATS_URL, `parley-${opts.name}`, env.RPC_TIMEOUT_MS, log);
+          const bus = await NatsMessageBus.connect(
+            env.NATS_URL,
+            `parley-${opts.name}`,
+            env.RPC_TIMEOUT_MS,
+            log,
+          );
           await bus.ensureStreams(STREAMS);
           health.register('nats', async () => {
             if (!bus.isConnected()) throw new Error('disconnected');
@@ -87,7 +99,13 @@ export class PlatformModule {
           useFactory: async (env: BaseEnv, health: HealthRegistry) => {
             const ds = await openServiceDatabase(
               env.DATABASE_URL,
-              { ...db, entities: [...(db.entities as unknown[]), OutboxRow] as ServiceDatabaseOptions['entities'] },
+              {
+                ...db,
+                entities: [
+                  ...(db.entities as unknown[]),
+                  OutboxRow,
+                ] as ServiceDatabaseOptions['entities'],
+              },
               env.MIGRATIONS_RUN,
             );
             health.register('postgres', async () => {

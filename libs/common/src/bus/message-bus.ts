@@ -13,6 +13,8 @@ export interface BusMessage {
 
 export interface Subscription {
   unsubscribe(): void;
+  /** Deliver what is already on its way, then stop (for graceful shutdown). */
+  drain(): Promise<void>;
 }
 
 export interface RequestOptions {
@@ -41,7 +43,12 @@ export abstract class MessageBus {
   ): Subscription;
 
   /** Durable publish to JetStream, deduplicated by `msgId`. Resolves once the stream stored it. */
-  abstract publishDurable(subject: string, data: unknown, msgId: string, headers?: Headers): Promise<void>;
+  abstract publishDurable(
+    subject: string,
+    data: unknown,
+    msgId: string,
+    headers?: Headers,
+  ): Promise<void>;
 
   /**
    * Consume a JetStream stream with a durable consumer: at-least-once, in order per subject; the

@@ -45,7 +45,12 @@ export class NatsMessageBus extends MessageBus {
     this.js = nc.jetstream();
   }
 
-  static async connect(url: string, name: string, defaultTimeoutMs: number, log: Logger): Promise<NatsMessageBus> {
+  static async connect(
+    url: string,
+    name: string,
+    defaultTimeoutMs: number,
+    log: Logger,
+  ): Promise<NatsMessageBus> {
     const nc = await connect({
       servers: url.split(','),
       name,
@@ -54,7 +59,8 @@ export class NatsMessageBus extends MessageBus {
       waitOnFirstConnect: true,
     });
     (async () => {
-      for await (const s of nc.status()) log.info({ nats: s.type, data: String(s.data) }, 'nats status');
+      for await (const s of nc.status())
+        log.info({ nats: s.type, data: String(s.data) }, 'nats status');
     })().catch(() => undefined);
     return new NatsMessageBus(nc, defaultTimeoutMs, log);
   }
@@ -75,8 +81,14 @@ export class NatsMessageBus extends MessageBus {
         headers: toNatsHeaders(undefined),
       });
     } catch (err) {
-      if (err instanceof NatsError && (err.code === NatsErrorCode.NoResponders || err.code === NatsErrorCode.Timeout)) {
-        throw new DomainError('ERR_SERVICE_UNAVAILABLE', `${def.subject}: ${err.code === NatsErrorCode.Timeout ? 'timed out' : 'no service answered'}`);
+      if (
+        err instanceof NatsError &&
+        (err.code === NatsErrorCode.NoResponders || err.code === NatsErrorCode.Timeout)
+      ) {
+        throw new DomainError(
+          'ERR_SERVICE_UNAVAILABLE',
+          `${def.subject}: ${err.code === NatsErrorCode.Timeout ? 'timed out' : 'no service answered'}`,
+        );
       }
       throw err;
     }
@@ -103,14 +115,27 @@ export class NatsMessageBus extends MessageBus {
               msg.respond(data, { headers: toNatsHeaders(h) });
             }
           : undefined;
-        void handler({ subject: msg.subject, data: msg.data, headers: fromNatsHeaders(msg.headers), respond });
+        void handler({
+          subject: msg.subject,
+          data: msg.data,
+          headers: fromNatsHeaders(msg.headers),
+          respond,
+        });
       },
     });
-    return { unsubscribe: () => sub.unsubscribe() };
+    return { unsubscribe: () => sub.unsubscribe(), drain: () => sub.drain() };
   }
 
-  async publishDurable(subject: string, data: unknown, msgId: string, headers?: Headers): Promise<void> {
-    await this.js.publish(subject, encodeJson(data), { msgID: msgId, headers: toNatsHeaders(headers) });
+  async publishDurable(
+    subject: string,
+    data: unknown,
+    msgId: string,
+    headers?: Headers,
+  ): Promise<void> {
+    await this.js.publish(subject, encodeJson(data), {
+      msgID: msgId,
+      headers: toNatsHeaders(headers),
+    });
   }
 
   async consumeDurable(
@@ -137,12 +162,20 @@ export class NatsMessageBus extends MessageBus {
           await handler(m.subject, decodeJson(m.data));
           m.ack();
         } catch (err) {
-          this.log.warn({ err, subject: m.subject, durable: opts.durable }, 'event handler failed; redelivering');
+          this.log.warn(
+            { err, subject: m.subject, durable: opts.durable },
+            'event handler failed; redelivering',
+          );
           m.nak(1000);
         }
       }
     })();
-    return { unsubscribe: () => void messages.close() };
+    return {
+      unsubscribe: () => void messages.close(),
+      drain: async () => {
+        await messages.close();
+      },
+    };
   }
 
   async flush(): Promise<void> {
@@ -158,7 +191,9 @@ export class NatsMessageBus extends MessageBus {
   }
 
   /** Create or update the JetStream streams (file storage, limits retention). */
-  async ensureStreams(streams: ReadonlyArray<{ name: string; subjects: readonly string[] }>): Promise<void> {
+  async ensureStreams(
+    streams: ReadonlyArray<{ name: string; subjects: readonly string[] }>,
+  ): Promise<void> {
     const jsm = await this.nc.jetstreamManager();
     for (const s of streams) {
       const config = {

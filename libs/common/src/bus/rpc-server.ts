@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { RpcDef } from '@parley/contracts';
 import { z } from 'zod';
@@ -16,9 +16,10 @@ import { ServiceIdentity } from '../bootstrap/service-identity';
  * else is logged and answered as ERR_EXCEPTION without internals.
  */
 @Injectable()
-export class RpcServer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = rootLogger().child({ component: 'rpc' });
   private readonly subs: Subscription[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -37,11 +38,14 @@ export class RpcServer implements OnApplicationBootstrap, OnApplicationShutdown 
       for (const name of this.scanner.getAllMethodNames(proto)) {
         const method = instance[name];
         if (typeof method !== 'function') continue;
-        const def = this.reflector.get<RpcDef<z.ZodType, z.ZodType> | undefined>(RPC_HANDLER, method);
+        const def = this.reflector.get<RpcDef<z.ZodType, z.ZodType> | undefined>(
+          RPC_HANDLER,
+          method,
+        );
         if (!def) continue;
         const handler = (method as (p: unknown) => Promise<unknown>).bind(instance);
         this.subs.push(
-          this.bus.subscribe(def.subject, (msg) => this.dispatch(def, handler, msg), {
+          this.bus.subscribe(def.subject, (msg) => this.track(this.dispatch(def, handler, msg)), {
             queue: this.identity.name,
           }),
         );
@@ -49,8 +53,18 @@ export class RpcServer implements OnApplicationBootstrap, OnApplicationShutdown 
     }
   }
 
-  onApplicationShutdown() {
-    for (const s of this.subs) s.unsubscribe();
+  /**
+   * Graceful shutdown, before the bus and the database close: stop taking requests (the queue
+   * group's other members get them), then finish and answer the ones in progress.
+   */
+  async beforeApplicationShutdown() {
+    await Promise.allSettled(this.subs.map((s) => s.drain()));
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    this.inFlight.add(work);
+    return work.finally(() => this.inFlight.delete(work));
   }
 
   private async dispatch(
@@ -68,7 +82,10 @@ export class RpcServer implements OnApplicationBootstrap, OnApplicationShutdown 
         if (err instanceof DomainError) {
           reply = { ok: false, error: err.toBody() };
         } else if (err instanceof SyntaxError) {
-          reply = { ok: false, error: new DomainError('ERR_BAD_REQUEST', 'The payload is not JSON.').toBody() };
+          reply = {
+            ok: false,
+            error: new DomainError('ERR_BAD_REQUEST', 'The payload is not JSON.').toBody(),
+          };
         } else {
           this.log.error({ err, subject: def.subject }, 'rpc handler failed');
           reply = { ok: false, error: new DomainError('ERR_EXCEPTION').toBody() };
@@ -76,7 +93,10 @@ export class RpcServer implements OnApplicationBootstrap, OnApplicationShutdown 
       }
       msg.respond?.(encodeJson(reply));
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      this.metrics.rpcServed.observe({ subject: def.subject, outcome: reply.ok ? 'ok' : reply.error.code }, seconds);
+      this.metrics.rpcServed.observe(
+        { subject: def.subject, outcome: reply.ok ? 'ok' : reply.error.code },
+        seconds,
+      );
     });
   }
 }

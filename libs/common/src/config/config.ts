@@ -9,7 +9,10 @@ export const BaseEnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .default('postgres://postgres@127.0.0.1:5432/parley'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
   /** Milliseconds an RPC may take before the caller gives up. */
   RPC_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(5000),
   /** Run pending migrations at start (the migrations Job sets this off for the services). */
@@ -21,7 +24,12 @@ export const BaseEnvSchema = z.object({
 export type BaseEnv = z.infer<typeof BaseEnvSchema>;
 
 /** Keys whose values are never logged. */
-export const SECRET_KEYS = new Set(['PARLEY_ADMIN_KEY', 'PARLEY_JWT_SECRET', 'DATABASE_URL', 'REDIS_URL']);
+export const SECRET_KEYS = new Set([
+  'PARLEY_ADMIN_KEY',
+  'PARLEY_JWT_SECRET',
+  'DATABASE_URL',
+  'REDIS_URL',
+]);
 
 export class ConfigError extends Error {}
 
@@ -29,7 +37,10 @@ export class ConfigError extends Error {}
  * Validate the environment once at boot. A bad value throws ConfigError whose message is one line
  * naming every bad variable; `main` prints it and exits.
  */
-export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.output<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

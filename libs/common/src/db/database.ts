@@ -14,9 +14,11 @@ export async function ensureDatabase(url: string): Promise<void> {
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) {
-      await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((err: { code?: string }) => {
-        if (err.code !== '42P04' && err.code !== '23505') throw err; // created concurrently
-      });
+      await client
+        .query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`)
+        .catch((err: { code?: string }) => {
+          if (err.code !== '42P04' && err.code !== '23505') throw err; // created concurrently
+        });
     }
   } finally {
     await client.end();
@@ -67,7 +69,9 @@ export async function openServiceDatabase(
     }
     return ds;
   } finally {
-    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [`parley:migrate:${opts.schema}`]).catch(() => undefined);
+    await lock
+      .query('SELECT pg_advisory_unlock(hashtext($1))', [`parley:migrate:${opts.schema}`])
+      .catch(() => undefined);
     await lock.end();
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EventDef, EventPayload } from '@parley/contracts';
 import { DataSource, EntityManager } from 'typeorm';
@@ -13,12 +13,14 @@ const BATCH = 200;
 const IDLE_POLL_MS = 500;
 
 /**
- * Publishes outbox rows to JetStream in id order, then deletes them. Rows are claimed with
- * FOR UPDATE SKIP LOCKED so replicas share the work; JetStream deduplicates by event id, so a relay
- * that dies between publish and delete causes no duplicate event.
+ * Publishes outbox rows to JetStream in commit (id) order, then deletes them. One relay of a schema
+ * publishes at a time (a transaction-scoped advisory lock; replicas wait their turn), so events of a
+ * subject reach the stream in the order they were committed. Subjects are published side by side,
+ * each strictly in order, and a failed publish stops its subject until the next pass. JetStream
+ * deduplicates by event id, so a relay that dies between publish and delete causes no duplicate.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = rootLogger().child({ component: 'outbox' });
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -35,10 +37,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.schedule(0);
   }
 
-  async onApplicationShutdown() {
+  /** Finish the pass in progress before the database and the bus close; rows left wait for the next start. */
+  async beforeApplicationShutdown() {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.running?.catch(() => undefined);
   }
 
   /** Ask for a pass now (after a commit). */
@@ -76,23 +79,43 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     } while (this.again);
   }
 
+  /** Returns how many rows it took (BATCH means there may be more). */
   private async pass(): Promise<number> {
-    return this.ds.transaction(async (tx) => {
+    let failure: unknown;
+    const taken = await this.ds.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+        `parley:outbox:${String((this.ds.options as { schema?: string }).schema)}`,
+      ]);
       const rows = await tx
         .getRepository(OutboxRow)
         .createQueryBuilder('o')
         .orderBy('o.id', 'ASC')
         .limit(BATCH)
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
         .getMany();
       if (!rows.length) return 0;
       this.metrics.outboxPending.observe(rows.length);
-      await Promise.all(rows.map((r) => this.bus.publishDurable(r.subject, r.payload, r.eventId)));
-      await tx.getRepository(OutboxRow).delete(rows.map((r) => r.id));
-      this.metrics.outboxPublished.inc(rows.length);
+      const bySubject = new Map<string, OutboxRow[]>();
+      for (const r of rows) bySubject.set(r.subject, [...(bySubject.get(r.subject) ?? []), r]);
+      const published: string[] = [];
+      await Promise.all(
+        [...bySubject.values()].map(async (chain) => {
+          for (const r of chain) {
+            try {
+              await this.bus.publishDurable(r.subject, r.payload, r.eventId);
+              published.push(r.id);
+            } catch (err) {
+              failure ??= err;
+              return; // the rest of this subject waits, to keep its order
+            }
+          }
+        }),
+      );
+      if (published.length) await tx.getRepository(OutboxRow).delete(published);
+      this.metrics.outboxPublished.inc(published.length);
       return rows.length;
     });
+    if (failure) throw failure;
+    return taken;
   }
 }
 
@@ -120,15 +143,25 @@ export class Outbox {
  */
 @Injectable()
 export class Transactor {
+  private readonly log = rootLogger().child({ component: 'outbox' });
+
   constructor(
     private readonly ds: DataSource,
     private readonly relay: OutboxRelay,
   ) {}
 
-  async run<T>(work: (tx: EntityManager) => Promise<T>, opts?: { publishBeforeReturn?: boolean }): Promise<T> {
+  async run<T>(
+    work: (tx: EntityManager) => Promise<T>,
+    opts?: { publishBeforeReturn?: boolean },
+  ): Promise<T> {
     const result = await this.ds.transaction(work);
     if (opts?.publishBeforeReturn) {
-      await this.relay.drain();
+      // The change is committed: a failed publish must not report it as failed. The relay retries.
+      await this.relay
+        .drain()
+        .catch((err: unknown) =>
+          this.log.warn({ err }, 'publish after commit failed; relay will retry'),
+        );
     } else {
       this.relay.nudge();
     }

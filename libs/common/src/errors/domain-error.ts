@@ -21,7 +21,11 @@ export class DomainError extends Error {
   static fromBody(body: unknown): DomainError {
     const b = body as Partial<ErrorBody> | undefined;
     const code = isErrorCode(b?.code) ? b.code : 'ERR_EXCEPTION';
-    return new DomainError(code, typeof b?.message === 'string' ? b.message : undefined, b?.details);
+    return new DomainError(
+      code,
+      typeof b?.message === 'string' ? b.message : undefined,
+      b?.details,
+    );
   }
 }
 
@@ -37,7 +41,8 @@ export function validationDetails(error: z.ZodError): ErrorDetails {
   for (const issue of error.issues) {
     const prefix = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) (details[prefix ? `${prefix}.${key}` : key] ??= []).push('is not a known field');
+      for (const key of issue.keys)
+        (details[prefix ? `${prefix}.${key}` : key] ??= []).push('is not a known field');
       continue;
     }
     (details[prefix || 'body'] ??= []).push(issue.message);
@@ -49,7 +54,11 @@ export function validationDetails(error: z.ZodError): ErrorDetails {
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (!result.success) {
-    throw new DomainError('ERR_BAD_REQUEST', 'The request failed validation.', validationDetails(result.error));
+    throw new DomainError(
+      'ERR_BAD_REQUEST',
+      'The request failed validation.',
+      validationDetails(result.error),
+    );
   }
   return result.data;
 }

@@ -22,7 +22,9 @@ export class HealthRegistry {
         try {
           await Promise.race([
             check(),
-            new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), timeoutMs).unref()),
+            new Promise((_, reject) =>
+              setTimeout(() => reject(new Error('timed out')), timeoutMs).unref(),
+            ),
           ]);
           results[name] = 'ok';
         } catch (err) {
@@ -48,7 +50,9 @@ export class HealthController {
   @Get('ready')
   async ready(@Res() reply: FastifyReply) {
     const result = await this.registry.run();
-    await reply.status(result.ok ? 200 : 503).send({ status: result.ok ? 'ok' : 'unavailable', checks: result.checks });
+    await reply
+      .status(result.ok ? 200 : 503)
+      .send({ status: result.ok ? 'ok' : 'unavailable', checks: result.checks });
   }
 }
 

@@ -34,7 +34,12 @@ export const ApiKeyListQuerySchema = PageQuerySchema.extend({
   searchKey: z.string().max(100).optional(),
 });
 
-export const ApiKeyCreateSchema = z.object({ appId: z.string() }).extend(ApiKeyCreateBodySchema.shape);
+export const ApiKeyCreateSchema = z
+  .object({ appId: z.string() })
+  .extend(ApiKeyCreateBodySchema.shape);
 export const ApiKeyListSchema = z.object({ appId: z.string() }).extend(ApiKeyListQuerySchema.shape);
-export const ApiKeyRefSchema = z.object({ principal: PrincipalSchema, apiKey: z.string().max(200) });
+export const ApiKeyRefSchema = z.object({
+  principal: PrincipalSchema,
+  apiKey: z.string().max(200),
+});
 export const ApiKeyUpdateSchema = ApiKeyRefSchema.extend(ApiKeyUpdateBodySchema.shape);

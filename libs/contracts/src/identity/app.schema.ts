@@ -12,7 +12,10 @@ export const AppLimitsSchema = z
   .partial();
 export type AppLimits = z.infer<typeof AppLimitsSchema>;
 
-export const DEFAULT_APP_LIMITS = { coreRequestsPerMinute: 10_000, standardRequestsPerMinute: 20_000 } as const;
+export const DEFAULT_APP_LIMITS = {
+  coreRequestsPerMinute: 10_000,
+  standardRequestsPerMinute: 20_000,
+} as const;
 
 export const AppSchema = z.object({
   appId: z.string(),
@@ -23,7 +26,9 @@ export const AppSchema = z.object({
 });
 export type App = z.infer<typeof AppSchema>;
 
-export const AppCreateSchema = z.object({ name: NameSchema, appId: AppIdSchema.optional() }).strict();
+export const AppCreateSchema = z
+  .object({ name: NameSchema, appId: AppIdSchema.optional() })
+  .strict();
 export const AppCreatedSchema = AppSchema.extend({ apiKeys: z.array(ApiKeyCreatedSchema) });
 export type AppCreated = z.infer<typeof AppCreatedSchema>;
 

@@ -23,7 +23,10 @@ export const AuthTokenUpdateBodySchema = z
     userAgent: z.string().max(1000).optional(),
     appInfo: z
       .record(z.string(), z.unknown())
-      .refine((m) => Buffer.byteLength(JSON.stringify(m)) <= 5 * 1024, 'must be at most 5 KB as JSON')
+      .refine(
+        (m) => Buffer.byteLength(JSON.stringify(m)) <= 5 * 1024,
+        'must be at most 5 KB as JSON',
+      )
       .optional(),
   })
   .strict();

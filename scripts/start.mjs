@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// `npm start`: build, then run every Parley service as its own process on the NATS, PostgreSQL and
+// Redis named by NATS_URL, DATABASE_URL and REDIS_URL (the local servers when unset). The database
+// is created if missing and each service migrates its schema as it starts. On first start an
+// operator key and a demo app are made and kept under DATA_DIR.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { ensureDeps } from './ensure-deps.mjs';
+
+ensureDeps();
+
+const require = createRequire(import.meta.url);
+const { startPlatform, root } = require('./platform.js');
+
+const dataDir = path.resolve(root, process.env.DATA_DIR ?? 'data');
+mkdirSync(dataDir, { recursive: true });
+
+function kept(file, make) {
+  const p = path.join(dataDir, file);
+  if (existsSync(p)) return { value: readFileSync(p, 'utf8').trim(), created: false };
+  const value = make();
+  writeFileSync(p, `${value}\n`, { mode: 0o600 });
+  return { value, created: true };
+}
+
+const env = {
+  NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+  DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/parley',
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+};
+const admin = process.env.PARLEY_ADMIN_KEY
+  ? { value: process.env.PARLEY_ADMIN_KEY, created: false }
+  : kept('admin-key', () => randomBytes(24).toString('hex'));
+env.PARLEY_ADMIN_KEY = admin.value;
+
+console.log('parley: building');
+execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
+console.log('parley: starting identity, users, gateway');
+const platform = await startPlatform({ env, gatewayPort: Number(process.env.PORT ?? 3000) }).catch(
+  (err) => {
+    console.error(`parley: failed to start: ${err.message}`);
+    process.exit(1);
+  },
+);
+const url = platform.gatewayUrls[0];
+
+const demoFile = path.join(dataDir, 'demo-app.json');
+let demo;
+if (existsSync(demoFile)) {
+  demo = JSON.parse(readFileSync(demoFile, 'utf8'));
+} else {
+  const res = await fetch(`${url}/admin/apps`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-admin-key': admin.value },
+    body: JSON.stringify({ name: 'Demo' }),
+  });
+  if (res.ok) {
+    const { data } = await res.json();
+    demo = {
+      appId: data.appId,
+      restApiKey: data.apiKeys[0].apiKey,
+      authKey: data.apiKeys[1].apiKey,
+    };
+    writeFileSync(demoFile, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+  }
+}
+
+console.log(`
+Parley is running at ${url}
+  operator key (x-admin-key): ${admin.value}${admin.created ? '   (new; kept in ' + path.join(dataDir, 'admin-key') + ')' : ''}
+  demo app: ${demo ? `appId ${demo.appId}, REST API key ${demo.restApiKey}, Auth key ${demo.authKey}` : 'not created'}
+  try: curl -s ${url}/v3/users -H 'appid: ${demo?.appId ?? '<appId>'}' -H 'apikey: ${demo?.restApiKey ?? '<key>'}'
+Ctrl-C stops it.`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('parley: stopping');
+    await platform.stop();
+    process.exit(0);
+  });
+}
