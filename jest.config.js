@@ -28,7 +28,8 @@ const base = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment:
 /**
  * Three kinds of test (ARCHITECTURE.md §11):
  * - unit: `*.spec.ts` beside the code, collaborators mocked; plus the deployment file checks.
- * - integration: `*.int-spec.ts`, one service in-process against real Postgres and NATS.
+ * - integration: `*.int-spec.ts`, services in-process against real Postgres and NATS (beside the code,
+ *   or in test/integration when a test boots several services).
  * - e2e: `test/e2e/**\/*.e2e-spec.ts`, the platform started as separate processes, driven over HTTP.
  */
 /** @type {import('jest').Config} */
@@ -44,7 +45,10 @@ const config = {
     {
       ...base,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
+      testMatch: [
+        '<rootDir>/{apps,libs}/**/*.int-spec.ts',
+        '<rootDir>/test/integration/**/*.int-spec.ts',
+      ],
       setupFiles: ['<rootDir>/test/setup-env.ts'],
     },
     {

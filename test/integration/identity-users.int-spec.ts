@@ -10,11 +10,8 @@ import {
 } from '@parley/common/testing';
 import { AppCreated, EVENTS, MAX_API_KEYS_PER_APP, Principal, RPC } from '@parley/contracts';
 import { Client } from 'pg';
-// Test-only crossing of the app boundary: identity issues tokens only to users that the users
-// service confirms, and flushes them on users' user.deleted, so this test runs the real users.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { usersModule } from '../../users/src/app.module';
-import { identityModule } from './app.module';
+import { identityModule } from '../../apps/identity/src/app.module';
+import { usersModule } from '../../apps/users/src/app.module';
 
 /**
  * Identity in-process against real Postgres and NATS, driven only through its RPCs. Users runs
