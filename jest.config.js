@@ -54,6 +54,8 @@ const config = {
     {
       ...base,
       displayName: 'e2e',
+      // Whole-platform tests wait on real services and on events crossing the stream.
+      testTimeout: 30_000,
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       setupFiles: ['<rootDir>/test/setup-env.ts'],
       globalSetup: '<rootDir>/test/e2e/global-setup.ts',

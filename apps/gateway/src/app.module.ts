@@ -7,7 +7,14 @@ import { CredentialCache } from './auth/credential-cache';
 import { CredentialGuard } from './auth/credential.guard';
 import { AuthTokensController } from './auth-tokens/auth-tokens.controller';
 import { GATEWAY_ENV, GatewayEnvSchema } from './config/gateway-env';
+import { DataImportController } from './data-import/data-import.controller';
 import { OpenApiController } from './docs/openapi.controller';
+import {
+  MyBlockedUsersController,
+  UserBlockedUsersController,
+} from './relationships/blocked-users.controller';
+import { FriendsController } from './relationships/friends.controller';
+import { RolesController } from './roles/roles.controller';
 import { UsersController } from './users/users.controller';
 
 /** The gateway: REST (CometChat v3), the operator API, docs; no database of its own. */
@@ -18,7 +25,12 @@ export function gatewayModule() {
       AdminAppsController,
       ApiKeysController,
       UsersController,
+      DataImportController,
       AuthTokensController,
+      FriendsController,
+      UserBlockedUsersController,
+      MyBlockedUsersController,
+      RolesController,
       OpenApiController,
     ],
     providers: [

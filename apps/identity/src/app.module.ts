@@ -16,12 +16,14 @@ import { UserDirectory } from './auth-tokens/user-directory';
 import { CredentialHandler } from './credentials/credential.handler';
 import { CredentialService } from './credentials/credential.service';
 import { IdentityInitial1764115200000 } from './migrations/1764115200000-identity-initial';
+import { IdentityInactiveUsers1764200300000 } from './migrations/1764200300000-identity-inactive-users';
+import { InactiveUserRepository } from './user-lifecycle/inactive-user.repository';
 import { UserLifecycleConsumer } from './user-lifecycle/user-lifecycle.consumer';
 
 export const IDENTITY_DATABASE = {
   schema: 'identity',
   entities: [AppEntity, ApiKeyEntity, AuthTokenEntity],
-  migrations: [IdentityInitial1764115200000],
+  migrations: [IdentityInitial1764115200000, IdentityInactiveUsers1764200300000],
 };
 
 /** Identity: apps, API keys and auth tokens (schema `identity`). */
@@ -41,6 +43,7 @@ export const IDENTITY_DATABASE = {
     CredentialService,
     CredentialHandler,
     UserLifecycleConsumer,
+    InactiveUserRepository,
   ],
 })
 export class IdentityFeaturesModule {}

@@ -32,10 +32,16 @@ export const ERROR_CODES = {
   ERR_ROLE_NOT_FOUND: { status: 404, message: 'The role does not exist.' },
   ERR_ROLE_DELETE_FAILED: { status: 500, message: 'Failed to delete the role.' },
   ERR_ROLE_DELETE_DENIED: { status: 403, message: 'The default role cannot be deleted.' },
+  ERR_ROLE_ALREADY_EXISTS: { status: 409, message: 'The role already exists.' },
   // Users
   ERR_UID_NOT_FOUND: { status: 404, message: 'The uid does not exist.' },
   ERR_UID_DELETE_FAILED: { status: 500, message: 'Failed to delete the user.' },
   ERR_UID_ALREADY_EXISTS: { status: 409, message: 'The uid already exists.' },
+  // Friends and blocking
+  ERR_ALREADY_FRIEND: { status: 409, message: 'The users are already friends.' },
+  ERR_NOT_A_FRIEND: { status: 404, message: 'The users are not friends.' },
+  ERR_CANNOT_FORM_SELF_RELATION: { status: 400, message: 'A user cannot befriend itself.' },
+  ERR_CANNOT_BLOCK_SELF: { status: 400, message: 'A user cannot block itself.' },
   // Groups
   ERR_GUID_NOT_FOUND: { status: 404, message: 'The guid does not exist.' },
   ERR_GUID_ALREADY_EXISTS: { status: 409, message: 'The guid already exists.' },

@@ -10,3 +10,6 @@ export * from './identity/verify.schema';
 export * from './identity/events.schema';
 export * from './users/user.schema';
 export * from './users/events.schema';
+export * from './users/relationship.schema';
+export * from './users/role.schema';
+export * from './users/user-import.schema';

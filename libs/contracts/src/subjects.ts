@@ -14,6 +14,9 @@ import { PrincipalSchema } from './identity/principal.schema';
 import { VerifySchema } from './identity/verify.schema';
 import * as user from './users/user.schema';
 import * as userEvents from './users/events.schema';
+import * as role from './users/role.schema';
+import * as userImport from './users/user-import.schema';
+import * as relation from './users/relationship.schema';
 import { ApiKeySchema } from './identity/api-key.schema';
 import { AuthTokenSchema } from './identity/auth-token.schema';
 import { UserSchema } from './users/user.schema';
@@ -71,10 +74,48 @@ export const RPC = {
   },
   users: {
     userCreate: rpc('rpc.users.user.create', user.UserCreateSchema, UserSchema),
-    userGet: rpc('rpc.users.user.get', user.UserRefSchema, UserSchema),
+    userGet: rpc('rpc.users.user.get', user.UserGetSchema, UserSchema),
     userList: rpc('rpc.users.user.list', user.UserListSchema, paged(UserSchema)),
     userUpdate: rpc('rpc.users.user.update', user.UserUpdateSchema, UserSchema),
     userDelete: rpc('rpc.users.user.delete', user.UserDeleteSchema, Success),
+    friendAdd: rpc('rpc.users.friend.add', relation.FriendAddSchema, relation.FriendsAddedSchema),
+    friendList: rpc('rpc.users.friend.list', relation.FriendListSchema, paged(UserSchema)),
+    friendRemove: rpc('rpc.users.friend.remove', relation.FriendRemoveSchema, Success),
+    blockAdd: rpc(
+      'rpc.users.block.add',
+      relation.BlockChangeSchema,
+      relation.RelationshipResultsSchema,
+    ),
+    blockRemove: rpc(
+      'rpc.users.block.remove',
+      relation.BlockChangeSchema,
+      relation.RelationshipResultsSchema,
+    ),
+    blockList: rpc(
+      'rpc.users.block.list',
+      relation.BlockListSchema,
+      paged(relation.BlockedUserSchema),
+    ),
+    roleCreate: rpc('rpc.users.role.create', role.RoleCreateSchema, role.RoleSchema),
+    roleList: rpc('rpc.users.role.list', role.RoleListSchema, paged(role.RoleSchema)),
+    roleGet: rpc('rpc.users.role.get', role.RoleRefSchema, role.RoleSchema),
+    roleUpdate: rpc('rpc.users.role.update', role.RoleUpdateSchema, role.RoleSchema),
+    roleDelete: rpc('rpc.users.role.delete', role.RoleRefSchema, Success),
+    usersDeactivate: rpc(
+      'rpc.users.user.deactivate',
+      user.UsersDeactivateSchema,
+      z.object({ deactivatedUids: z.array(z.string()) }),
+    ),
+    usersActivate: rpc(
+      'rpc.users.user.activate',
+      user.UsersDeactivateSchema,
+      z.object({ nonDeactivatedUids: z.array(z.string()) }),
+    ),
+    usersImport: rpc(
+      'rpc.users.user.import',
+      userImport.UserImportSchema,
+      userImport.UserImportResultSchema,
+    ),
   },
 } as const;
 
@@ -114,6 +155,15 @@ export const EVENTS = {
     userCreated: event('users', 'user.created', userEvents.UserEventSchema),
     userUpdated: event('users', 'user.updated', userEvents.UserEventSchema),
     userDeleted: event('users', 'user.deleted', userEvents.UserDeletedEventSchema),
+    friendAdded: event('users', 'friend.added', userEvents.FriendEventSchema),
+    friendRemoved: event('users', 'friend.removed', userEvents.FriendEventSchema),
+    blockAdded: event('users', 'block.added', userEvents.BlockEventSchema),
+    blockRemoved: event('users', 'block.removed', userEvents.BlockEventSchema),
+    roleCreated: event('users', 'role.created', userEvents.RoleEventSchema),
+    roleUpdated: event('users', 'role.updated', userEvents.RoleEventSchema),
+    roleDeleted: event('users', 'role.deleted', userEvents.RoleDeletedEventSchema),
+    userDeactivated: event('users', 'user.deactivated', userEvents.UsersActivationEventSchema),
+    userReactivated: event('users', 'user.reactivated', userEvents.UsersActivationEventSchema),
   },
 } as const;
 

@@ -7,6 +7,8 @@ import {
   UserDeleteBodySchema,
   UserListQuerySchema,
   UserUpdateBodySchema,
+  UsersActivateBodySchema,
+  UsersDeactivateBodySchema,
 } from '@parley/contracts';
 import { Allow } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/principal.decorator';
@@ -37,7 +39,30 @@ export class UsersController {
   @ApiDoc({ summary: 'List users', query: UserListQuerySchema })
   async list(@CurrentPrincipal() p: Principal, @Query() query: unknown) {
     const q = parseOrThrow(UserListQuerySchema, query);
-    return paged(await this.bus.request(RPC.users.userList, { appId: p.appId, ...q }));
+    return paged(
+      await this.bus.request(RPC.users.userList, { appId: p.appId, viewer: p.uid, ...q }),
+    );
+  }
+
+  @Delete()
+  @ApiDoc({
+    summary: 'Deactivate users (they then behave as not found)',
+    body: UsersDeactivateBodySchema,
+  })
+  async deactivate(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
+    const { uidsToDeactivate } = parseOrThrow(UsersDeactivateBodySchema, body);
+    return ok(
+      await this.bus.request(RPC.users.usersDeactivate, { appId: p.appId, uids: uidsToDeactivate }),
+    );
+  }
+
+  @Put()
+  @ApiDoc({ summary: 'Reactivate deactivated users', body: UsersActivateBodySchema })
+  async reactivate(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
+    const { uidsToActivate } = parseOrThrow(UsersActivateBodySchema, body);
+    return ok(
+      await this.bus.request(RPC.users.usersActivate, { appId: p.appId, uids: uidsToActivate }),
+    );
   }
 
   @Get(':uid')
@@ -45,7 +70,11 @@ export class UsersController {
   @ApiDoc({ summary: 'Get a user' })
   async get(@CurrentPrincipal() p: Principal, @Param('uid') uid: string) {
     return ok(
-      await this.bus.request(RPC.users.userGet, { appId: p.appId, uid: idParam('uid', uid) }),
+      await this.bus.request(RPC.users.userGet, {
+        appId: p.appId,
+        uid: idParam('uid', uid),
+        viewer: p.uid,
+      }),
     );
   }
 

@@ -5,11 +5,15 @@ import { DataSource } from 'typeorm';
 import { ApiKeyEntity } from '../api-keys/api-key.entity';
 import { AppEntity } from '../apps/app.entity';
 import { AuthTokenEntity } from '../auth-tokens/auth-token.entity';
+import { InactiveUserRepository } from '../user-lifecycle/inactive-user.repository';
 
 /** Resolves a credential of an app into a principal (the gateway's guard asks this). */
 @Injectable()
 export class CredentialService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly inactive: InactiveUserRepository,
+  ) {}
 
   async verify(req: VerifyRequest): Promise<Principal> {
     const appId = req.appId.toLowerCase();
@@ -23,7 +27,12 @@ export class CredentialService {
     const token = await this.ds
       .getRepository(AuthTokenEntity)
       .findOneBy({ appId, tokenHash: sha256(req.authToken) });
-    if (token) return { appId, kind: 'user', uid: token.uid };
+    if (token) {
+      // A deactivated user behaves as not found everywhere, their devices included.
+      if (await this.inactive.isInactive(appId, token.uid))
+        throw new DomainError('ERR_UID_NOT_FOUND');
+      return { appId, kind: 'user', uid: token.uid };
+    }
     await this.assertAppExists(appId);
     throw new DomainError('AUTH_ERR_AUTH_TOKEN_NOT_FOUND');
   }

@@ -1,9 +1,13 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { MessageBus, Subscription } from '@parley/common';
+import { MessageBus, Outbox, Subscription, Transactor } from '@parley/common';
 import { EVENTS } from '@parley/contracts';
 import { AuthTokenService } from '../auth-tokens/auth-token.service';
+import { InactiveUserRepository } from './inactive-user.repository';
 
-/** A deleted user's tokens stop working: flush them when users announces the deletion. */
+/**
+ * Follows users' lifecycle events, in order, on one durable consumer: a deleted user's tokens are
+ * flushed; a deactivated user's tokens are refused until a reactivation arrives.
+ */
 @Injectable()
 export class UserLifecycleConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private sub?: Subscription;
@@ -11,18 +15,45 @@ export class UserLifecycleConsumer implements OnApplicationBootstrap, BeforeAppl
   constructor(
     private readonly bus: MessageBus,
     private readonly tokens: AuthTokenService,
+    private readonly inactive: InactiveUserRepository,
+    private readonly tx: Transactor,
+    private readonly outbox: Outbox,
   ) {}
 
   async onApplicationBootstrap() {
     this.sub = await this.bus.consumeDurable(
+      // One filter over every user event keeps deactivate/reactivate in their order.
       {
         stream: 'EVT_USERS',
-        durable: 'identity-user-lifecycle',
-        filterSubjects: [EVENTS.users.userDeleted.allApps],
+        durable: 'identity-user-lifecycle-v2',
+        filterSubjects: ['evt.users.*.user.*'],
       },
-      async (_subject, data) => {
-        const event = EVENTS.users.userDeleted.schema.parse(data);
-        await this.tokens.flush(event.appId, event.uid, { checkUser: false });
+      async (subject, data) => {
+        const { users } = EVENTS;
+        if (subject.endsWith(`.${users.userDeleted.name}`)) {
+          const event = users.userDeleted.schema.parse(data);
+          await this.tokens.flush(event.appId, event.uid, { checkUser: false });
+          if (event.permanent) await this.inactive.remove(event.appId, [event.uid]);
+        } else if (subject.endsWith(`.${users.userDeactivated.name}`)) {
+          const event = users.userDeactivated.schema.parse(data);
+          // Recorded first, then announced: a gateway that drops its cached sessions on the
+          // revocation finds identity already refusing them.
+          await this.tx.run(
+            async (tx) => {
+              const tokens = await this.inactive.add(tx, event.appId, event.uids);
+              for (const [uid, tokenHashes] of tokens) {
+                await this.outbox.stage(tx, EVENTS.identity.tokenRevoked, event.appId, {
+                  uid,
+                  tokenHashes,
+                });
+              }
+            },
+            { publishBeforeReturn: true },
+          );
+        } else if (subject.endsWith(`.${users.userReactivated.name}`)) {
+          const event = users.userReactivated.schema.parse(data);
+          await this.inactive.remove(event.appId, event.uids);
+        }
       },
     );
   }

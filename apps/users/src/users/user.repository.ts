@@ -1,11 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { PageQuery } from '@parley/contracts';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { UserEntity } from './user.entity';
 
 // jsonb `unknown` values do not fit TypeORM's deep-partial type; the column takes any JSON.
 type Row = QueryDeepPartialEntity<UserEntity>;
+
+export interface UserListFilter {
+  searchKey?: string;
+  searchIn: Array<'name' | 'uid'>;
+  roles?: string[];
+  tags?: string[];
+  /** Deactivated users: left out (default), included, or the only ones listed. */
+  deactivated: 'exclude' | 'include' | 'only';
+  /** Only these uids (presence: the online ones; views: the viewer's friends). */
+  onlyUids?: string[];
+}
 
 @Injectable()
 export class UserRepository {
@@ -37,31 +48,105 @@ export class UserRepository {
   }
 
   /**
-   * Active users (neither deactivated nor deleted) in uid order. `searchKey` is a prefix of the uid
-   * or, case-insensitively, of the name.
+   * A page of users in uid order (deterministic: no duplicates or gaps across pages). Deleted users
+   * never appear; deactivated ones only when asked. Every filter narrows an indexed scan:
+   * uid prefix (primary key, collated "C"), lower(name) prefix, (app_id, role, uid), tags (GIN).
    */
-  listActive(
-    appId: string,
-    filter: { searchKey?: string },
-    page: PageQuery,
-  ): Promise<[UserEntity[], number]> {
+  list(appId: string, filter: UserListFilter, page: PageQuery): Promise<[UserEntity[], number]> {
+    return this.listQuery(appId, filter, page).getManyAndCount();
+  }
+
+  /** The page query itself (tests read its plan). */
+  listQuery(appId: string, filter: UserListFilter, page: PageQuery) {
     const qb = this.ds
       .getRepository(UserEntity)
       .createQueryBuilder('u')
       .where('u.appId = :appId', { appId })
-      .andWhere('u.deactivatedAt IS NULL')
       .andWhere('u.deletedAt IS NULL')
       .orderBy('u.uid', 'ASC')
       .skip((page.page - 1) * page.perPage)
       .take(page.perPage);
-    if (filter.searchKey) {
-      // No ESCAPE clause: backslash is LIKE's default escape, and a plain LIKE on a constant
-      // prefix is what lets the planner use the (app_id, uid) and lower(name) pattern indexes.
-      qb.andWhere('(u.uid LIKE lower(:prefix) OR lower(u.name) LIKE lower(:prefix))', {
-        prefix: `${escapeLike(filter.searchKey)}%`,
-      });
-    }
-    return qb.getManyAndCount();
+    if (filter.deactivated === 'only') qb.andWhere('u.deactivatedAt IS NOT NULL');
+    else if (filter.deactivated === 'exclude') qb.andWhere('u.deactivatedAt IS NULL');
+    if (filter.searchKey) whereUidOrNameStartsWith(qb, filter.searchKey, filter.searchIn);
+    if (filter.roles?.length) qb.andWhere('u.role IN (:...roles)', { roles: filter.roles });
+    if (filter.tags?.length) qb.andWhere('u.tags && :tags::text[]', { tags: filter.tags });
+    if (filter.onlyUids)
+      qb.andWhere('u.uid = ANY(:onlyUids::text[])', { onlyUids: filter.onlyUids });
+    return qb;
+  }
+
+  /** Marks active users deactivated; returns the uids that changed. */
+  async deactivate(tx: EntityManager, appId: string, uids: string[], at: Date): Promise<string[]> {
+    const result = await tx
+      .createQueryBuilder()
+      .update(UserEntity)
+      .set({ deactivatedAt: at, updatedAt: at })
+      .where(
+        'app_id = :appId AND uid = ANY(:uids::text[]) AND deactivated_at IS NULL AND deleted_at IS NULL',
+        {
+          appId,
+          uids,
+        },
+      )
+      .returning('uid')
+      .execute();
+    return (result.raw as Array<{ uid: string }>).map((r) => r.uid);
+  }
+
+  /** Reactivates deactivated users; returns the uids that changed. */
+  async reactivate(tx: EntityManager, appId: string, uids: string[], at: Date): Promise<string[]> {
+    const result = await tx
+      .createQueryBuilder()
+      .update(UserEntity)
+      .set({ deactivatedAt: null, updatedAt: at })
+      .where(
+        'app_id = :appId AND uid = ANY(:uids::text[]) AND deactivated_at IS NOT NULL AND deleted_at IS NULL',
+        {
+          appId,
+          uids,
+        },
+      )
+      .returning('uid')
+      .execute();
+    return (result.raw as Array<{ uid: string }>).map((r) => r.uid);
+  }
+
+  /**
+   * Inserts or replaces an imported user (keyed by uid). A soft-deleted uid is left alone: returns
+   * undefined. `created` tells whether the row is new.
+   */
+  async upsertImported(
+    tx: EntityManager,
+    user: UserEntity,
+  ): Promise<{ created: boolean } | undefined> {
+    const rows: Array<{ created: boolean }> = await tx.query(
+      `INSERT INTO "users"."users" AS u ("app_id", "uid", "name", "avatar", "link", "role", "status_message",
+         "metadata", "tags", "created_at", "updated_at", "deactivated_at")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT ("app_id", "uid") DO UPDATE SET
+         "name" = EXCLUDED."name", "avatar" = EXCLUDED."avatar", "link" = EXCLUDED."link",
+         "role" = EXCLUDED."role", "status_message" = EXCLUDED."status_message",
+         "metadata" = EXCLUDED."metadata", "tags" = EXCLUDED."tags", "created_at" = EXCLUDED."created_at",
+         "updated_at" = EXCLUDED."updated_at", "deactivated_at" = EXCLUDED."deactivated_at"
+       WHERE u."deleted_at" IS NULL
+       RETURNING (xmax = 0) AS "created"`,
+      [
+        user.appId,
+        user.uid,
+        user.name,
+        user.avatar,
+        user.link,
+        user.role,
+        user.statusMessage,
+        user.metadata === null ? null : JSON.stringify(user.metadata),
+        user.tags,
+        user.createdAt,
+        user.updatedAt,
+        user.deactivatedAt,
+      ],
+    );
+    return rows[0];
   }
 
   async update(tx: EntityManager, user: UserEntity): Promise<void> {
@@ -91,4 +176,22 @@ export class UserRepository {
 /** Escapes LIKE's wildcards (and its escape character) so user input matches literally. */
 export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Prefix search on a user's uid and/or (case-insensitively) name. No ESCAPE clause: backslash is
+ * LIKE's default escape, and a plain LIKE on a constant prefix is what lets the planner use the
+ * (app_id, uid) primary key (collated "C") and the lower(name) pattern index.
+ */
+export function whereUidOrNameStartsWith<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  searchKey: string,
+  searchIn: Array<'name' | 'uid'> = ['uid', 'name'],
+  columns = { uid: 'u.uid', name: 'u.name' },
+): void {
+  const clauses = [
+    ...(searchIn.includes('uid') ? [`${columns.uid} LIKE lower(:prefix)`] : []),
+    ...(searchIn.includes('name') ? [`lower(${columns.name}) LIKE lower(:prefix)`] : []),
+  ];
+  qb.andWhere(`(${clauses.join(' OR ')})`, { prefix: `${escapeLike(searchKey)}%` });
 }

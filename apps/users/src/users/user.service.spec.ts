@@ -8,6 +8,7 @@ import {
   T1,
   userRow,
 } from '../testing/user.factory';
+import { RoleDirectory } from '../roles/role-directory';
 import { AuthTokenIssuer } from './auth-token-issuer';
 import { UserEntity } from './user.entity';
 import { UserRepository } from './user.repository';
@@ -30,7 +31,6 @@ function setup(stored: UserEntity | null = userRow()) {
     insert: jest.fn(async (_tx: EntityManager, _u: UserEntity) => stored === null),
     find: jest.fn(async (_appId: string, _uid: string) => stored),
     findForUpdate: jest.fn(async (_tx: EntityManager, _appId: string, _uid: string) => stored),
-    listActive: jest.fn(async (): Promise<[UserEntity[], number]> => [[], 0]),
     update: jest.fn(async (_tx: EntityManager, _u: UserEntity) => undefined),
     markDeleted: jest.fn(
       async (_tx: EntityManager, _appId: string, _uid: string, _at: Date) => undefined,
@@ -57,14 +57,18 @@ function setup(stored: UserEntity | null = userRow()) {
     }),
   };
   const clock = { now: () => T1, nowSeconds: () => Math.floor(T1.getTime() / 1000) };
+  const roles = {
+    assertExists: jest.fn(async (_tx: EntityManager, _appId: string, _role: string) => undefined),
+  };
   const service = new UserService(
     repo as unknown as UserRepository,
     issuer as unknown as AuthTokenIssuer,
     transactor as unknown as Transactor,
     outbox as unknown as Outbox,
     clock as Clock,
+    roles as unknown as RoleDirectory,
   );
-  return { service, repo, transactor, outbox, issuer, steps };
+  return { service, repo, transactor, outbox, issuer, roles, steps };
 }
 
 describe('UserService', () => {
@@ -104,46 +108,6 @@ describe('UserService', () => {
       const { service, issuer } = setup(null);
       await service.create(createInput({ withAuthToken: false }));
       expect(issuer.issue).not.toHaveBeenCalled();
-    });
-  });
-
-  describe('get', () => {
-    it.each([
-      ['missing', null],
-      ['soft-deleted', deletedUserRow()],
-      ['deactivated', deactivatedUserRow()],
-    ])('answers ERR_UID_NOT_FOUND for a %s user', async (_state, row) => {
-      const { service } = setup(row);
-      await expect(service.get('app1', 'alice')).rejects.toMatchObject({
-        code: 'ERR_UID_NOT_FOUND',
-      });
-    });
-
-    it('returns an active user', async () => {
-      const { service, repo } = setup(userRow());
-      await expect(service.get('app1', 'alice')).resolves.toMatchObject({ uid: 'alice' });
-      expect(repo.find).toHaveBeenCalledWith('app1', 'alice');
-    });
-  });
-
-  describe('list', () => {
-    it('maps the page and its pagination', async () => {
-      const { service, repo } = setup();
-      repo.listActive.mockResolvedValue([[userRow({ uid: 'a' }), userRow({ uid: 'b' })], 5]);
-      const page = await service.list('app1', { searchKey: 'x' }, { page: 2, perPage: 2 });
-      expect(repo.listActive).toHaveBeenCalledWith(
-        'app1',
-        { searchKey: 'x' },
-        { page: 2, perPage: 2 },
-      );
-      expect(page.items.map((u) => u.uid)).toEqual(['a', 'b']);
-      expect(page.pagination).toEqual({
-        total: 5,
-        count: 2,
-        per_page: 2,
-        current_page: 2,
-        total_pages: 3,
-      });
     });
   });
 

@@ -1,14 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, DomainError, Outbox, Transactor } from '@parley/common';
-import {
-  EVENTS,
-  Page,
-  PageQuery,
-  pagination,
-  User,
-  UserCreate,
-  UserUpdate,
-} from '@parley/contracts';
+import { EVENTS, User, UserCreate, UserUpdate } from '@parley/contracts';
+import { RoleDirectory } from '../roles/role-directory';
 import { AuthTokenIssuer } from './auth-token-issuer';
 import { UserEntity } from './user.entity';
 import { toUser } from './user.mapper';
@@ -20,7 +13,7 @@ const notFound = (uid: string) =>
   new DomainError('ERR_UID_NOT_FOUND', `The uid ${uid} does not exist.`);
 
 /** Deactivated and soft-deleted users exist for uniqueness only; everything else treats them as absent. */
-const isActive = (u: UserEntity | null): u is UserEntity =>
+export const isActive = (u: UserEntity | null): u is UserEntity =>
   u !== null && u.deletedAt === null && u.deactivatedAt === null;
 
 @Injectable()
@@ -31,6 +24,7 @@ export class UserService {
     private readonly tx: Transactor,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
+    private readonly roles: RoleDirectory,
   ) {}
 
   async create(input: UserCreate): Promise<User> {
@@ -41,7 +35,6 @@ export class UserService {
       name: input.name,
       avatar: input.avatar ?? null,
       link: input.link ?? null,
-      // Any role id is stored as given until roles exist; then an unknown one is ERR_ROLE_NOT_FOUND.
       role: input.role ?? 'default',
       statusMessage: input.statusMessage ?? null,
       metadata: input.metadata ?? null,
@@ -53,6 +46,7 @@ export class UserService {
       deletedAt: null,
     };
     const user = await this.tx.run(async (tx) => {
+      await this.roles.assertExists(tx, input.appId, entity.role);
       if (!(await this.users.insert(tx, entity))) {
         throw new DomainError('ERR_UID_ALREADY_EXISTS', `The uid ${input.uid} already exists.`);
       }
@@ -64,17 +58,6 @@ export class UserService {
     // After the commit: identity asks us whether the user exists before issuing. If this fails the
     // user stays created and the caller can ask for a token on its own.
     return { ...user, authToken: await this.tokens.issue(input.appId, input.uid) };
-  }
-
-  async get(appId: string, uid: string): Promise<User> {
-    const user = await this.users.find(appId, uid);
-    if (!isActive(user)) throw notFound(uid);
-    return toUser(user);
-  }
-
-  async list(appId: string, filter: { searchKey?: string }, page: PageQuery): Promise<Page<User>> {
-    const [rows, total] = await this.users.listActive(appId, filter, page);
-    return { items: rows.map(toUser), pagination: pagination(total, rows.length, page) };
   }
 
   /** Given fields replace the stored ones (`tags` as a whole); fields named in `unset` are cleared. */
@@ -92,7 +75,11 @@ export class UserService {
       if (change.name !== undefined) user.name = change.name;
       if (change.avatar !== undefined) user.avatar = change.avatar;
       if (change.link !== undefined) user.link = change.link;
-      if (change.role !== undefined) user.role = change.role; // any role id until roles exist
+      // Only a new role is checked (and locked): re-locking the held one could deadlock its deletion.
+      if (change.role !== undefined && change.role !== user.role) {
+        await this.roles.assertExists(tx, appId, change.role);
+        user.role = change.role;
+      }
       if (change.statusMessage !== undefined) user.statusMessage = change.statusMessage;
       if (change.metadata !== undefined) user.metadata = change.metadata;
       if (change.tags !== undefined) user.tags = change.tags;

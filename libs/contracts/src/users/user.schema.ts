@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   BoolLike,
+  CsvArray,
   IdSchema,
   MetadataSchema,
   NameSchema,
@@ -25,6 +26,12 @@ export const UserSchema = z.object({
   updatedAt: z.number().optional(),
   deactivatedAt: z.number().optional(),
   authToken: z.string().optional(),
+  // Seen by a viewer (onBehalfOf or a user's token): the 1:1 conversation and the block flags.
+  conversationId: z.string().optional(),
+  blockedByMe: z.boolean().optional(),
+  blockedByMeAt: z.number().optional(),
+  hasBlockedMe: z.boolean().optional(),
+  blockedAt: z.number().optional(),
 });
 export type User = z.infer<typeof UserSchema>;
 
@@ -53,15 +60,45 @@ export const UserUpdateBodySchema = z
 
 export const UserDeleteBodySchema = z.object({ permanent: BoolLike.optional() }).strict();
 
+const csvOf = <T extends z.ZodType<unknown, string>>(item: T, max: number) =>
+  CsvArray.pipe(z.array(item).max(max));
+
+/** GET /users filters (reference §4.2). Arrays are comma-separated or repeated. */
 export const UserListQuerySchema = PageQuerySchema.extend({
+  /** Prefix of the uid or (case-insensitively) the name. */
   searchKey: z.string().max(100).optional(),
+  /** Where searchKey looks: `name`, `uid` or both (the default). */
+  searchIn: csvOf(z.enum(['name', 'uid']), 2).optional(),
+  /** `available` (online) or `offline`; the SDK says `online` for `available`. */
+  status: z.enum(['available', 'online', 'offline']).optional(),
+  role: IdSchema.optional(),
+  roles: csvOf(IdSchema, 25).optional(),
+  /** Users having any of these tags. */
+  tags: csvOf(z.string().max(100), 25).optional(),
+  /** Include each user's tags in the list. */
+  withTags: BoolLike.optional(),
+  withDeactivated: BoolLike.optional(),
+  onlyDeactivated: BoolLike.optional(),
+  /** Accepted for compatibility: `meta.pagination.total` is always the exact count. */
+  count: BoolLike.optional(),
 });
+export type UserListQuery = z.output<typeof UserListQuerySchema>;
+
+/** Bulk deactivation and reactivation (reference §4.2: DELETE /users, PUT /users). */
+const UidList = z.array(IdSchema).min(1).max(100);
+export const UsersDeactivateBodySchema = z.object({ uidsToDeactivate: UidList }).strict();
+export const UsersActivateBodySchema = z.object({ uidsToActivate: UidList }).strict();
+export const UsersDeactivateSchema = z.object({ appId: z.string(), uids: UidList });
 
 export const UserCreateSchema = z.object({ appId: z.string() }).extend(UserCreateBodySchema.shape);
 export const UserRefSchema = z.object({ appId: z.string(), uid: IdSchema });
 export const UserUpdateSchema = UserRefSchema.extend(UserUpdateBodySchema.shape);
 export const UserDeleteSchema = UserRefSchema.extend({ permanent: z.boolean().optional() });
-export const UserListSchema = z.object({ appId: z.string() }).extend(UserListQuerySchema.shape);
+/** `viewer`: the user looking (onBehalfOf or a user's token); absent when the app itself asks. */
+export const UserListSchema = z
+  .object({ appId: z.string(), viewer: IdSchema.optional() })
+  .extend(UserListQuerySchema.shape);
+export const UserGetSchema = UserRefSchema.extend({ viewer: IdSchema.optional() });
 
 /** Parsed RPC requests, as the users service receives them. */
 export type UserCreate = z.output<typeof UserCreateSchema>;

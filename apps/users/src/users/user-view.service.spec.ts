@@ -1,0 +1,139 @@
+import { BlockFields, DEFAULT_ROLE_SETTINGS, RoleSettings } from '@parley/contracts';
+import { deactivatedUserRow, deletedUserRow, userRow } from '../testing/user.factory';
+import { RelationshipReader } from '../relationships/relationship-reader';
+import { RoleDirectory } from '../roles/role-directory';
+import { PresenceReader } from './presence-reader';
+import { UserEntity } from './user.entity';
+import { UserListFilter, UserRepository } from './user.repository';
+import { UserViewService } from './user-view.service';
+
+const PAGE = { page: 1, perPage: 10 };
+
+/** The service over an in-memory app: `rows` by uid, the viewer's role settings, friends, blocks. */
+function setup(opts: {
+  rows?: UserEntity[];
+  settings?: RoleSettings;
+  friends?: string[];
+  online?: string[];
+  blocks?: Record<string, BlockFields>;
+}) {
+  const rows = new Map((opts.rows ?? []).map((r) => [r.uid, r]));
+  const repo = {
+    find: jest.fn(async (_appId: string, uid: string) => rows.get(uid) ?? null),
+    list: jest.fn(
+      async (_appId: string, filter: UserListFilter): Promise<[UserEntity[], number]> => {
+        const listed = [...rows.values()].filter(
+          (r) => !filter.onlyUids || filter.onlyUids.includes(r.uid),
+        );
+        return [listed, listed.length];
+      },
+    ),
+  };
+  const presence = { onlineUids: jest.fn(async () => opts.online ?? []) };
+  const roles = { settingsFor: jest.fn(async () => opts.settings ?? DEFAULT_ROLE_SETTINGS) };
+  const relationships = {
+    friendUids: jest.fn(async () => opts.friends ?? []),
+    blockFieldsFor: jest.fn(async (_appId: string, _viewer: string, uids: string[]) => {
+      return new Map(
+        uids.map((u) => [u, opts.blocks?.[u] ?? { blockedByMe: false, hasBlockedMe: false }]),
+      );
+    }),
+  };
+  const service = new UserViewService(
+    repo as unknown as UserRepository,
+    presence as unknown as PresenceReader,
+    roles as unknown as RoleDirectory,
+    relationships as unknown as RelationshipReader,
+  );
+  return { service, repo, relationships };
+}
+
+const secretive = (uid: string) =>
+  userRow({ uid, metadata: { '@private': { email: `${uid}@example.com` }, team: 'red' } });
+
+describe('UserViewService', () => {
+  it('answers deleted and deactivated users as not found', async () => {
+    const { service } = setup({
+      rows: [deletedUserRow({ uid: 'dan' }), deactivatedUserRow({ uid: 'dee' })],
+    });
+    for (const uid of ['dan', 'dee', 'nobody']) {
+      await expect(service.get('app1', uid)).rejects.toMatchObject({ code: 'ERR_UID_NOT_FOUND' });
+    }
+  });
+
+  it('refuses a viewer who is not an active user', async () => {
+    const { service } = setup({
+      rows: [userRow({ uid: 'bob' }), deactivatedUserRow({ uid: 'dee' })],
+    });
+    await expect(service.get('app1', 'bob', 'dee')).rejects.toMatchObject({
+      code: 'ERR_UID_NOT_FOUND',
+    });
+    await expect(service.list('app1', {}, PAGE, 'ghost')).rejects.toMatchObject({
+      code: 'ERR_UID_NOT_FOUND',
+    });
+  });
+
+  it("shows the app everything, and hides a user's private metadata from other users only", async () => {
+    const { service } = setup({ rows: [secretive('amy'), secretive('bob')] });
+    expect((await service.get('app1', 'amy')).metadata).toEqual({
+      '@private': { email: 'amy@example.com' },
+      team: 'red',
+    });
+    expect((await service.get('app1', 'amy', 'bob')).metadata).toEqual({ team: 'red' });
+    expect((await service.get('app1', 'amy', 'amy')).metadata).toHaveProperty('@private');
+  });
+
+  it('gives a viewer the conversation id and block flags of each other user, not of themselves', async () => {
+    const blocked = { blockedByMe: true, blockedByMeAt: 100, hasBlockedMe: false, blockedAt: 100 };
+    const { service, relationships } = setup({
+      rows: [userRow({ uid: 'amy' }), userRow({ uid: 'bob' }), userRow({ uid: 'zed' })],
+      blocks: { zed: blocked },
+    });
+    const page = await service.list('app1', {}, PAGE, 'bob');
+    const [amy, bob, zed] = page.items;
+    expect(amy).toMatchObject({
+      conversationId: 'amy_user_bob',
+      blockedByMe: false,
+      hasBlockedMe: false,
+    });
+    expect(bob).not.toHaveProperty('conversationId');
+    expect(zed).toMatchObject({ conversationId: 'bob_user_zed', ...blocked });
+    expect(relationships.blockFieldsFor).toHaveBeenCalledTimes(1); // one query for the page
+  });
+
+  it('lists only friends for a viewer whose role says listUsers: friendsOnly', async () => {
+    const { service, repo } = setup({
+      rows: [userRow({ uid: 'amy' }), userRow({ uid: 'bob' }), userRow({ uid: 'cat' })],
+      settings: { listUsers: 'friendsOnly', sendMessagesTo: 'all' },
+      friends: ['cat'],
+    });
+    expect((await service.list('app1', {}, PAGE, 'bob')).items.map((u) => u.uid)).toEqual(['cat']);
+    expect((await service.list('app1', {}, PAGE)).items.map((u) => u.uid)).toEqual([
+      'amy',
+      'bob',
+      'cat',
+    ]);
+    expect(repo.list.mock.calls[1][1].onlyUids).toBeUndefined();
+  });
+
+  it('narrows status=available to the online users (and to friends for friendsOnly)', async () => {
+    const { service } = setup({
+      rows: [userRow({ uid: 'amy' }), userRow({ uid: 'bob' }), userRow({ uid: 'cat' })],
+      settings: { listUsers: 'friendsOnly', sendMessagesTo: 'all' },
+      friends: ['amy', 'cat'],
+      online: ['bob', 'cat'],
+    });
+    expect(
+      (await service.list('app1', { status: 'available' }, PAGE)).items.map((u) => u.uid),
+    ).toEqual(['bob', 'cat']);
+    expect(
+      (await service.list('app1', { status: 'online' }, PAGE, 'bob')).items.map((u) => u.uid),
+    ).toEqual(['cat']);
+  });
+
+  it('lists tags only with withTags', async () => {
+    const { service } = setup({ rows: [userRow({ uid: 'amy', tags: ['x'] })] });
+    expect((await service.list('app1', {}, PAGE)).items[0]).not.toHaveProperty('tags');
+    expect((await service.list('app1', { withTags: true }, PAGE)).items[0].tags).toEqual(['x']);
+  });
+});

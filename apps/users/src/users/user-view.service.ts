@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@parley/common';
+import {
+  Page,
+  PageQuery,
+  pagination,
+  User,
+  UserListQuery,
+  userConversationId,
+} from '@parley/contracts';
+import { RelationshipReader } from '../relationships/relationship-reader';
+import { RoleDirectory } from '../roles/role-directory';
+import { PresenceReader } from './presence-reader';
+import { isActive } from './user.service';
+import { toUser } from './user.mapper';
+import { UserListFilter, UserRepository } from './user.repository';
+
+export type UserListRequest = Omit<UserListQuery, 'perPage' | 'page'>;
+
+/** Metadata under this key is the user's own (email, phone): other users never see it. */
+const PRIVATE_METADATA_KEY = '@private';
+
+/**
+ * What a caller sees of users (GET /users, GET /users/{uid}). The app itself (a REST key without
+ * onBehalfOf) sees everything. A viewer (onBehalfOf, or a user's token) sees the users their role
+ * lets them list (`listUsers: friendsOnly` means friends only), each with the 1:1 conversation id
+ * and the block flags between them, and never another user's private metadata.
+ */
+@Injectable()
+export class UserViewService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly presence: PresenceReader,
+    private readonly roles: RoleDirectory,
+    private readonly relationships: RelationshipReader,
+  ) {}
+
+  async get(appId: string, uid: string, viewer?: string): Promise<User> {
+    if (viewer) await this.viewerRole(appId, viewer);
+    const row = await this.users.find(appId, uid);
+    if (!isActive(row))
+      throw new DomainError('ERR_UID_NOT_FOUND', `The uid ${uid} does not exist.`);
+    const [user] = viewer ? await this.present(appId, viewer, [toUser(row)]) : [toUser(row)];
+    return user;
+  }
+
+  async list(
+    appId: string,
+    q: UserListRequest,
+    page: PageQuery,
+    viewer?: string,
+  ): Promise<Page<User>> {
+    const filter: UserListFilter = {
+      searchKey: q.searchKey,
+      searchIn: q.searchIn?.length ? q.searchIn : ['uid', 'name'],
+      roles: [...(q.role ? [q.role] : []), ...(q.roles ?? [])],
+      tags: q.tags,
+      deactivated: q.onlyDeactivated ? 'only' : q.withDeactivated ? 'include' : 'exclude',
+    };
+    if (q.status === 'available' || q.status === 'online') {
+      filter.onlyUids = await this.presence.onlineUids(appId);
+    }
+    if (viewer && (await this.viewerRole(appId, viewer)).listUsers === 'friendsOnly') {
+      const friends = await this.relationships.friendUids(appId, viewer);
+      filter.onlyUids = filter.onlyUids
+        ? friends.filter((f) => filter.onlyUids?.includes(f))
+        : friends;
+    }
+    const [rows, total] = await this.users.list(appId, filter, page);
+    let items = rows.map((row) => {
+      const user = toUser(row);
+      if (!q.withTags) delete user.tags; // lists carry tags only when asked (reference §5.1)
+      return user;
+    });
+    if (viewer) items = await this.present(appId, viewer, items);
+    return { items, pagination: pagination(total, rows.length, page) };
+  }
+
+  /** The viewer must be an active user; their role decides what they may list. */
+  private async viewerRole(appId: string, viewer: string) {
+    const row = await this.users.find(appId, viewer);
+    if (!isActive(row))
+      throw new DomainError('ERR_UID_NOT_FOUND', `The uid ${viewer} does not exist.`);
+    return this.roles.settingsFor(appId, row.role);
+  }
+
+  private async present(appId: string, viewer: string, users: User[]): Promise<User[]> {
+    const others = users.filter((u) => u.uid !== viewer).map((u) => u.uid);
+    const blocks = await this.relationships.blockFieldsFor(appId, viewer, others);
+    return users.map((user) => {
+      if (user.uid === viewer) return user;
+      const seen: User = {
+        ...user,
+        conversationId: userConversationId(viewer, user.uid),
+        ...blocks.get(user.uid),
+      };
+      if (seen.metadata && PRIVATE_METADATA_KEY in seen.metadata) {
+        const { [PRIVATE_METADATA_KEY]: _hidden, ...shared } = seen.metadata;
+        seen.metadata = shared;
+      }
+      return seen;
+    });
+  }
+}

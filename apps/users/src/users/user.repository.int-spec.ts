@@ -1,0 +1,108 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { startServiceContext, uniqueAppId } from '@parley/common/testing';
+import { DataSource } from 'typeorm';
+import { usersModule } from '../app.module';
+import { UserListFilter, UserRepository } from './user.repository';
+
+jest.setTimeout(60_000);
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+
+function nodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+}
+
+/**
+ * Listing 10,000 users by searchKey prefix or by role reads an index, not the table: the plans of
+ * the exact queries the repository runs, on real PostgreSQL with statistics.
+ */
+describe('user list query plans (10,000 users in one app)', () => {
+  let ctx: INestApplicationContext;
+  let ds: DataSource;
+  let repo: UserRepository;
+  const appId = uniqueAppId();
+  const otherApp = uniqueAppId();
+
+  beforeAll(async () => {
+    ctx = await startServiceContext(usersModule({ http: false }));
+    ds = ctx.get(DataSource);
+    repo = ctx.get(UserRepository);
+    for (const [app, n] of [
+      [appId, 10_000],
+      [otherApp, 5_000],
+    ] as const) {
+      await ds.query(
+        `INSERT INTO "users"."users" ("app_id", "uid", "name", "role", "tags", "created_at", "updated_at")
+         SELECT $1, 'user' || lpad(i::text, 5, '0'), 'Name ' || md5(i::text),
+                CASE WHEN i % 50 = 0 THEN 'moderator' ELSE 'default' END,
+                CASE WHEN i % 100 = 0 THEN ARRAY['vip'] ELSE ARRAY[]::text[] END, now(), now()
+         FROM generate_series(1, $2::int) i`,
+        [app, n],
+      );
+    }
+    await ds.query('ANALYZE "users"."users"');
+  });
+
+  afterAll(async () => {
+    await ds?.query('DELETE FROM "users"."users" WHERE "app_id" = ANY($1::text[])', [
+      [appId, otherApp],
+    ]);
+    await ctx?.close();
+  });
+
+  async function planOf(filter: Partial<UserListFilter>): Promise<PlanNode[]> {
+    const qb = repo.listQuery(
+      appId,
+      { searchIn: ['uid', 'name'], deactivated: 'exclude', ...filter },
+      { page: 1, perPage: 50 },
+    );
+    const [sql, params] = qb.getQueryAndParameters();
+    const [row] = (await ds.query(`EXPLAIN (FORMAT JSON) ${sql}`, params)) as Array<{
+      'QUERY PLAN': Array<{ Plan: PlanNode }>;
+    }>;
+    return nodes(row['QUERY PLAN'][0].Plan);
+  }
+
+  const scansOfUsers = (plan: PlanNode[]) => plan.filter((n) => n['Relation Name'] === 'users');
+
+  it('finds users by uid prefix through the primary key', async () => {
+    const plan = await planOf({ searchKey: 'user012', searchIn: ['uid'] });
+    expect(scansOfUsers(plan).map((n) => n['Node Type'])).not.toContain('Seq Scan');
+    expect(scansOfUsers(plan).map((n) => n['Index Name'])).toContain('users_pkey');
+  });
+
+  it('finds users by name prefix through the lower(name) index', async () => {
+    const plan = await planOf({ searchKey: 'name 0a', searchIn: ['name'] });
+    expect(scansOfUsers(plan).map((n) => n['Node Type'])).not.toContain('Seq Scan');
+    expect(plan.map((n) => n['Index Name'])).toContain('users_app_name_lower');
+  });
+
+  it('pages users of one role through the (app_id, role, uid) index', async () => {
+    const plan = await planOf({ roles: ['moderator'] });
+    expect(scansOfUsers(plan).map((n) => n['Node Type'])).not.toContain('Seq Scan');
+    expect(plan.map((n) => n['Index Name'])).toContain('users_app_role_uid');
+  });
+
+  it('returns the same rows the plan promises', async () => {
+    const [rows, total] = await repo.list(
+      appId,
+      { searchKey: 'user0001', searchIn: ['uid', 'name'], deactivated: 'exclude' },
+      { page: 1, perPage: 50 },
+    );
+    expect(total).toBe(10);
+    expect(rows.map((r) => r.uid)).toEqual(Array.from({ length: 10 }, (_, i) => `user0001${i}`));
+    const [mods, modTotal] = await repo.list(
+      appId,
+      { searchIn: ['uid', 'name'], roles: ['moderator'], deactivated: 'exclude' },
+      { page: 2, perPage: 50 },
+    );
+    expect(modTotal).toBe(200);
+    expect(mods).toHaveLength(50);
+    expect(mods.every((u) => u.role === 'moderator')).toBe(true);
+  });
+});
