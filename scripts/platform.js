@@ -12,6 +12,7 @@ const root = path.resolve(__dirname, '..');
 const SERVICES = [
   { name: 'identity', port: 3001 },
   { name: 'users', port: 3002 },
+  { name: 'groups', port: 3003 },
   { name: 'gateway', port: 3000 },
 ];
 

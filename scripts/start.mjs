@@ -38,7 +38,7 @@ env.PARLEY_ADMIN_KEY = admin.value;
 
 console.log('parley: building');
 execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
-console.log('parley: starting identity, users, gateway');
+console.log('parley: starting identity, users, groups, gateway');
 const platform = await startPlatform({ env, gatewayPort: Number(process.env.PORT ?? 3000) }).catch(
   (err) => {
     console.error(`parley: failed to start: ${err.message}`);

@@ -76,6 +76,11 @@ export const RPC = {
     userCreate: rpc('rpc.users.user.create', user.UserCreateSchema, UserSchema),
     userGet: rpc('rpc.users.user.get', user.UserGetSchema, UserSchema),
     userList: rpc('rpc.users.user.list', user.UserListSchema, paged(UserSchema)),
+    userGetMany: rpc(
+      'rpc.users.user.getMany',
+      user.UserGetManySchema,
+      z.object({ users: z.array(UserSchema) }),
+    ),
     userUpdate: rpc('rpc.users.user.update', user.UserUpdateSchema, UserSchema),
     userDelete: rpc('rpc.users.user.delete', user.UserDeleteSchema, Success),
     friendAdd: rpc('rpc.users.friend.add', relation.FriendAddSchema, relation.FriendsAddedSchema),
@@ -173,6 +178,7 @@ export type EventPayload<D> = D extends EventDef<infer S> ? z.input<S> : never;
 export const STREAMS = [
   { name: 'EVT_IDENTITY', subjects: ['evt.identity.>'] },
   { name: 'EVT_USERS', subjects: ['evt.users.>'] },
+  { name: 'EVT_GROUPS', subjects: ['evt.groups.>'] },
 ] as const;
 
 /** Real-time delivery subjects (core NATS, never stored). */

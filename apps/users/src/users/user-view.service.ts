@@ -76,6 +76,11 @@ export class UserViewService {
     return { items, pagination: pagination(total, rows.length, page) };
   }
 
+  /** The active users among `uids` as the app sees them (other services' bulk look-up). */
+  async getMany(appId: string, uids: string[]): Promise<User[]> {
+    return (await this.users.findActive(appId, uids)).map(toUser);
+  }
+
   /** The viewer must be an active user; their role decides what they may list. */
   private async viewerRole(appId: string, viewer: string) {
     const row = await this.users.find(appId, viewer);

@@ -31,6 +31,11 @@ export class UserHandler {
     return this.views.list(appId, query, { page, perPage }, viewer);
   }
 
+  @RpcHandler(RPC.users.userGetMany)
+  async getMany(p: RpcParsedRequest<R['userGetMany']>) {
+    return { users: await this.views.getMany(p.appId, p.uids) };
+  }
+
   @RpcHandler(RPC.users.userUpdate)
   update(p: RpcParsedRequest<R['userUpdate']>) {
     return this.users.update(p);

@@ -40,6 +40,18 @@ export class UserRepository {
     return this.ds.getRepository(UserEntity).findOneBy({ appId, uid });
   }
 
+  /** The active users among `uids`, in uid order. */
+  findActive(appId: string, uids: string[]): Promise<UserEntity[]> {
+    if (!uids.length) return Promise.resolve([]);
+    return this.ds
+      .getRepository(UserEntity)
+      .createQueryBuilder('u')
+      .where('u.appId = :appId AND u.uid = ANY(:uids::text[])', { appId, uids })
+      .andWhere('u.deactivatedAt IS NULL AND u.deletedAt IS NULL')
+      .orderBy('u.uid', 'ASC')
+      .getMany();
+  }
+
   /** Like `find`, locking the row until the transaction ends. */
   findForUpdate(tx: EntityManager, appId: string, uid: string): Promise<UserEntity | null> {
     return tx
