@@ -1,15 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parse } from 'yaml';
+import { appsWithMain, parseDockerfile, read, stagesOf } from './helpers';
 
 /**
  * Static checks of the container deliverables: docker-compose.yml, deploy/Dockerfile and
  * .dockerignore. Nothing is built or started; these catch a service left out of compose, a
  * copied block not adapted, or an image that would run as root.
  */
-
-const root = path.resolve(__dirname, '../..');
-const read = (rel: string) => readFileSync(path.join(root, rel), 'utf8');
 
 // ----- docker-compose.yml -------------------------------------------------------------------
 
@@ -36,17 +32,6 @@ const DOCKERFILE = 'deploy/Dockerfile';
 function loadCompose(): ComposeFile {
   // Compose resolves YAML merge keys (`<<: *service`); yaml only does when asked.
   return parse(read('docker-compose.yml'), { merge: true }) as ComposeFile;
-}
-
-/** Apps that have an entry point, i.e. that run as a service of their own. */
-function appsWithMain(): string[] {
-  const appsDir = path.join(root, 'apps');
-  if (!existsSync(appsDir)) return [];
-  return readdirSync(appsDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && d.name !== 'standalone')
-    .filter((d) => existsSync(path.join(appsDir, d.name, 'src', 'main.ts')))
-    .map((d) => d.name)
-    .sort();
 }
 
 /** Compose services built from the shared Dockerfile: the Parley services. */
@@ -204,43 +189,6 @@ describe('docker-compose.yml', () => {
 });
 
 // ----- deploy/Dockerfile and .dockerignore --------------------------------------------------
-
-interface Instruction {
-  keyword: string;
-  args: string;
-}
-
-/** Instructions of a Dockerfile: comments dropped, `\` continuations joined. */
-function parseDockerfile(text: string): Instruction[] {
-  const logical: string[] = [];
-  let current = '';
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line.startsWith('#')) continue;
-    if (line.endsWith('\\')) {
-      current += line.slice(0, -1) + ' ';
-      continue;
-    }
-    current += line;
-    if (current.trim()) logical.push(current.trim());
-    current = '';
-  }
-  if (current.trim()) logical.push(current.trim());
-  return logical.map((l) => {
-    const [keyword, ...rest] = l.split(/\s+/);
-    return { keyword: keyword.toUpperCase(), args: rest.join(' ') };
-  });
-}
-
-/** Instructions grouped by build stage (each starts at a FROM). */
-function stagesOf(instructions: Instruction[]): Instruction[][] {
-  const stages: Instruction[][] = [];
-  for (const ins of instructions) {
-    if (ins.keyword === 'FROM') stages.push([]);
-    stages.at(-1)?.push(ins);
-  }
-  return stages;
-}
 
 describe('deploy/Dockerfile', () => {
   const stages = () => stagesOf(parseDockerfile(read(DOCKERFILE)));

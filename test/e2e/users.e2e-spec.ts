@@ -142,6 +142,10 @@ describe('users (core)', () => {
       seen.push(...res.body.data.map((u) => u.uid));
     }
     expect(seen.sort()).toEqual(uids.sort());
+    // The client SDK's spelling of perPage.
+    const sdkPage = await rest.get<Many>('/users?per_page=2&page=2');
+    expect(sdkPage.body.data.map((u) => u.uid)).toEqual(['user2', 'user3']);
+    expect(sdkPage.body.meta.pagination.per_page).toBe(2);
     const search = await rest.get<Many>('/users?searchKey=user1');
     expect(search.body.data.map((u) => u.uid)).toEqual(['user1']);
     const bad = await rest.get<ErrorReply>('/users?perPage=0');

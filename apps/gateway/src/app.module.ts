@@ -9,6 +9,12 @@ import { AuthTokensController } from './auth-tokens/auth-tokens.controller';
 import { GATEWAY_ENV, GatewayEnvSchema } from './config/gateway-env';
 import { DataImportController } from './data-import/data-import.controller';
 import { OpenApiController } from './docs/openapi.controller';
+import { GroupsController } from './groups/groups.controller';
+import {
+  GroupBannedUsersController,
+  GroupMembersController,
+  GroupOwnerController,
+} from './groups/members.controller';
 import {
   MyBlockedUsersController,
   UserBlockedUsersController,
@@ -31,6 +37,10 @@ export function gatewayModule() {
       UserBlockedUsersController,
       MyBlockedUsersController,
       RolesController,
+      GroupsController,
+      GroupMembersController,
+      GroupBannedUsersController,
+      GroupOwnerController,
       OpenApiController,
     ],
     providers: [

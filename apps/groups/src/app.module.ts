@@ -1,10 +1,20 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@parley/common';
+import { GroupImportHandler } from './data-import/group-import.handler';
+import { GroupImportService } from './data-import/group-import.service';
+import { GroupPasswords } from './groups/group-passwords';
+import { GroupViewService } from './groups/group-view.service';
 import { GroupEntity } from './groups/group.entity';
+import { GroupHandler } from './groups/group.handler';
 import { GroupRepository } from './groups/group.repository';
+import { GroupService } from './groups/group.service';
 import { BanEntity } from './members/ban.entity';
 import { MemberEntity } from './members/member.entity';
+import { MemberImportHandler } from './members/member-import.handler';
+import { MemberImportService } from './members/member-import.service';
 import { MemberRepository } from './members/member.repository';
+import { MembershipHandler } from './members/membership.handler';
+import { MembershipService } from './members/membership.service';
 import { UserDirectory } from './members/user-directory';
 import { GroupsInitial1764300000000 } from './migrations/1764300000000-groups-initial';
 
@@ -16,7 +26,21 @@ export const GROUPS_DATABASE = {
 
 /** Groups: groups, members and bans of each app (schema `groups`). */
 @Module({
-  providers: [GroupRepository, MemberRepository, UserDirectory],
+  providers: [
+    GroupRepository,
+    MemberRepository,
+    UserDirectory,
+    GroupPasswords,
+    GroupService,
+    GroupViewService,
+    GroupHandler,
+    GroupImportService,
+    GroupImportHandler,
+    MembershipService,
+    MembershipHandler,
+    MemberImportService,
+    MemberImportHandler,
+  ],
 })
 export class GroupsFeaturesModule {}
 

@@ -50,7 +50,10 @@ export const ERROR_CODES = {
   ERR_NOT_A_MEMBER: { status: 403, message: 'The user is not a member of the group.' },
   ERR_ALREADY_JOINED: { status: 409, message: 'The user is already a member of the group.' },
   ERR_GROUP_NOT_JOINED: { status: 403, message: 'You are not a member of the group.' },
-  ERR_GROUP_JOIN_NOT_ALLOWED: { status: 403, message: 'A private group cannot be joined; a member must add you.' },
+  ERR_GROUP_JOIN_NOT_ALLOWED: {
+    status: 403,
+    message: 'A private group cannot be joined; a member must add you.',
+  },
   ERR_NO_VACANCY: { status: 403, message: 'The group is full.' },
   ERR_SAME_SCOPE: { status: 409, message: 'The member already has this scope.' },
   ERR_NOT_A_BANNED_USER: { status: 404, message: 'The user is not banned from the group.' },
@@ -58,8 +61,14 @@ export const ERROR_CODES = {
   ERR_ALREADY_BANNED: { status: 409, message: 'The user is already banned from the group.' },
   ERR_GROUP_NO_CLEARANCE: { status: 403, message: 'Only the owner of the group may do this.' },
   ERR_GROUP_NO_ADMIN_SCOPE: { status: 403, message: 'This needs the admin scope in the group.' },
-  ERR_GROUP_NO_MODERATOR_SCOPE: { status: 403, message: 'This needs at least the moderator scope in the group.' },
-  ERR_GROUP_NO_SCOPE_CLEARANCE: { status: 403, message: 'Your scope does not allow acting on this member.' },
+  ERR_GROUP_NO_MODERATOR_SCOPE: {
+    status: 403,
+    message: 'This needs at least the moderator scope in the group.',
+  },
+  ERR_GROUP_NO_SCOPE_CLEARANCE: {
+    status: 403,
+    message: 'Your scope does not allow acting on this member.',
+  },
   ERR_GROUP_NO_SELF_ACTION: { status: 403, message: 'You cannot do this to yourself.' },
   // Management
   ERR_APP_NOT_FOUND: { status: 404, message: 'The app does not exist.' },

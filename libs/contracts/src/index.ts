@@ -13,3 +13,8 @@ export * from './users/events.schema';
 export * from './users/relationship.schema';
 export * from './users/role.schema';
 export * from './users/user-import.schema';
+export * from './groups/member-events.schema';
+export * from './groups/group.schema';
+export * from './groups/group-events.schema';
+export * from './groups/group-import.schema';
+export * from './groups/member.schema';

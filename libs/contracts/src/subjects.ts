@@ -17,6 +17,11 @@ import * as userEvents from './users/events.schema';
 import * as role from './users/role.schema';
 import * as userImport from './users/user-import.schema';
 import * as relation from './users/relationship.schema';
+import * as memberEvents from './groups/member-events.schema';
+import * as group from './groups/group.schema';
+import * as groupEvents from './groups/group-events.schema';
+import * as groupImport from './groups/group-import.schema';
+import * as member from './groups/member.schema';
 import { ApiKeySchema } from './identity/api-key.schema';
 import { AuthTokenSchema } from './identity/auth-token.schema';
 import { UserSchema } from './users/user.schema';
@@ -122,6 +127,45 @@ export const RPC = {
       userImport.UserImportResultSchema,
     ),
   },
+  groups: {
+    groupCreate: rpc('rpc.groups.group.create', group.GroupCreateSchema, group.GroupCreatedSchema),
+    groupGet: rpc('rpc.groups.group.get', group.GroupGetSchema, group.GroupSchema),
+    groupList: rpc(
+      'rpc.groups.group.list',
+      group.GroupListSchema,
+      paged(group.GroupSchema).extend({ cursor: group.GroupCursorSchema.optional() }),
+    ),
+    groupUpdate: rpc('rpc.groups.group.update', group.GroupUpdateSchema, group.GroupSchema),
+    groupDelete: rpc('rpc.groups.group.delete', group.GroupDeleteSchema, Success),
+    groupsImport: rpc(
+      'rpc.groups.group.import',
+      groupImport.GroupImportSchema,
+      groupImport.GroupImportResultSchema,
+    ),
+    memberAdd: rpc('rpc.groups.member.add', member.MemberAddSchema, group.GroupMemberResultsSchema),
+    memberJoin: rpc('rpc.groups.member.join', member.MemberJoinSchema, group.GroupSchema),
+    memberLeave: rpc('rpc.groups.member.leave', member.MemberLeaveSchema, Success),
+    memberList: rpc(
+      'rpc.groups.member.list',
+      member.MemberListSchema,
+      paged(member.GroupMemberSchema),
+    ),
+    memberScopeSet: rpc(
+      'rpc.groups.member.scopeSet',
+      member.MemberScopeSetSchema,
+      member.MemberScopeResultSchema,
+    ),
+    memberKick: rpc('rpc.groups.member.kick', member.MemberTargetSchema, Success),
+    membersImport: rpc(
+      'rpc.groups.member.import',
+      member.MemberImportSchema,
+      member.MemberImportResultSchema,
+    ),
+    banAdd: rpc('rpc.groups.ban.add', member.MemberTargetSchema, Success),
+    banRemove: rpc('rpc.groups.ban.remove', member.MemberTargetSchema, Success),
+    banList: rpc('rpc.groups.ban.list', member.BannedListSchema, paged(member.BannedMemberSchema)),
+    ownerTransfer: rpc('rpc.groups.owner.transfer', member.MemberTargetSchema, group.GroupSchema),
+  },
 } as const;
 
 export type RpcRequest<D> = D extends RpcDef<infer Req, z.ZodType> ? z.input<Req> : never;
@@ -169,6 +213,23 @@ export const EVENTS = {
     roleDeleted: event('users', 'role.deleted', userEvents.RoleDeletedEventSchema),
     userDeactivated: event('users', 'user.deactivated', userEvents.UsersActivationEventSchema),
     userReactivated: event('users', 'user.reactivated', userEvents.UsersActivationEventSchema),
+  },
+  groups: {
+    groupCreated: event('groups', 'group.created', groupEvents.GroupEventSchema),
+    groupUpdated: event('groups', 'group.updated', groupEvents.GroupEventSchema),
+    groupDeleted: event('groups', 'group.deleted', groupEvents.GroupDeletedEventSchema),
+    memberAdded: event('groups', 'member.added', memberEvents.MemberAddedEventSchema),
+    memberJoined: event('groups', 'member.joined', memberEvents.MemberJoinedEventSchema),
+    memberLeft: event('groups', 'member.left', memberEvents.MemberRemovedEventSchema),
+    memberKicked: event('groups', 'member.kicked', memberEvents.MemberRemovedEventSchema),
+    memberBanned: event('groups', 'member.banned', memberEvents.MemberBannedEventSchema),
+    memberUnbanned: event('groups', 'member.unbanned', memberEvents.MemberUnbannedEventSchema),
+    memberScopeChanged: event(
+      'groups',
+      'member.scopeChanged',
+      memberEvents.MemberScopeChangedEventSchema,
+    ),
+    ownerChanged: event('groups', 'group.ownerChanged', memberEvents.OwnerChangedEventSchema),
   },
 } as const;
 

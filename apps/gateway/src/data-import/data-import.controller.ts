@@ -1,6 +1,12 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { MessageBus, parseOrThrow } from '@parley/common';
-import { Principal, RPC, UserImportBodySchema } from '@parley/contracts';
+import {
+  GroupImportBodySchema,
+  MemberImportBodySchema,
+  Principal,
+  RPC,
+  UserImportBodySchema,
+} from '@parley/contracts';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ApiDoc } from '../docs/api-doc.decorator';
 import { ok } from '../http/envelope';
@@ -20,5 +26,28 @@ export class DataImportController {
   async users(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
     const { users } = parseOrThrow(UserImportBodySchema, body);
     return ok(await this.bus.request(RPC.users.usersImport, { appId: p.appId, users }));
+  }
+
+  @Post('groups')
+  @HttpCode(200)
+  @ApiDoc({
+    summary: 'Import groups keyed by guid (per-item results; idempotent)',
+    body: GroupImportBodySchema,
+  })
+  async groups(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
+    const { groups } = parseOrThrow(GroupImportBodySchema, body);
+    return ok(await this.bus.request(RPC.groups.groupsImport, { appId: p.appId, groups }));
+  }
+
+  @Post('members')
+  @HttpCode(200)
+  @ApiDoc({
+    summary:
+      'Import memberships and bans keyed by `<guid>_member_<uid>` (per-item results; idempotent)',
+    body: MemberImportBodySchema,
+  })
+  async members(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
+    const { members } = parseOrThrow(MemberImportBodySchema, body);
+    return ok(await this.bus.request(RPC.groups.membersImport, { appId: p.appId, members }));
   }
 }

@@ -61,6 +61,12 @@ export function configureHttp(app: NestFastifyApplication): void {
   });
 
   fastify.addHook('preHandler', (req, _reply, done) => {
+    // CometChat's client SDK pages with `per_page`; the REST API (and Parley) say `perPage`.
+    const query = req.query as Record<string, unknown> | undefined;
+    if (query && query.per_page !== undefined) {
+      query.perPage ??= query.per_page;
+      delete query.per_page;
+    }
     for (const [part, value] of [
       ['body', req.body],
       ['query', req.query],

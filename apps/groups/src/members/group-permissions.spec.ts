@@ -94,7 +94,7 @@ describe('GroupPermissions (reference §6.3)', () => {
     ],
     ['admin', ['ok', 'ok', 'ERR_GROUP_NO_SCOPE_CLEARANCE', 'ERR_GROUP_NO_SCOPE_CLEARANCE']],
     ['owner', ['ok', 'ok', 'ok', 'ERR_GROUP_NO_SCOPE_CLEARANCE']],
-    ['app', ['ok', 'ok', 'ok', 'ok']],
+    ['app', ['ok', 'ok', 'ok', 'ERR_GROUP_NO_SCOPE_CLEARANCE']],
   ] as const)('kick/ban by %s of participant, moderator, admin, owner', (name, expected) => {
     const a = actors.find(([n]) => n === name)![1];
     const targets = [

@@ -64,10 +64,22 @@ export const GroupPermissions = {
     if (a) atLeast(a, 'admin');
   },
 
-  /** Kick or ban: moderators act on participants, admins on moderators and participants, the owner on anyone but themself. */
+  /**
+   * Kick or ban: moderators act on participants, admins on moderators and participants, the owner
+   * on anyone but themself. Nobody removes the owner, not even the app: a group keeps its owner
+   * among its members until ownership is transferred.
+   */
   moderate(actor: GroupActor, target: GroupTarget): void {
     const a = member(actor);
-    if (!a) return;
+    if (!a) {
+      if (target.isOwner) {
+        fail(
+          'ERR_GROUP_NO_SCOPE_CLEARANCE',
+          'The owner cannot be removed; transfer ownership first.',
+        );
+      }
+      return;
+    }
     if (a.uid === target.uid) fail('ERR_GROUP_NO_SELF_ACTION');
     atLeast(a, 'moderator');
     if (!outranks(a, target)) fail('ERR_GROUP_NO_SCOPE_CLEARANCE');

@@ -71,7 +71,7 @@ export class PlatformModule {
             env.RPC_TIMEOUT_MS,
             log,
           );
-          await bus.ensureStreams(STREAMS);
+          await bus.ensureStreams(STREAMS, env.NATS_STREAM_REPLICAS);
           health.register('nats', async () => {
             if (!bus.isConnected()) throw new Error('disconnected');
             await bus.flush();

@@ -190,9 +190,13 @@ export class NatsMessageBus extends MessageBus {
     if (!this.nc.isClosed()) await this.nc.drain();
   }
 
-  /** Create or update the JetStream streams (file storage, limits retention). */
+  /**
+   * Create or update the JetStream streams (file storage, limits retention), each kept on
+   * `replicas` servers of the NATS cluster (3 in production, 1 on a single server).
+   */
   async ensureStreams(
     streams: ReadonlyArray<{ name: string; subjects: readonly string[] }>,
+    replicas = 1,
   ): Promise<void> {
     const jsm = await this.nc.jetstreamManager();
     for (const s of streams) {
@@ -201,6 +205,7 @@ export class NatsMessageBus extends MessageBus {
         subjects: [...s.subjects],
         max_age: 7 * 24 * 3600 * 1_000_000_000, // 7 days, in ns
         duplicate_window: 2 * 60 * 1_000_000_000, // dedupe retried publishes by msgID for 2 min
+        num_replicas: replicas,
       };
       try {
         await jsm.streams.info(s.name);

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       NATS_URL: 'nats://127.0.0.1:4222',
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/parley',
       REDIS_URL: 'redis://127.0.0.1:6379',
+      NATS_STREAM_REPLICAS: 1,
       RPC_TIMEOUT_MS: 5000,
       MIGRATIONS_RUN: true,
     });

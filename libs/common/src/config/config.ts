@@ -13,6 +13,8 @@ export const BaseEnvSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .default('redis://127.0.0.1:6379'),
+  /** Servers of the NATS cluster that keep a copy of each JetStream stream (3 in production). */
+  NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   /** Milliseconds an RPC may take before the caller gives up. */
   RPC_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(5000),
   /** Run pending migrations at start (the migrations Job sets this off for the services). */

@@ -100,7 +100,10 @@ export const UserListSchema = z
   .extend(UserListQuerySchema.shape);
 export const UserGetSchema = UserRefSchema.extend({ viewer: IdSchema.optional() });
 /** Many users at once (for other services: group members, message entities). Unknown ones are absent. */
-export const UserGetManySchema = z.object({ appId: z.string(), uids: z.array(z.string()).max(1000) });
+export const UserGetManySchema = z.object({
+  appId: z.string(),
+  uids: z.array(z.string()).max(1000),
+});
 
 /** Parsed RPC requests, as the users service receives them. */
 export type UserCreate = z.output<typeof UserCreateSchema>;

@@ -1,0 +1,256 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
+import { MessageBus, parseOrThrow } from '@parley/common';
+import {
+  BannedListQuerySchema,
+  isMembersAddBody,
+  MemberJoinBodySchema,
+  MemberListQuerySchema,
+  MembersAddBodySchema,
+  MemberScopeBodySchema,
+  OwnerTransferBodySchema,
+  Principal,
+  RPC,
+} from '@parley/contracts';
+import { Allow } from '../auth/access.decorator';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { ApiDoc } from '../docs/api-doc.decorator';
+import { ok, paged } from '../http/envelope';
+import { idParam } from '../http/params';
+import { v3 } from '../http/routes';
+import { actingUid } from '../relationships/acting-user';
+
+/**
+ * A group's members (reference §4.7; API.md §2 for the user's own join and leave). Every route also
+ * serves a user (their auth token, or the REST API key with onBehalfOf), who is then the actor and
+ * is held to the scope rules (§6.3); the REST key alone acts as the app and passes them.
+ */
+@Controller(v3('groups/:guid/members'))
+@Allow('fullAccess', 'user')
+export class GroupMembersController {
+  constructor(private readonly bus: MessageBus) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiDoc({
+    summary:
+      'Add members by scope (`admins`, `moderators`, `participants`, `usersToBan`; a result per uid), or, as a user with none of them, join (`password` for a password group)',
+    body: MembersAddBodySchema,
+  })
+  async addOrJoin(
+    @CurrentPrincipal() p: Principal,
+    @Param('guid') guid: string,
+    @Body() body: unknown,
+  ) {
+    if (p.uid && !isMembersAddBody(body)) {
+      const { password } = parseOrThrow(MemberJoinBodySchema, body ?? {});
+      // API.md §2 makes the reply the `joined` action message; until messaging builds action
+      // messages, it is the group as the new member sees it.
+      return ok(
+        await this.bus.request(RPC.groups.memberJoin, {
+          appId: p.appId,
+          guid: idParam('guid', guid),
+          uid: p.uid,
+          password,
+        }),
+      );
+    }
+    return this.add(p, guid, body);
+  }
+
+  /** The SDK's `addMembersToGroup`. */
+  @Put()
+  @ApiDoc({ summary: 'Add members by scope (as POST)', body: MembersAddBodySchema })
+  async add(@CurrentPrincipal() p: Principal, @Param('guid') guid: string, @Body() body: unknown) {
+    const input = parseOrThrow(MembersAddBodySchema, body ?? {});
+    return ok(
+      await this.bus.request(RPC.groups.memberAdd, {
+        ...input,
+        appId: p.appId,
+        guid: idParam('guid', guid),
+        actor: p.uid,
+      }),
+    );
+  }
+
+  @Delete()
+  @ApiDoc({ summary: 'Leave the group (the calling user; the owner transfers ownership first)' })
+  async leave(@CurrentPrincipal() p: Principal, @Param('guid') guid: string) {
+    return ok(
+      await this.bus.request(RPC.groups.memberLeave, {
+        appId: p.appId,
+        guid: idParam('guid', guid),
+        uid: actingUid(p),
+      }),
+    );
+  }
+
+  @Get()
+  @ApiDoc({
+    summary: 'List members in uid order (members only; `after`: keyset cursor)',
+    query: MemberListQuerySchema,
+  })
+  async list(
+    @CurrentPrincipal() p: Principal,
+    @Param('guid') guid: string,
+    @Query() query: unknown,
+  ) {
+    const q = parseOrThrow(MemberListQuerySchema, query);
+    return paged(
+      await this.bus.request(RPC.groups.memberList, {
+        ...q,
+        appId: p.appId,
+        guid: idParam('guid', guid),
+        viewer: p.uid,
+      }),
+    );
+  }
+
+  @Put(':uid')
+  @ApiDoc({ summary: "Change a member's scope", body: MemberScopeBodySchema })
+  async setScope(
+    @CurrentPrincipal() p: Principal,
+    @Param('guid') guid: string,
+    @Param('uid') uid: string,
+    @Body() body: unknown,
+  ) {
+    const { scope } = parseOrThrow(MemberScopeBodySchema, body ?? {});
+    return ok(
+      await this.bus.request(RPC.groups.memberScopeSet, {
+        appId: p.appId,
+        guid: idParam('guid', guid),
+        uid: idParam('uid', uid),
+        actor: p.uid,
+        scope,
+      }),
+    );
+  }
+
+  @Delete(':uid')
+  @ApiDoc({ summary: 'Kick a member (they may join again)' })
+  async kick(
+    @CurrentPrincipal() p: Principal,
+    @Param('guid') guid: string,
+    @Param('uid') uid: string,
+  ) {
+    return ok(
+      await this.bus.request(RPC.groups.memberKick, {
+        appId: p.appId,
+        guid: idParam('guid', guid),
+        uid: idParam('uid', uid),
+        actor: p.uid,
+      }),
+    );
+  }
+}
+
+/** Users banned from a group (reference §4.7). */
+@Controller(v3('groups/:guid/bannedusers'))
+@Allow('fullAccess', 'user')
+export class GroupBannedUsersController {
+  constructor(private readonly bus: MessageBus) {}
+
+  @Post(':uid')
+  @HttpCode(200)
+  @ApiDoc({ summary: 'Ban a user (a member is removed; they cannot join until unbanned)' })
+  async ban(
+    @CurrentPrincipal() p: Principal,
+    @Param('guid') guid: string,
+    @Param('uid') uid: string,
+  ) {
+    return ok(
+      await this.bus.request(RPC.groups.banAdd, {
+        appId: p.appId,
+        guid: idParam('guid', guid),
+        uid: idParam('uid', uid),
+        actor: p.uid,
+      }),
+    );
+  }
+
+  @Delete(':uid')
+  @ApiDoc({ summary: 'Unban a user' })
+  async unban(
+    @CurrentPrincipal() p: Principal,
+    @Param('guid') guid: string,
+    @Param('uid') uid: string,
+  ) {
+    return ok(
+      await this.bus.request(RPC.groups.banRemove, {
+        appId: p.appId,
+        guid: idParam('guid', guid),
+        uid: idParam('uid', uid),
+        actor: p.uid,
+      }),
+    );
+  }
+
+  @Get()
+  @ApiDoc({
+    summary: 'List banned users in uid order (members only)',
+    query: BannedListQuerySchema,
+  })
+  async list(
+    @CurrentPrincipal() p: Principal,
+    @Param('guid') guid: string,
+    @Query() query: unknown,
+  ) {
+    const q = parseOrThrow(BannedListQuerySchema, query);
+    return paged(
+      await this.bus.request(RPC.groups.banList, {
+        ...q,
+        appId: p.appId,
+        guid: idParam('guid', guid),
+        viewer: p.uid,
+      }),
+    );
+  }
+}
+
+/** Ownership transfer: the SDK's `transferOwnership` (PATCH), and PUT as API.md §2 names it. */
+@Controller(v3('groups/:guid/owner'))
+@Allow('fullAccess', 'user')
+export class GroupOwnerController {
+  constructor(private readonly bus: MessageBus) {}
+
+  @Patch()
+  @ApiDoc({
+    summary: 'Transfer ownership to a member (`uid`; the owner or the app)',
+    body: OwnerTransferBodySchema,
+  })
+  async transfer(
+    @CurrentPrincipal() p: Principal,
+    @Param('guid') guid: string,
+    @Body() body: unknown,
+  ) {
+    const { uid } = parseOrThrow(OwnerTransferBodySchema, body ?? {});
+    return ok(
+      await this.bus.request(RPC.groups.ownerTransfer, {
+        appId: p.appId,
+        guid: idParam('guid', guid),
+        uid,
+        actor: p.uid,
+      }),
+    );
+  }
+
+  @Put()
+  @ApiDoc({ summary: 'Transfer ownership (as PATCH)', body: OwnerTransferBodySchema })
+  transferPut(
+    @CurrentPrincipal() p: Principal,
+    @Param('guid') guid: string,
+    @Body() body: unknown,
+  ) {
+    return this.transfer(p, guid, body);
+  }
+}
