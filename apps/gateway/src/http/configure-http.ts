@@ -19,6 +19,10 @@ export const CORS_ALLOWED_HEADERS = [
   'x-requested-with',
   'x-correlation-id',
   'x-admin-key',
+  'onbehalfofuser',
+  'settingshash',
+  'settingshashreceivedat',
+  'authorization',
 ];
 
 /** The gateway's HTTP edge: correlation ids, lenient JSON, CORS and the error envelope. */
