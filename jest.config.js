@@ -36,6 +36,9 @@ const base = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment:
 const config = {
   // The suites mostly wait on the platform's I/O, so more workers than the 2 cores pay off.
   maxWorkers: 3,
+  // Whole-platform and integration tests wait on real services and on events crossing the stream
+  // (a per-project testTimeout is not honoured, so it is set here for all).
+  testTimeout: 30_000,
   projects: [
     {
       ...base,
@@ -54,8 +57,6 @@ const config = {
     {
       ...base,
       displayName: 'e2e',
-      // Whole-platform tests wait on real services and on events crossing the stream.
-      testTimeout: 30_000,
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       setupFiles: ['<rootDir>/test/setup-env.ts'],
       globalSetup: '<rootDir>/test/e2e/global-setup.ts',

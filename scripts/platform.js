@@ -13,6 +13,7 @@ const SERVICES = [
   { name: 'identity', port: 3001 },
   { name: 'users', port: 3002 },
   { name: 'groups', port: 3003 },
+  { name: 'messaging', port: 3004 },
   { name: 'gateway', port: 3000 },
 ];
 

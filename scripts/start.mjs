@@ -2,7 +2,7 @@
 // `npm start`: build, then run every Parley service as its own process on the NATS, PostgreSQL and
 // Redis named by NATS_URL, DATABASE_URL and REDIS_URL (the local servers when unset). The database
 // is created if missing and each service migrates its schema as it starts. On first start an
-// operator key and a demo app are made and kept under DATA_DIR.
+// operator key, a JWT secret and a demo app are made and kept under DATA_DIR.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -35,6 +35,9 @@ const admin = process.env.PARLEY_ADMIN_KEY
   ? { value: process.env.PARLEY_ADMIN_KEY, created: false }
   : kept('admin-key', () => randomBytes(24).toString('hex'));
 env.PARLEY_ADMIN_KEY = admin.value;
+// Identity signs the real-time JWTs with it; kept so logins survive a restart.
+env.PARLEY_JWT_SECRET =
+  process.env.PARLEY_JWT_SECRET ?? kept('jwt-secret', () => randomBytes(32).toString('hex')).value;
 
 console.log('parley: building');
 execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { stdio: 'inherit' });

@@ -3,3 +3,5 @@ process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/parley_test';
 process.env.NATS_URL ??= 'nats://127.0.0.1:4222';
 process.env.REDIS_URL ??= 'redis://127.0.0.1:6379';
 process.env.LOG_LEVEL ??= 'warn';
+// Identity refuses to boot without a JWT secret; in-process tests get a fixed one.
+process.env.PARLEY_JWT_SECRET ??= 'test-only-jwt-secret-0123456789abcdef';

@@ -30,6 +30,9 @@ export default async function globalSetup(): Promise<void> {
       NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       PARLEY_ADMIN_KEY: adminKey,
+      // Not random: platforms started on the same servers share NATS queue groups, so one run's
+      // identity may check a JWT another run's identity signed (test/setup-env.ts uses the same).
+      PARLEY_JWT_SECRET: process.env.PARLEY_JWT_SECRET ?? 'test-only-jwt-secret-0123456789abcdef',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     },
     randomPorts: true,

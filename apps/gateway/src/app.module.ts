@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
-import { loadConfig, PlatformModule } from '@parley/common';
+import { loadConfig, PlatformModule, RedisModule } from '@parley/common';
 import { AdminAppsController } from './admin/admin-apps.controller';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { CredentialCache } from './auth/credential-cache';
@@ -19,14 +19,28 @@ import {
   MyBlockedUsersController,
   UserBlockedUsersController,
 } from './relationships/blocked-users.controller';
+import { MeController } from './me/me.controller';
+import {
+  GroupMessagesController,
+  MessagesController,
+  UserMessagesController,
+} from './messages/messages.controller';
+import { MeService } from './me/me.service';
+import { REALTIME_PROVIDERS } from './realtime/realtime.providers';
 import { FriendsController } from './relationships/friends.controller';
+import { RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers';
 import { RolesController } from './roles/roles.controller';
 import { UsersController } from './users/users.controller';
 
 /** The gateway: REST (CometChat v3), the operator API, docs; no database of its own. */
 export function gatewayModule() {
   @Module({
-    imports: [PlatformModule.forService({ name: 'gateway' }), DiscoveryModule],
+    imports: [
+      PlatformModule.forService({ name: 'gateway' }),
+      // Rate limits fail open without Redis, so its outage must not take gateways out of rotation.
+      RedisModule.forRoot({ critical: false }),
+      DiscoveryModule,
+    ],
     controllers: [
       AdminAppsController,
       ApiKeysController,
@@ -41,12 +55,19 @@ export function gatewayModule() {
       GroupMembersController,
       GroupBannedUsersController,
       GroupOwnerController,
+      MeController,
+      MessagesController,
+      UserMessagesController,
+      GroupMessagesController,
       OpenApiController,
     ],
     providers: [
       { provide: GATEWAY_ENV, useFactory: () => loadConfig(GatewayEnvSchema) },
       CredentialCache,
       { provide: APP_GUARD, useClass: CredentialGuard },
+      MeService,
+      ...REALTIME_PROVIDERS,
+      ...RATE_LIMIT_PROVIDERS,
     ],
   })
   class GatewayModule {}

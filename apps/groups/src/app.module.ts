@@ -12,6 +12,8 @@ import { BanEntity } from './members/ban.entity';
 import { MemberEntity } from './members/member.entity';
 import { MemberImportHandler } from './members/member-import.handler';
 import { MemberImportService } from './members/member-import.service';
+import { MemberLookupHandler } from './members/member-lookup.handler';
+import { MemberLookupService } from './members/member-lookup.service';
 import { MemberRepository } from './members/member.repository';
 import { MembershipHandler } from './members/membership.handler';
 import { MembershipService } from './members/membership.service';
@@ -40,6 +42,8 @@ export const GROUPS_DATABASE = {
     MembershipHandler,
     MemberImportService,
     MemberImportHandler,
+    MemberLookupService,
+    MemberLookupHandler,
   ],
 })
 export class GroupsFeaturesModule {}

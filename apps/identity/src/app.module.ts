@@ -15,6 +15,7 @@ import { AuthTokenService } from './auth-tokens/auth-token.service';
 import { UserDirectory } from './auth-tokens/user-directory';
 import { CredentialHandler } from './credentials/credential.handler';
 import { CredentialService } from './credentials/credential.service';
+import { JWT_PROVIDERS } from './jwt/jwt.providers';
 import { IdentityInitial1764115200000 } from './migrations/1764115200000-identity-initial';
 import { IdentityInactiveUsers1764200300000 } from './migrations/1764200300000-identity-inactive-users';
 import { InactiveUserRepository } from './user-lifecycle/inactive-user.repository';
@@ -44,6 +45,7 @@ export const IDENTITY_DATABASE = {
     CredentialHandler,
     UserLifecycleConsumer,
     InactiveUserRepository,
+    ...JWT_PROVIDERS,
   ],
 })
 export class IdentityFeaturesModule {}

@@ -17,3 +17,4 @@ export * from './bootstrap/platform.module';
 export * from './bootstrap/run-service';
 export * from './crypto/secrets';
 export * from './http/access';
+export * from './redis/redis.module';

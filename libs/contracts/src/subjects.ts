@@ -22,6 +22,10 @@ import * as group from './groups/group.schema';
 import * as groupEvents from './groups/group-events.schema';
 import * as groupImport from './groups/group-import.schema';
 import * as member from './groups/member.schema';
+import * as memberLookup from './groups/member-lookup.schema';
+import * as message from './messaging/message.schema';
+import * as messageEvents from './messaging/message-events.schema';
+import * as jwt from './realtime/jwt.schema';
 import { ApiKeySchema } from './identity/api-key.schema';
 import { AuthTokenSchema } from './identity/auth-token.schema';
 import { UserSchema } from './users/user.schema';
@@ -76,6 +80,10 @@ export const RPC = {
     tokenDelete: rpc('rpc.identity.token.delete', token.AuthTokenRefSchema, Success),
     tokenFlush: rpc('rpc.identity.token.flush', token.AuthTokenFlushSchema, Success),
     verify: rpc('rpc.identity.verify', VerifySchema, PrincipalSchema),
+    /** The real-time JWT for a user's auth token (PUT /v3.0/me). */
+    jwtIssue: rpc('rpc.identity.jwt.issue', jwt.JwtIssueSchema, jwt.JwtIssuedSchema),
+    /** Signature, expiry, and that the auth token behind it still exists (WebSocket auth). */
+    jwtVerify: rpc('rpc.identity.jwt.verify', jwt.JwtVerifySchema, jwt.RealtimePrincipalSchema),
   },
   users: {
     userCreate: rpc('rpc.users.user.create', user.UserCreateSchema, UserSchema),
@@ -165,6 +173,31 @@ export const RPC = {
     banRemove: rpc('rpc.groups.ban.remove', member.MemberTargetSchema, Success),
     banList: rpc('rpc.groups.ban.list', member.BannedListSchema, paged(member.BannedMemberSchema)),
     ownerTransfer: rpc('rpc.groups.owner.transfer', member.MemberTargetSchema, group.GroupSchema),
+    /** What a uid is to a group now (messaging's fallback when its membership model has not heard yet). */
+    memberGet: rpc(
+      'rpc.groups.member.get',
+      memberLookup.MemberGetSchema,
+      memberLookup.MemberLookupSchema,
+    ),
+    /** Every group the user is a member of (a gateway subscribes to their delivery subjects). */
+    memberGroupsOf: rpc(
+      'rpc.groups.member.groupsOf',
+      z.object({ appId: z.string(), uid: z.string() }),
+      z.object({ guids: z.array(z.string()) }),
+    ),
+  },
+  messaging: {
+    messageSend: rpc(
+      'rpc.messaging.message.send',
+      message.MessageSendSchema,
+      message.MessageSchema,
+    ),
+    messageGet: rpc('rpc.messaging.message.get', message.MessageGetSchema, message.MessageSchema),
+    messageList: rpc(
+      'rpc.messaging.message.list',
+      message.MessageListSchema,
+      message.MessagePageSchema,
+    ),
   },
 } as const;
 
@@ -231,6 +264,9 @@ export const EVENTS = {
     ),
     ownerChanged: event('groups', 'group.ownerChanged', memberEvents.OwnerChangedEventSchema),
   },
+  messaging: {
+    messageCreated: event('messaging', 'message.created', messageEvents.MessageCreatedEventSchema),
+  },
 } as const;
 
 export type EventPayload<D> = D extends EventDef<infer S> ? z.input<S> : never;
@@ -240,6 +276,7 @@ export const STREAMS = [
   { name: 'EVT_IDENTITY', subjects: ['evt.identity.>'] },
   { name: 'EVT_USERS', subjects: ['evt.users.>'] },
   { name: 'EVT_GROUPS', subjects: ['evt.groups.>'] },
+  { name: 'EVT_MESSAGING', subjects: ['evt.messaging.>'] },
 ] as const;
 
 /** Real-time delivery subjects (core NATS, never stored). */

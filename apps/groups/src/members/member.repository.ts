@@ -176,6 +176,15 @@ export class MemberRepository {
     return row?.n ?? 0;
   }
 
+  /** The guids of every group the user is a member of, in guid order (index (app_id, uid, guid)). */
+  async guidsOf(appId: string, uid: string): Promise<string[]> {
+    const rows: Array<{ guid: string }> = await this.ds.query(
+      `SELECT "guid" FROM "groups"."members" WHERE "app_id" = $1 AND "uid" = $2 ORDER BY "guid"`,
+      [appId, uid],
+    );
+    return rows.map((r) => r.guid);
+  }
+
   /** A page of the group's bans in uid order, and how many there are. */
   listBans(appId: string, guid: string, page: PageQuery): Promise<[BanEntity[], number]> {
     return this.ds

@@ -54,6 +54,11 @@ export class MembershipHandler {
     return this.membership.listBanned(p.appId, p.guid, p.viewer, p);
   }
 
+  @RpcHandler(RPC.groups.memberGroupsOf)
+  groupsOf(p: RpcParsedRequest<R['memberGroupsOf']>) {
+    return this.membership.groupsOf(p.appId, p.uid);
+  }
+
   @RpcHandler(RPC.groups.ownerTransfer)
   transferOwnership(p: RpcParsedRequest<R['ownerTransfer']>) {
     return this.membership.transferOwnership(p.appId, p.guid, p.actor, p.uid);

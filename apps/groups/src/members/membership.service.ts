@@ -460,6 +460,14 @@ export class MembershipService {
     return { items, pagination: pagination(total, items.length, page) };
   }
 
+  /**
+   * Every group the user is a member of: a gateway subscribes to their delivery subjects when the
+   * user's first socket connects. No page: real-time delivery needs all of them.
+   */
+  async groupsOf(appId: string, uid: string): Promise<{ guids: string[] }> {
+    return { guids: await this.members.guidsOf(appId, uid.toLowerCase()) };
+  }
+
   /** A page of the users banned from the group, in uid order; members see it, as does the app. */
   async listBanned(
     appId: string,

@@ -12,13 +12,23 @@ export interface ServiceSpec {
   configure?: (app: NestFastifyApplication) => void | Promise<void>;
   /** Fastify options (body limit etc.). */
   bodyLimit?: number;
+  /**
+   * TLS key and certificate when the service serves https itself (the gateway, for wss); read at
+   * boot, where a ConfigError stops the process with one line.
+   */
+  tls?: () => { key: Buffer; cert: Buffer } | undefined;
 }
 
 /** Build a service's Nest application on Fastify, without listening. */
 export async function createServiceApp(spec: ServiceSpec): Promise<NestFastifyApplication> {
+  const tls = spec.tls?.();
   const app = await NestFactory.create<NestFastifyApplication>(
     spec.module,
-    new FastifyAdapter({ bodyLimit: spec.bodyLimit ?? 1024 * 1024, trustProxy: true }),
+    new FastifyAdapter({
+      bodyLimit: spec.bodyLimit ?? 1024 * 1024,
+      trustProxy: true,
+      ...(tls ? { https: tls } : {}),
+    }),
     // Fastify's own JSON parser stays (the gateway replaces it with a lenient one in `configure`).
     { logger: new PinoNestLogger(), abortOnError: false, bodyParser: false },
   );

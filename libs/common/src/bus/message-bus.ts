@@ -17,6 +17,17 @@ export interface Subscription {
   drain(): Promise<void>;
 }
 
+/** Where a durably consumed message sits in its stream. */
+export interface DurableMessageMeta {
+  /**
+   * The stream's sequence number of the message: increasing in publish order across every subject
+   * of the stream. A redelivered message keeps it, so a consumer can apply changes as versions
+   * (apply only when newer than what it holds), which also keeps a retried older event from
+   * undoing a newer one.
+   */
+  streamSeq: number;
+}
+
 export interface RequestOptions {
   timeoutMs?: number;
 }
@@ -56,7 +67,7 @@ export abstract class MessageBus {
    */
   abstract consumeDurable(
     opts: { stream: string; durable: string; filterSubjects: string[] },
-    handler: (subject: string, data: unknown) => Promise<void>,
+    handler: (subject: string, data: unknown, meta: DurableMessageMeta) => Promise<void>,
   ): Promise<Subscription>;
 
   /** Make sure everything published so far has reached the server. */

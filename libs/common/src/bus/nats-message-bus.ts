@@ -15,7 +15,14 @@ import { z } from 'zod';
 import { DomainError } from '../errors/domain-error';
 import { CORRELATION_HEADER, currentCorrelationId } from '../logging/logger';
 import { decodeJson, encodeJson, RpcReply } from './codec';
-import { BusMessage, Headers, MessageBus, RequestOptions, Subscription } from './message-bus';
+import {
+  BusMessage,
+  DurableMessageMeta,
+  Headers,
+  MessageBus,
+  RequestOptions,
+  Subscription,
+} from './message-bus';
 
 function toNatsHeaders(h: Headers | undefined): MsgHdrs | undefined {
   const correlationId = currentCorrelationId();
@@ -140,7 +147,7 @@ export class NatsMessageBus extends MessageBus {
 
   async consumeDurable(
     opts: { stream: string; durable: string; filterSubjects: string[] },
-    handler: (subject: string, data: unknown) => Promise<void>,
+    handler: (subject: string, data: unknown, meta: DurableMessageMeta) => Promise<void>,
   ): Promise<Subscription> {
     const jsm = await this.nc.jetstreamManager();
     await jsm.consumers.add(opts.stream, {
@@ -159,7 +166,7 @@ export class NatsMessageBus extends MessageBus {
     void (async () => {
       for await (const m of messages) {
         try {
-          await handler(m.subject, decodeJson(m.data));
+          await handler(m.subject, decodeJson(m.data), { streamSeq: m.info.streamSequence });
           m.ack();
         } catch (err) {
           this.log.warn(

@@ -8,17 +8,21 @@ export type HealthCheck = () => Promise<void>;
 /** Readiness checks registered by the parts of a service (NATS, DB, Redis). */
 @Injectable()
 export class HealthRegistry {
-  private readonly checks = new Map<string, HealthCheck>();
+  private readonly checks = new Map<string, { check: HealthCheck; critical: boolean }>();
 
-  register(name: string, check: HealthCheck): void {
-    this.checks.set(name, check);
+  /**
+   * `critical: false` reports the check's state without taking the service out of rotation (for a
+   * dependency the service can do without, such as the gateway's Redis, where rate limits fail open).
+   */
+  register(name: string, check: HealthCheck, opts: { critical?: boolean } = {}): void {
+    this.checks.set(name, { check, critical: opts.critical ?? true });
   }
 
   async run(timeoutMs = 2000): Promise<{ ok: boolean; checks: Record<string, string> }> {
     const results: Record<string, string> = {};
     let ok = true;
     await Promise.all(
-      [...this.checks].map(async ([name, check]) => {
+      [...this.checks].map(async ([name, { check, critical }]) => {
         try {
           await Promise.race([
             check(),
@@ -28,7 +32,7 @@ export class HealthRegistry {
           ]);
           results[name] = 'ok';
         } catch (err) {
-          ok = false;
+          if (critical) ok = false;
           results[name] = err instanceof Error ? err.message : 'failed';
         }
       }),

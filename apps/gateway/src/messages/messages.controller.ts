@@ -1,0 +1,120 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { MessageBus, parseOrThrow } from '@parley/common';
+import {
+  MessageListQuerySchema,
+  MessageListScope,
+  MessageSendBodySchema,
+  MessageIdSchema,
+  Principal,
+  RPC,
+} from '@parley/contracts';
+import { z } from 'zod';
+import { Allow } from '../auth/access.decorator';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { ApiDoc } from '../docs/api-doc.decorator';
+import { ok } from '../http/envelope';
+import { idParam } from '../http/params';
+import { v3 } from '../http/routes';
+
+/**
+ * Messages (reference §4.8). A user's token, or the REST key with onBehalfOf, sends and reads as
+ * that user; the REST key alone sends as `app_system` and reads every message of the app. The
+ * `resource` header (the client SDK's session id) comes back as the real-time frame's `deviceId`,
+ * so the sending session drops its own copy.
+ */
+@Controller(v3('messages'))
+@Allow('fullAccess', 'user')
+export class MessagesController {
+  constructor(private readonly bus: MessageBus) {}
+
+  @Post()
+  @HttpCode(200) // CometChat answers every success with 200, creates included
+  @ApiDoc({
+    summary: 'Send a message to a user or a group (the reply is the stored message, with `seq`)',
+    body: MessageSendBodySchema,
+  })
+  async send(
+    @CurrentPrincipal() p: Principal,
+    @Body() body: unknown,
+    @Headers('resource') resource: string | undefined,
+  ) {
+    const message = parseOrThrow(MessageSendBodySchema, body ?? {});
+    const deviceId = resource?.trim() ? resource.trim().slice(0, 255) : undefined;
+    return ok(
+      await this.bus.request(RPC.messaging.messageSend, {
+        appId: p.appId,
+        sender: p.uid,
+        deviceId,
+        message,
+      }),
+    );
+  }
+
+  @Get()
+  @ApiDoc({
+    summary: "List the app's messages (a user: the messages of their conversations)",
+    query: MessageListQuerySchema,
+  })
+  list(@CurrentPrincipal() p: Principal, @Query() query: unknown) {
+    return listMessages(this.bus, p, { kind: 'all' }, query);
+  }
+
+  @Get(':id')
+  @ApiDoc({ summary: 'Get a message' })
+  async get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    const parsed = parseOrThrow(z.object({ id: MessageIdSchema }), { id });
+    return ok(
+      await this.bus.request(RPC.messaging.messageGet, {
+        appId: p.appId,
+        viewer: p.uid,
+        id: parsed.id,
+      }),
+    );
+  }
+}
+
+/** GET /users/{uid}/messages: the 1:1 conversation of the acting user with `uid`. */
+@Controller(v3('users/:uid/messages'))
+@Allow('fullAccess', 'user')
+export class UserMessagesController {
+  constructor(private readonly bus: MessageBus) {}
+
+  @Get()
+  @ApiDoc({
+    summary: "List the acting user's 1:1 messages with a user",
+    query: MessageListQuerySchema,
+  })
+  list(@CurrentPrincipal() p: Principal, @Param('uid') uid: string, @Query() query: unknown) {
+    return listMessages(this.bus, p, { kind: 'user', uid: idParam('uid', uid) }, query);
+  }
+}
+
+/** GET /groups/{guid}/messages: a group's messages, for its members and the app. */
+@Controller(v3('groups/:guid/messages'))
+@Allow('fullAccess', 'user')
+export class GroupMessagesController {
+  constructor(private readonly bus: MessageBus) {}
+
+  @Get()
+  @ApiDoc({ summary: "List a group's messages (members only)", query: MessageListQuerySchema })
+  list(@CurrentPrincipal() p: Principal, @Param('guid') guid: string, @Query() query: unknown) {
+    return listMessages(this.bus, p, { kind: 'group', guid: idParam('guid', guid) }, query);
+  }
+}
+
+/** `{data: [messages, oldest first], meta: {current, next, cursor}}` (reference §2.2b). */
+async function listMessages(
+  bus: MessageBus,
+  p: Principal,
+  scope: MessageListScope,
+  query: unknown,
+) {
+  const q = parseOrThrow(MessageListQuerySchema, query ?? {});
+  const page = await bus.request(RPC.messaging.messageList, {
+    appId: p.appId,
+    viewer: p.uid,
+    scope,
+    query: q,
+  });
+  return { data: page.items, meta: page.meta };
+}

@@ -1,0 +1,191 @@
+import type { Logger } from 'pino';
+import type { RawData, WebSocket } from 'ws';
+import { DomainError } from '@parley/common';
+import {
+  AuthFrame,
+  AuthFrameSchema,
+  AuthReplyFrame,
+  ErrorCode,
+  RealtimePrincipal,
+  REALTIME_CLOSE,
+} from '@parley/contracts';
+import { Connection } from './connection';
+import { ConnectionRegistry } from './connection-registry';
+import { RealtimeAuth } from './realtime-auth';
+import { RealtimeLimits } from './realtime-limits';
+
+type State = 'awaiting-auth' | 'authenticating' | 'open' | 'closed';
+
+export interface SessionDeps {
+  auth: RealtimeAuth;
+  registry: ConnectionRegistry;
+  limits: RealtimeLimits;
+  log: Logger;
+}
+
+/**
+ * One client's WebSocket, speaking CometChat's real-time protocol (realtime reference §5): an
+ * `auth` frame first (within the auth timeout; only pings may precede it), then frames pushed to
+ * it by the registry. A frame that is not a JSON object closes the socket (4400); the ws library
+ * closes one over the size limit (1009).
+ */
+export class ClientSession implements Connection {
+  private state: State = 'awaiting-auth';
+  private principal?: RealtimePrincipal;
+  private session?: string;
+  private alive = true;
+  private authTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly deps: SessionDeps,
+  ) {}
+
+  get appId(): string {
+    return this.principal?.appId ?? '';
+  }
+  get uid(): string {
+    return this.principal?.uid ?? '';
+  }
+  get tokenHash(): string {
+    return this.principal?.tokenHash ?? '';
+  }
+  get deviceId(): string | undefined {
+    return this.session;
+  }
+  get isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  start(): void {
+    this.authTimer = setTimeout(
+      () => this.close(REALTIME_CLOSE.authTimeout, 'no auth frame in time'),
+      this.deps.limits.authTimeoutMs,
+    );
+    this.ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
+    this.ws.on('pong', () => (this.alive = true));
+    this.ws.on('close', () => this.onClosed());
+    // Oversized frames and socket errors arrive here; the ws library closes the socket itself.
+    this.ws.on('error', (err) => this.deps.log.debug({ err }, 'socket error'));
+  }
+
+  /** Called on every heartbeat tick: cut a socket that did not answer the previous ping. */
+  heartbeat(): void {
+    if (this.state === 'closed') return;
+    if (!this.alive) {
+      this.ws.terminate();
+      return;
+    }
+    this.alive = false;
+    this.ws.ping();
+  }
+
+  bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  send(frame: Buffer): void {
+    if (this.state === 'open') this.ws.send(frame, { binary: false });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    this.onClosed();
+    this.ws.close(code, reason);
+    // A peer that does not answer the close frame (it may not be reading at all) is cut.
+    setTimeout(() => this.ws.terminate(), this.deps.limits.closeGraceMs).unref();
+  }
+
+  private onFrame(data: RawData, _isBinary: boolean): void {
+    this.alive = true;
+    if (this.state === 'closed') return;
+    let frame: unknown;
+    try {
+      frame = JSON.parse(textOf(data));
+    } catch {
+      return this.close(REALTIME_CLOSE.badFrame, 'frame is not JSON');
+    }
+    if (typeof frame !== 'object' || frame === null || Array.isArray(frame))
+      return this.close(REALTIME_CLOSE.badFrame, 'frame is not a JSON object');
+    const f = frame as Record<string, unknown>;
+    if (f.action === 'ping') return this.sendJson({ action: 'pong' });
+    if (this.state === 'awaiting-auth') {
+      if (f.type === 'auth') return void this.authenticate(f);
+      this.sendJson({
+        type: 'error',
+        body: { error: { code: 'AUTH_ERR_NO_ACCESS', message: 'Send the auth frame first.' } },
+      });
+      return this.close(REALTIME_CLOSE.unauthenticated, 'not authenticated');
+    }
+    // Authenticating: the answer is on its way. Open: client frames (typing, receipts,
+    // transient messages) are relayed by a later slice; until then they are ignored.
+  }
+
+  private async authenticate(raw: Record<string, unknown>): Promise<void> {
+    const parsed = AuthFrameSchema.safeParse(raw);
+    if (!parsed.success) {
+      return this.refuse('401', 'AUTH_ERR_INVALID_JWT', 'The auth frame carries no JWT.');
+    }
+    const frame: AuthFrame = parsed.data;
+    this.state = 'authenticating';
+    try {
+      this.principal = await this.deps.auth.verify(frame);
+      this.session = frame.body.deviceId ?? frame.deviceId;
+      if (this.isClosed) return;
+      await this.deps.registry.register(this);
+    } catch (err) {
+      if (this.isClosed) return;
+      if (err instanceof DomainError && err.code === 'ERR_SERVICE_UNAVAILABLE') {
+        return this.refuse('503', err.code, err.message, REALTIME_CLOSE.tryAgainLater);
+      }
+      if (err instanceof DomainError) return this.refuse('401', err.code, err.message);
+      this.deps.log.error({ err }, 'socket authentication failed');
+      return this.refuse('500', 'ERR_EXCEPTION', 'Internal error.', REALTIME_CLOSE.tryAgainLater);
+    }
+    if (this.isClosed) {
+      this.deps.registry.unregister(this);
+      return;
+    }
+    clearTimeout(this.authTimer);
+    this.state = 'open';
+    const reply: AuthReplyFrame = {
+      appId: this.appId,
+      type: 'auth',
+      sender: this.uid,
+      body: { status: 'OK', code: '200' },
+    };
+    this.sendJson(reply);
+  }
+
+  private refuse(
+    status: string,
+    code: ErrorCode,
+    message: string,
+    closeCode: number = REALTIME_CLOSE.unauthenticated,
+  ): void {
+    const reply: AuthReplyFrame = {
+      type: 'auth',
+      body: { status: 'ERROR', code: status, error: { code, message } },
+    };
+    this.sendJson(reply);
+    this.close(closeCode, code);
+  }
+
+  private sendJson(frame: unknown): void {
+    if (this.state !== 'closed') this.ws.send(JSON.stringify(frame));
+  }
+
+  private onClosed(): void {
+    if (this.state === 'closed') return;
+    const wasRegistered = this.principal !== undefined;
+    this.state = 'closed';
+    clearTimeout(this.authTimer);
+    if (wasRegistered) this.deps.registry.unregister(this);
+  }
+}
+
+function textOf(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}

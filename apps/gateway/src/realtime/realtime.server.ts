@@ -1,0 +1,80 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { rootLogger } from '@parley/common';
+import { WebSocket, WebSocketServer } from 'ws';
+import { ClientSession } from './client-session';
+import { ConnectionRegistry } from './connection-registry';
+import { RealtimeAuth } from './realtime-auth';
+import { REALTIME_LIMITS_TOKEN, RealtimeLimits } from './realtime-limits';
+
+/**
+ * The WebSocket endpoint on the gateway's own HTTP(S) server. The upgrade is accepted on `/`
+ * (the CometChat SDK connects to `wss://CHAT_HOST:CHAT_WSS_PORT` with no path) and on `/ws`;
+ * a query string is ignored (settings may smuggle a path prefix through it).
+ */
+@Injectable()
+export class RealtimeServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly log = rootLogger().child({ component: 'realtime' });
+  private readonly sessions = new Set<ClientSession>();
+  private wss?: WebSocketServer;
+  private heartbeat?: NodeJS.Timeout;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly registry: ConnectionRegistry,
+    private readonly auth: RealtimeAuth,
+    @Inject(REALTIME_LIMITS_TOKEN) private readonly limits: RealtimeLimits,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // http.Server or https.Server, whichever Fastify made (TLS_CERT_FILE decides).
+    const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
+    if (!server) return; // no HTTP server: an application context (tests)
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: this.limits.maxFrameBytes,
+      perMessageDeflate: false,
+    });
+    server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
+    this.heartbeat = setInterval(() => {
+      for (const s of this.sessions) s.heartbeat();
+    }, this.limits.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** Closes every socket with 1001 so clients reconnect to another gateway at once. */
+  beforeApplicationShutdown(): void {
+    clearInterval(this.heartbeat);
+    this.registry.closeAll(1001, 'server shutting down');
+    for (const s of this.sessions) s.close(1001, 'server shutting down');
+    this.wss?.close();
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = (req.url ?? '/').split('?')[0];
+    if (!this.wss || (path !== '/' && path !== '/ws')) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws));
+  }
+
+  private open(ws: WebSocket): void {
+    const session = new ClientSession(ws, {
+      auth: this.auth,
+      registry: this.registry,
+      limits: this.limits,
+      log: this.log,
+    });
+    this.sessions.add(session);
+    ws.on('close', () => this.sessions.delete(session));
+    session.start();
+  }
+}

@@ -1,0 +1,55 @@
+import { Module } from '@nestjs/common';
+import { PlatformModule } from '@parley/common';
+import { DirectoryConsumer } from './directory/directory.consumer';
+import { DirectoryEvents } from './directory/directory-events';
+import { DirectoryRepository } from './directory/directory.repository';
+import { ParticipantDirectory } from './directory/participant-directory';
+import { MessageDelivery } from './messages/message-delivery';
+import { MessageHandler } from './messages/message.handler';
+import { MessageRepository } from './messages/message.repository';
+import { MessageService } from './messages/message.service';
+import { MessageViews } from './messages/message-views';
+import { SendRules } from './messages/send-rules';
+import { MessagingInitial1764400000000 } from './migrations/1764400000000-messaging-initial';
+
+export const MESSAGING_DATABASE = {
+  schema: 'messaging',
+  // Raw SQL throughout (see the repositories); the outbox entity is added by the platform.
+  entities: [],
+  migrations: [MessagingInitial1764400000000],
+};
+
+/**
+ * Messaging: conversations, messages with a gap-free seq per conversation, read positions, and
+ * the read models of users, blocks, groups and memberships it decides sends with (schema
+ * `messaging`).
+ *
+ * `consumers: false` leaves out the durable consumers that feed the read models: for tests that
+ * boot the service in-process and write the models themselves, so they never take events from
+ * the shared durable consumers of a platform running beside them.
+ */
+export function messagingModule(opts: { http?: boolean; consumers?: boolean } = {}) {
+  @Module({
+    imports: [
+      PlatformModule.forService({
+        name: 'messaging',
+        database: MESSAGING_DATABASE,
+        http: opts.http,
+      }),
+    ],
+    providers: [
+      DirectoryRepository,
+      DirectoryEvents,
+      ...(opts.consumers === false ? [] : [DirectoryConsumer]),
+      ParticipantDirectory,
+      MessageRepository,
+      MessageDelivery,
+      SendRules,
+      MessageViews,
+      MessageService,
+      MessageHandler,
+    ],
+  })
+  class MessagingModule {}
+  return MessagingModule;
+}

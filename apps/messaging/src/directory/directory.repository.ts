@@ -1,0 +1,239 @@
+import { Injectable } from '@nestjs/common';
+import { GroupSnapshot, MemberScope } from '@parley/contracts';
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  DirectoryGroup,
+  DirectoryMember,
+  DirectoryUser,
+  MemberState,
+  UserProfile,
+  UserStatus,
+} from './directory.entity';
+
+type Db = Pick<EntityManager, 'query'>;
+
+/** The version of a row learnt by RPC: lower than any event's, so every event overrides it. */
+export const LEARNT_BY_RPC = 0;
+
+/**
+ * The read models messaging keeps of other services' data (users, blocks, groups, memberships).
+ * Every event write is versioned by the event's stream sequence: it changes a row only when newer
+ * than the row's `version`, so applying an event twice, or an older one late, changes nothing.
+ * Rows learnt by RPC are inserted only where none exists, never over what an event wrote.
+ */
+@Injectable()
+export class DirectoryRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  // ---- users ----
+
+  async applyUser(
+    appId: string,
+    uid: string,
+    status: UserStatus,
+    profile: UserProfile,
+    version: number,
+  ): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO "messaging"."users" ("app_id", "uid", "status", "profile", "version")
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT ("app_id", "uid") DO UPDATE
+         SET "status" = EXCLUDED."status", "profile" = EXCLUDED."profile", "version" = EXCLUDED."version"
+         WHERE "users"."version" < EXCLUDED."version"`,
+      [appId, uid, status, profile, version],
+    );
+  }
+
+  /** Sets the status of `uids` (bulk deactivation, reactivation, deletion); the profile stays. */
+  async applyUserStatus(
+    appId: string,
+    uids: string[],
+    status: UserStatus,
+    version: number,
+    db: Db = this.ds,
+  ): Promise<void> {
+    await db.query(
+      `INSERT INTO "messaging"."users" ("app_id", "uid", "status", "profile", "version")
+       SELECT $1, u, $3, NULL, $4 FROM unnest($2::text[]) u
+       ON CONFLICT ("app_id", "uid") DO UPDATE
+         SET "status" = EXCLUDED."status", "version" = EXCLUDED."version"
+         WHERE "users"."version" < EXCLUDED."version"`,
+      [appId, uids, status, version],
+    );
+  }
+
+  /** Users the users service answered for (active ones): a new row, or the profile a row lacked. */
+  async learnUsers(appId: string, profiles: UserProfile[]): Promise<void> {
+    if (!profiles.length) return;
+    await this.ds.query(
+      `INSERT INTO "messaging"."users" ("app_id", "uid", "status", "profile", "version")
+       SELECT $1, p->>'uid', 'active', p, ${LEARNT_BY_RPC} FROM jsonb_array_elements($2::jsonb) p
+       ON CONFLICT ("app_id", "uid") DO UPDATE SET "profile" = EXCLUDED."profile"
+         WHERE "users"."profile" IS NULL`,
+      [appId, JSON.stringify(profiles)],
+    );
+  }
+
+  async findUsers(appId: string, uids: string[]): Promise<DirectoryUser[]> {
+    if (!uids.length) return [];
+    return this.ds.query(
+      `SELECT "uid", "status", "profile" FROM "messaging"."users"
+       WHERE "app_id" = $1 AND "uid" = ANY($2::text[])`,
+      [appId, uids],
+    );
+  }
+
+  // ---- blocks ----
+
+  async applyBlock(
+    appId: string,
+    blocker: string,
+    blocked: string,
+    active: boolean,
+    version: number,
+  ): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO "messaging"."blocks" ("app_id", "blocker", "blocked", "active", "version")
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT ("app_id", "blocker", "blocked") DO UPDATE
+         SET "active" = EXCLUDED."active", "version" = EXCLUDED."version"
+         WHERE "blocks"."version" < EXCLUDED."version"`,
+      [appId, blocker, blocked, active, version],
+    );
+  }
+
+  /** A permanently deleted user's blocks are gone (the users service drops them with the user). */
+  async dropBlocksOf(appId: string, uid: string, version: number, db: Db = this.ds): Promise<void> {
+    await db.query(
+      `UPDATE "messaging"."blocks" SET "active" = false, "version" = $3
+       WHERE "app_id" = $1 AND ("blocker" = $2 OR "blocked" = $2) AND "version" < $3`,
+      [appId, uid, version],
+    );
+  }
+
+  /** The blocks in force between `a` and `b`, either way. */
+  async blocksBetween(
+    appId: string,
+    a: string,
+    b: string,
+  ): Promise<Array<{ blocker: string; blocked: string }>> {
+    return this.ds.query(
+      `SELECT "blocker", "blocked" FROM "messaging"."blocks"
+       WHERE "app_id" = $1 AND "active"
+         AND (("blocker" = $2 AND "blocked" = $3) OR ("blocker" = $3 AND "blocked" = $2))`,
+      [appId, a, b],
+    );
+  }
+
+  // ---- groups ----
+
+  /** A group's state after an event; `created` starts a new epoch (a guid may be reused). */
+  async applyGroup(
+    appId: string,
+    snapshot: GroupSnapshot,
+    version: number,
+    opts: { created?: boolean } = {},
+  ): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO "messaging"."groups" ("app_id", "guid", "snapshot", "deleted", "epoch", "version")
+       VALUES ($1, $2, $3, false, $4, $5)
+       ON CONFLICT ("app_id", "guid") DO UPDATE
+         SET "snapshot" = EXCLUDED."snapshot", "deleted" = false,
+             "epoch" = GREATEST("groups"."epoch", EXCLUDED."epoch"), "version" = EXCLUDED."version"
+         WHERE "groups"."version" < EXCLUDED."version"`,
+      [appId, snapshot.guid, snapshot, opts.created ? version : 0, version],
+    );
+  }
+
+  /** The group is gone, with every membership (one event for them all). */
+  async deleteGroup(appId: string, snapshot: GroupSnapshot, version: number): Promise<void> {
+    await this.ds.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO "messaging"."groups" ("app_id", "guid", "snapshot", "deleted", "epoch", "version")
+         VALUES ($1, $2, $3, true, $4, $4)
+         ON CONFLICT ("app_id", "guid") DO UPDATE
+           SET "snapshot" = EXCLUDED."snapshot", "deleted" = true, "epoch" = EXCLUDED."epoch",
+               "version" = EXCLUDED."version"
+           WHERE "groups"."version" < EXCLUDED."version"`,
+        [appId, snapshot.guid, snapshot, version],
+      );
+      await tx.query(
+        `UPDATE "messaging"."group_members" SET "state" = 'none', "scope" = NULL, "version" = $3
+         WHERE "app_id" = $1 AND "guid" = $2 AND "version" < $3`,
+        [appId, snapshot.guid, version],
+      );
+    });
+  }
+
+  /** `uid`'s membership after an event, unless the event predates the group's current epoch. */
+  async applyMember(
+    appId: string,
+    guid: string,
+    uid: string,
+    state: MemberState,
+    scope: MemberScope | null,
+    version: number,
+  ): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO "messaging"."group_members" ("app_id", "guid", "uid", "state", "scope", "version")
+       SELECT $1, $2, $3, $4, $5, $6
+       WHERE NOT EXISTS (
+         SELECT 1 FROM "messaging"."groups" g WHERE g."app_id" = $1 AND g."guid" = $2 AND g."epoch" > $6)
+       ON CONFLICT ("app_id", "guid", "uid") DO UPDATE
+         SET "state" = EXCLUDED."state", "scope" = EXCLUDED."scope", "version" = EXCLUDED."version"
+         WHERE "group_members"."version" < EXCLUDED."version"`,
+      [appId, guid, uid, state, state === 'member' ? scope : null, version],
+    );
+  }
+
+  /** What the groups service answered, where no event has written yet. */
+  async learnGroup(appId: string, snapshot: GroupSnapshot): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO "messaging"."groups" ("app_id", "guid", "snapshot", "deleted", "epoch", "version")
+       VALUES ($1, $2, $3, false, 0, ${LEARNT_BY_RPC}) ON CONFLICT DO NOTHING`,
+      [appId, snapshot.guid, snapshot],
+    );
+  }
+
+  async learnMember(
+    appId: string,
+    guid: string,
+    uid: string,
+    state: MemberState,
+    scope: MemberScope | null,
+  ): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO "messaging"."group_members" ("app_id", "guid", "uid", "state", "scope", "version")
+       VALUES ($1, $2, $3, $4, $5, ${LEARNT_BY_RPC}) ON CONFLICT DO NOTHING`,
+      [appId, guid, uid, state, state === 'member' ? scope : null],
+    );
+  }
+
+  async findGroups(appId: string, guids: string[]): Promise<DirectoryGroup[]> {
+    if (!guids.length) return [];
+    return this.ds.query(
+      `SELECT "guid", "snapshot", "deleted" FROM "messaging"."groups"
+       WHERE "app_id" = $1 AND "guid" = ANY($2::text[])`,
+      [appId, guids],
+    );
+  }
+
+  async findMember(appId: string, guid: string, uid: string): Promise<DirectoryMember | null> {
+    const [row] = (await this.ds.query(
+      `SELECT "state", "scope" FROM "messaging"."group_members"
+       WHERE "app_id" = $1 AND "guid" = $2 AND "uid" = $3`,
+      [appId, guid, uid],
+    )) as DirectoryMember[];
+    return row ?? null;
+  }
+
+  /** The groups `uid` is a member of (their conversations are the user's too). */
+  async memberGuids(appId: string, uid: string): Promise<string[]> {
+    const rows = (await this.ds.query(
+      `SELECT "guid" FROM "messaging"."group_members"
+       WHERE "app_id" = $1 AND "uid" = $2 AND "state" = 'member'`,
+      [appId, uid],
+    )) as Array<{ guid: string }>;
+    return rows.map((r) => r.guid);
+  }
+}

@@ -1,0 +1,119 @@
+import { DomainError, MessageBus } from '@parley/common';
+import { GroupSnapshot } from '@parley/contracts';
+import { groupSnapshot, profile } from '../testing/message.factory';
+import { DirectoryMember, DirectoryUser } from './directory.entity';
+import { DirectoryRepository } from './directory.repository';
+import { ParticipantDirectory } from './participant-directory';
+
+function setup(opts: {
+  users?: DirectoryUser[];
+  group?: { snapshot: GroupSnapshot; deleted: boolean };
+  member?: DirectoryMember;
+  remoteUsers?: string[];
+  remote?: unknown;
+}) {
+  const repo = {
+    findUsers: jest.fn(async () => opts.users ?? []),
+    learnUsers: jest.fn(async () => undefined),
+    findGroups: jest.fn(async () => (opts.group ? [{ guid: 'team', ...opts.group }] : [])),
+    findMember: jest.fn(async () => opts.member ?? null),
+    learnGroup: jest.fn(async () => undefined),
+    learnMember: jest.fn(async () => undefined),
+  };
+  const bus = {
+    request: jest.fn(async (def: { subject: string }) => {
+      if (def.subject === 'rpc.users.user.getMany') {
+        return { users: (opts.remoteUsers ?? []).map((uid) => profile(uid)) };
+      }
+      if (opts.remote instanceof Error) throw opts.remote;
+      return opts.remote;
+    }),
+  };
+  return {
+    repo,
+    bus,
+    directory: new ParticipantDirectory(
+      repo as unknown as DirectoryRepository,
+      bus as unknown as MessageBus,
+    ),
+  };
+}
+
+const team = { snapshot: groupSnapshot('team'), deleted: false };
+
+describe('ParticipantDirectory', () => {
+  it('answers active users from the model alone', async () => {
+    const { directory, bus } = setup({
+      users: [{ uid: 'ann', status: 'active', profile: profile('ann') }],
+    });
+    expect((await directory.users('app1', ['ann'])).get('ann')?.status).toBe('active');
+    expect(bus.request).not.toHaveBeenCalled();
+  });
+
+  it('asks the users service once for the users it has not heard of, and learns them', async () => {
+    const { directory, bus, repo } = setup({ remoteUsers: ['ann'] });
+    const found = await directory.users('app1', ['ann', 'nobody']);
+    expect(bus.request).toHaveBeenCalledTimes(1);
+    expect(found.get('ann')?.status).toBe('active');
+    expect(found.has('nobody')).toBe(false);
+    expect(repo.learnUsers).toHaveBeenCalledWith('app1', [profile('ann')]);
+  });
+
+  it('confirms an inactive user before refusing: a reactivation may not have arrived yet', async () => {
+    const { directory, bus } = setup({
+      users: [{ uid: 'ann', status: 'deactivated', profile: profile('ann') }],
+      remoteUsers: ['ann'],
+    });
+    expect((await directory.users('app1', ['ann'])).get('ann')?.status).toBe('active');
+    expect(bus.request).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers a member from the model alone', async () => {
+    const { directory, bus } = setup({ group: team, member: { state: 'member', scope: 'admin' } });
+    expect(await directory.membership('app1', 'team', 'ann')).toMatchObject({
+      state: 'member',
+      scope: 'admin',
+    });
+    expect(bus.request).not.toHaveBeenCalled();
+  });
+
+  it('asks the groups service about a membership the model lacks, and learns it', async () => {
+    const { directory, repo } = setup({
+      remote: {
+        group: groupSnapshot('team'),
+        member: { scope: 'participant', joinedAt: 1 },
+        banned: false,
+      },
+    });
+    expect(await directory.membership('app1', 'team', 'ann')).toMatchObject({ state: 'member' });
+    expect(repo.learnGroup).toHaveBeenCalledWith('app1', groupSnapshot('team'));
+    expect(repo.learnMember).toHaveBeenCalledWith('app1', 'team', 'ann', 'member', 'participant');
+  });
+
+  it('confirms a non-member with the groups service before refusing (a join may be in flight)', async () => {
+    const { directory, bus } = setup({
+      group: team,
+      member: { state: 'none', scope: null },
+      remote: { group: groupSnapshot('team'), member: null, banned: true },
+    });
+    expect(await directory.membership('app1', 'team', 'ann')).toMatchObject({ state: 'banned' });
+    expect(bus.request).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers no group when the groups service knows none', async () => {
+    const { directory } = setup({ remote: new DomainError('ERR_GUID_NOT_FOUND') });
+    expect(await directory.membership('app1', 'nope', 'ann')).toEqual({
+      group: null,
+      state: 'none',
+      scope: null,
+    });
+    expect(await directory.group('app1', 'nope')).toBeNull();
+  });
+
+  it('passes other failures on (the groups service is down)', async () => {
+    const { directory } = setup({ remote: new DomainError('ERR_SERVICE_UNAVAILABLE') });
+    await expect(directory.membership('app1', 'team', 'ann')).rejects.toMatchObject({
+      code: 'ERR_SERVICE_UNAVAILABLE',
+    });
+  });
+});

@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, MessageBus } from '@parley/common';
+import { GroupSnapshot, GroupSnapshotSchema, MemberScope, RPC } from '@parley/contracts';
+import { DirectoryUser, MemberState, UserProfile } from './directory.entity';
+import { DirectoryRepository } from './directory.repository';
+
+export interface Membership {
+  /** Null: no such group (never created, or deleted). */
+  group: GroupSnapshot | null;
+  state: MemberState;
+  scope: MemberScope | null;
+}
+
+/**
+ * Who the participants of a message are, from the local read models (ARCHITECTURE.md §1): a send
+ * that is allowed costs no RPC. Two cases ask the owning service once, because the models follow
+ * events and may not have heard yet:
+ * - a miss (no row: a user or group created, or a member who joined, moments ago, or before the
+ *   streams' 7 days): the answer is stored where no event has written, so the next send is local;
+ * - a refusal (not a member, banned, not active): confirmed before it is given, so a user who just
+ *   joined or was just reactivated is never refused. The events bring the model up to date.
+ * An allowance the events have not yet withdrawn (a kick, a ban, a deactivation a few milliseconds
+ * old) is honoured until they arrive: the model is eventually consistent in that direction only.
+ * Blocks are local only; a block is seen when its event arrives.
+ */
+@Injectable()
+export class ParticipantDirectory {
+  constructor(
+    private readonly directory: DirectoryRepository,
+    private readonly bus: MessageBus,
+  ) {}
+
+  /**
+   * The users among `uids` that exist in some state (unknown uids are absent). An inactive local
+   * answer is confirmed with the users service; only active users are learnt from it.
+   */
+  async users(appId: string, uids: string[]): Promise<Map<string, DirectoryUser>> {
+    const wanted = [...new Set(uids)];
+    const found = new Map(
+      (await this.directory.findUsers(appId, wanted)).map((u) => [u.uid, u] as const),
+    );
+    const ask = wanted.filter((uid) => {
+      const u = found.get(uid);
+      return !u || u.status !== 'active' || !u.profile;
+    });
+    if (!ask.length) return found;
+    const { users } = await this.bus.request(RPC.users.userGetMany, { appId, uids: ask });
+    const profiles = users.map(({ authToken: _token, ...profile }) => profile as UserProfile);
+    await this.directory.learnUsers(appId, profiles);
+    for (const profile of profiles) {
+      found.set(profile.uid, { uid: profile.uid, status: 'active', profile });
+    }
+    for (const uid of ask) {
+      const u = found.get(uid);
+      // Not answered: not active now, whatever the model still says.
+      if (u?.status === 'active' && !profiles.some((p) => p.uid === uid)) {
+        found.set(uid, { ...u, status: 'deactivated' });
+      }
+    }
+    return found;
+  }
+
+  /** Who blocked whom between `a` and `b`. */
+  async blocks(
+    appId: string,
+    a: string,
+    b: string,
+  ): Promise<{ aBlockedB: boolean; bBlockedA: boolean }> {
+    const rows = await this.directory.blocksBetween(appId, a, b);
+    return {
+      aBlockedB: rows.some((r) => r.blocker === a && r.blocked === b),
+      bBlockedA: rows.some((r) => r.blocker === b && r.blocked === a),
+    };
+  }
+
+  /** What `uid` is to the group, and the group (null when there is none). */
+  async membership(appId: string, guid: string, uid: string): Promise<Membership> {
+    const [[group], member] = await Promise.all([
+      this.directory.findGroups(appId, [guid]),
+      this.directory.findMember(appId, guid, uid),
+    ]);
+    if (group && !group.deleted && member?.state === 'member') {
+      return { group: group.snapshot, state: 'member', scope: member.scope };
+    }
+    let found;
+    try {
+      found = await this.bus.request(RPC.groups.memberGet, { appId, guid, uid });
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'ERR_GUID_NOT_FOUND') {
+        return { group: null, state: 'none', scope: null };
+      }
+      throw err;
+    }
+    const state: MemberState = found.member ? 'member' : found.banned ? 'banned' : 'none';
+    const scope = found.member?.scope ?? null;
+    await this.directory.learnGroup(appId, found.group);
+    await this.directory.learnMember(appId, guid, uid, state, scope);
+    return { group: found.group, state, scope };
+  }
+
+  /** The group as every viewer sees it, or null when there is none (for the app as sender). */
+  async group(appId: string, guid: string): Promise<GroupSnapshot | null> {
+    const [row] = await this.directory.findGroups(appId, [guid]);
+    if (row && !row.deleted) return row.snapshot;
+    let found;
+    try {
+      found = await this.bus.request(RPC.groups.groupGet, { appId, guid });
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'ERR_GUID_NOT_FOUND') return null;
+      throw err;
+    }
+    // The reply is the group as the app sees it: the shared snapshot, no viewer fields.
+    const snapshot = GroupSnapshotSchema.parse(found);
+    await this.directory.learnGroup(appId, snapshot);
+    return snapshot;
+  }
+
+  /** Groups, for rendering message receivers: local only (unknown ones are absent). */
+  async groupsForDisplay(appId: string, guids: string[]): Promise<Map<string, GroupSnapshot>> {
+    const rows = await this.directory.findGroups(appId, [...new Set(guids)]);
+    return new Map(rows.map((g) => [g.guid, g.snapshot]));
+  }
+
+  /** Users, for rendering message senders and receivers: local only (unknown ones are absent). */
+  async usersForDisplay(appId: string, uids: string[]): Promise<Map<string, UserProfile>> {
+    const rows = await this.directory.findUsers(appId, [...new Set(uids)]);
+    return new Map(rows.flatMap((u) => (u.profile ? [[u.uid, u.profile] as const] : [])));
+  }
+
+  /** The groups `uid` belongs to, per the model. */
+  memberGuids(appId: string, uid: string): Promise<string[]> {
+    return this.directory.memberGuids(appId, uid);
+  }
+}

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { MessageBus, rootLogger } from '@parley/common';
+import {
+  APP_SYSTEM_UID,
+  DeliveryFrame,
+  deliverToGroupSubject,
+  deliverToUserSubject,
+  Message,
+} from '@parley/contracts';
+
+/**
+ * The real-time copy of a stored message (ARCHITECTURE.md §3 step 4, §4): one `message` frame on
+ * core NATS, to `deliver.<appId>.g.<guid>` for a group (one publish, whatever its size), or to
+ * `deliver.<appId>.u.<uid>` of the receiver and of the sender (their other devices) for a 1:1
+ * message. Best effort, after commit: the record is PostgreSQL, and clients sync by seq.
+ */
+@Injectable()
+export class MessageDelivery {
+  private readonly log = rootLogger().child({ component: 'delivery' });
+
+  constructor(private readonly bus: MessageBus) {}
+
+  deliver(appId: string, message: Message, deviceId: string | undefined): void {
+    const frame: DeliveryFrame = {
+      appId,
+      type: 'message',
+      sender: message.sender,
+      receiver: message.receiver,
+      receiverType: message.receiverType,
+      ...(deviceId ? { deviceId } : {}),
+      body: message,
+    };
+    const subjects =
+      message.receiverType === 'group'
+        ? [deliverToGroupSubject(appId, message.receiver)]
+        : [...new Set([message.receiver, message.sender])]
+            .filter((uid) => uid !== APP_SYSTEM_UID)
+            .map((uid) => deliverToUserSubject(appId, uid));
+    try {
+      for (const subject of subjects) this.bus.publish(subject, frame);
+    } catch (err) {
+      this.log.warn(
+        { err, messageId: message.id },
+        'real-time delivery failed; clients sync by seq',
+      );
+    }
+  }
+}

@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@parley/common';
+import {
+  groupConversationId,
+  Message,
+  MessageCursor,
+  MessageListRequest,
+  MessagePage,
+  userConversationId,
+} from '@parley/contracts';
+import { ParticipantDirectory } from '../directory/participant-directory';
+import { MessageRow } from './message.entity';
+import { toMessage } from './message.mapper';
+import { MessageRepository } from './message.repository';
+
+const notFound = (id: string) =>
+  new DomainError('ERR_MESSAGE_ID_NOT_FOUND', `The message ${id} does not exist.`);
+
+/**
+ * Reading messages (reference §4.8). The app (a REST key without onBehalfOf) sees every message
+ * of the app; a user sees the messages of their 1:1 conversations and of the groups they are a
+ * member of now. A message the viewer may not see is ERR_MESSAGE_ID_NOT_FOUND, as if it did not
+ * exist; a group's list, to a non-member, is ERR_GROUP_NOT_JOINED.
+ */
+@Injectable()
+export class MessageViews {
+  constructor(
+    private readonly messages: MessageRepository,
+    private readonly directory: ParticipantDirectory,
+  ) {}
+
+  async get(appId: string, viewer: string | undefined, id: string): Promise<Message> {
+    const row = await this.messages.findById(appId, id);
+    if (!row) throw notFound(id);
+    if (viewer !== undefined && !(await this.canSee(appId, viewer, row))) throw notFound(id);
+    return this.render(appId, row);
+  }
+
+  async list({ appId, viewer, scope, query }: MessageListRequest): Promise<MessagePage> {
+    let conversations: string[] | undefined;
+    if (scope.kind === 'user') {
+      if (viewer === undefined) throw viewerNeeded();
+      conversations = [userConversationId(viewer, scope.uid)];
+    } else if (scope.kind === 'group') {
+      await this.checkGroupReader(appId, viewer, scope.guid);
+      conversations = [groupConversationId(scope.guid)];
+    } else if (viewer !== undefined) {
+      const [direct, guids] = await Promise.all([
+        this.messages.userConversationIds(appId, viewer),
+        this.directory.memberGuids(appId, viewer),
+      ]);
+      conversations = [...direct, ...guids.map(groupConversationId)];
+    }
+    const rows =
+      conversations?.length === 0 ? [] : await this.messages.list(appId, conversations, query);
+    // Pages are shown oldest first, whichever way they were read.
+    const ordered = query.affix === 'prepend' ? [...rows].reverse() : rows;
+    const items = await this.renderMany(appId, ordered);
+    const edge = query.affix === 'prepend' ? items[0] : items[items.length - 1];
+    const next: MessageCursor | undefined = edge
+      ? { affix: query.affix, id: edge.id, sentAt: edge.sentAt }
+      : query.id !== undefined || query.sentAt !== undefined
+        ? { affix: query.affix, id: query.id, sentAt: query.sentAt } // nothing yet: ask again from here
+        : undefined;
+    return {
+      items,
+      meta: {
+        current: { limit: query.limit, count: items.length },
+        ...(next ? { next, cursor: next } : {}),
+      },
+    };
+  }
+
+  render(appId: string, row: MessageRow): Promise<Message> {
+    return this.renderMany(appId, [row]).then(([m]) => m);
+  }
+
+  /** Messages with their entities, from the read models (one look-up for the page). */
+  async renderMany(appId: string, rows: MessageRow[]): Promise<Message[]> {
+    if (!rows.length) return [];
+    const uids = rows.flatMap((r) =>
+      r.receiver_type === 'user' ? [r.sender, r.receiver] : [r.sender],
+    );
+    const guids = rows.flatMap((r) => (r.receiver_type === 'group' ? [r.receiver] : []));
+    const [users, groups] = await Promise.all([
+      this.directory.usersForDisplay(appId, uids),
+      this.directory.groupsForDisplay(appId, guids),
+    ]);
+    return rows.map((r) => toMessage(r, { users, groups }));
+  }
+
+  private async canSee(appId: string, viewer: string, row: MessageRow): Promise<boolean> {
+    if (row.receiver_type === 'user') return row.sender === viewer || row.receiver === viewer;
+    const membership = await this.directory.membership(appId, row.receiver, viewer);
+    return membership.group !== null && membership.state === 'member';
+  }
+
+  /** A group's messages are for its members (and the app); an unknown group is not found. */
+  private async checkGroupReader(appId: string, viewer: string | undefined, guid: string) {
+    if (viewer === undefined) {
+      if (!(await this.directory.group(appId, guid))) throw guidNotFound(guid);
+      return;
+    }
+    const membership = await this.directory.membership(appId, guid, viewer);
+    if (!membership.group) throw guidNotFound(guid);
+    if (membership.state !== 'member') {
+      throw new DomainError('ERR_GROUP_NOT_JOINED', `You are not a member of the group ${guid}.`);
+    }
+  }
+}
+
+const guidNotFound = (guid: string) =>
+  new DomainError('ERR_GUID_NOT_FOUND', `The guid ${guid} does not exist.`);
+
+const viewerNeeded = () =>
+  new DomainError(
+    'ERR_BAD_REQUEST',
+    'A 1:1 conversation is read by one of its users: use an auth token, or onBehalfOf.',
+    { onBehalfOf: ['is required when this API is called with the REST API key'] },
+  );

@@ -1,0 +1,40 @@
+/**
+ * A row of `messaging.messages` as the repository reads it (raw SQL, snake_case). `bigint` columns
+ * arrive as strings from the driver: ids stay strings (they are strings on the wire), `seq` is
+ * turned into a number by the mapper.
+ */
+export interface MessageRow {
+  app_id: string;
+  id: string;
+  conversation_id: string;
+  seq: string;
+  muid: string | null;
+  sender: string;
+  receiver: string;
+  receiver_type: 'user' | 'group';
+  category: string;
+  type: string;
+  data: Record<string, unknown>;
+  tags: string[];
+  parent_id: string | null;
+  reply_count: number;
+  sent_at: Date;
+  updated_at: Date;
+}
+
+/** A message to insert: the conversation's seq is taken in the same transaction. */
+export interface NewMessage {
+  appId: string;
+  conversationId: string;
+  seq: number;
+  muid: string | null;
+  sender: string;
+  receiver: string;
+  receiverType: 'user' | 'group';
+  category: string;
+  type: string;
+  data: Record<string, unknown>;
+  tags: string[];
+  parentId: string | null;
+  sentAt: Date;
+}

@@ -1,0 +1,54 @@
+import { groupSnapshot, messageRow, profile, seconds, T0 } from '../testing/message.factory';
+import { toMessage, userEntity } from './message.mapper';
+
+describe('toMessage', () => {
+  it('renders the CometChat shape: numeric string ids, seconds, entities, seq', () => {
+    const users = new Map([['alice', profile('alice')]]);
+    const m = toMessage(
+      messageRow({ muid: 'm1', parent_id: '7', reply_count: 0, tags: ['a'], seq: '12' }),
+      { users, groups: new Map() },
+    );
+    expect(m).toEqual({
+      id: '101',
+      muid: 'm1',
+      conversationId: 'alice_user_bob',
+      sender: 'alice',
+      receiver: 'bob',
+      receiverType: 'user',
+      category: 'message',
+      type: 'text',
+      data: {
+        text: 'hello',
+        entities: {
+          sender: { entity: profile('alice'), entityType: 'user' },
+          receiver: { entity: { uid: 'bob', name: 'bob' }, entityType: 'user' },
+        },
+      },
+      sentAt: seconds(T0),
+      updatedAt: seconds(T0),
+      seq: 12,
+      parentId: '7',
+      tags: ['a'],
+    });
+  });
+
+  it('renders a group receiver and a thread parent', () => {
+    const m = toMessage(messageRow({ receiver: 'team', receiver_type: 'group', reply_count: 3 }), {
+      users: new Map(),
+      groups: new Map([['team', groupSnapshot('team')]]),
+    });
+    expect(m.data.entities).toMatchObject({
+      receiver: { entity: { guid: 'team' }, entityType: 'group' },
+    });
+    expect(m.replyCount).toBe(3);
+  });
+
+  it("never shows a user's private metadata, and shows app_system as System", () => {
+    const users = new Map([
+      ['ann', profile('ann', { metadata: { '@private': { p: 1 }, shared: 2 } })],
+    ]);
+    expect(userEntity('ann', users)).toMatchObject({ metadata: { shared: 2 } });
+    expect(JSON.stringify(userEntity('ann', users))).not.toContain('@private');
+    expect(userEntity('app_system', users)).toEqual({ uid: 'app_system', name: 'System' });
+  });
+});

@@ -1,0 +1,66 @@
+import { APP_SYSTEM_UID, GroupSnapshot, groupConversationId, Message } from '@parley/contracts';
+import { UserProfile } from '../directory/directory.entity';
+import { MessageRow } from './message.entity';
+
+/** Unix seconds, the unit of every CometChat timestamp. */
+export const toSeconds = (d: Date) => Math.floor(d.getTime() / 1000);
+
+/** The users and groups a set of messages names, as the read models know them. */
+export interface Participants {
+  users: ReadonlyMap<string, UserProfile>;
+  groups: ReadonlyMap<string, GroupSnapshot>;
+}
+
+/**
+ * A user as a message's entity: their public profile, never `metadata["@private"]` (other users
+ * see the entity). `app_system` is "System"; a user the models do not know is shown by uid.
+ */
+export function userEntity(uid: string, users: Participants['users']): Record<string, unknown> {
+  if (uid === APP_SYSTEM_UID) return { uid, name: 'System' };
+  const profile = users.get(uid);
+  if (!profile) return { uid, name: uid };
+  const { metadata, ...rest } = profile;
+  if (!metadata) return { ...rest };
+  const { '@private': _private, ...shared } = metadata;
+  return { ...rest, metadata: shared };
+}
+
+function groupEntity(guid: string, groups: Participants['groups']): Record<string, unknown> {
+  return groups.get(guid) ?? { guid, name: guid, conversationId: groupConversationId(guid) };
+}
+
+/**
+ * A stored message in CometChat's shape (reference §5.4, realtime protocol §4.2): ids as numeric
+ * strings, Unix seconds, `data.entities` of sender and receiver, Parley's `seq`; optional fields
+ * only when set.
+ */
+export function toMessage(row: MessageRow, participants: Participants): Message {
+  const receiver =
+    row.receiver_type === 'group'
+      ? { entity: groupEntity(row.receiver, participants.groups), entityType: 'group' }
+      : { entity: userEntity(row.receiver, participants.users), entityType: 'user' };
+  const message: Message = {
+    id: String(row.id),
+    conversationId: row.conversation_id,
+    sender: row.sender,
+    receiver: row.receiver,
+    receiverType: row.receiver_type,
+    category: row.category,
+    type: row.type,
+    data: {
+      ...row.data,
+      entities: {
+        sender: { entity: userEntity(row.sender, participants.users), entityType: 'user' },
+        receiver,
+      },
+    },
+    sentAt: toSeconds(row.sent_at),
+    updatedAt: toSeconds(row.updated_at),
+    seq: Number(row.seq),
+  };
+  if (row.muid !== null) message.muid = row.muid;
+  if (row.parent_id !== null) message.parentId = String(row.parent_id);
+  if (row.reply_count > 0) message.replyCount = row.reply_count;
+  if (row.tags.length) message.tags = [...row.tags];
+  return message;
+}

@@ -1,0 +1,140 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { startServiceContext, uniqueAppId } from '@parley/common/testing';
+import { MessageListQuery, MessageListQuerySchema } from '@parley/contracts';
+import { DataSource } from 'typeorm';
+import { messagingModule } from '../app.module';
+import { MessageRepository } from './message.repository';
+
+jest.setTimeout(120_000);
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  'Actual Rows'?: number;
+  'Scan Direction'?: string;
+  Plans?: PlanNode[];
+}
+
+const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+const query = (q: Record<string, unknown> = {}): MessageListQuery =>
+  MessageListQuerySchema.parse(q);
+
+const BIG = 100_000;
+const OTHERS = ['group_a', 'group_b', 'x_user_y', 'y_user_z'];
+const PER_OTHER = 25_000;
+
+/**
+ * Paging a conversation of 100,000 messages (among 200,000 of the app) reads one index range in
+ * order, never the table's other rows and never a sort, however deep the cursor: the plans of the
+ * exact statements the repository runs, on real PostgreSQL with statistics.
+ */
+describe('message page query plans (a conversation of 100,000 messages)', () => {
+  let ctx: INestApplicationContext;
+  let ds: DataSource;
+  let repo: MessageRepository;
+  const appId = uniqueAppId('msg-plan');
+  let ids: string[] = [];
+
+  beforeAll(async () => {
+    ctx = await startServiceContext(messagingModule({ http: false, consumers: false }));
+    ds = ctx.get(DataSource);
+    repo = ctx.get(MessageRepository);
+    // Interleaved, as in a live app: the big conversation's messages are every other id.
+    await ds.query(
+      `INSERT INTO "messaging"."messages"
+         ("app_id", "conversation_id", "seq", "sender", "receiver", "receiver_type", "category",
+          "type", "data", "tags", "sent_at", "updated_at")
+       SELECT $1, c, s, 'u1', 'big', 'group', 'message', 'text',
+              jsonb_build_object('text', 'message ' || s), '{}',
+              timestamptz '2025-01-01' + s * interval '1 second', timestamptz '2025-01-01'
+       FROM (SELECT 'group_big' AS c, s FROM generate_series(1, $2::int) s
+             UNION ALL
+             SELECT o, s FROM unnest($3::text[]) o, generate_series(1, $4::int) s) t
+       ORDER BY s, c`,
+      [appId, BIG, OTHERS, PER_OTHER],
+    );
+    await ds.query('VACUUM ANALYZE "messaging"."messages"');
+    ids = (
+      (await ds.query(
+        `SELECT "id" FROM "messaging"."messages" WHERE "app_id" = $1 AND "conversation_id" = 'group_big' ORDER BY "seq"`,
+        [appId],
+      )) as Array<{ id: string }>
+    ).map((r) => r.id);
+  });
+
+  afterAll(async () => {
+    await ds?.query(`DELETE FROM "messaging"."messages" WHERE "app_id" = $1`, [appId]);
+    await ds?.query('VACUUM "messaging"."messages"');
+    await ctx?.close();
+  });
+
+  async function planOf(conversations: string[] | undefined, q: MessageListQuery) {
+    const { sql, params } = repo.listSql(appId, conversations, q);
+    const [row] = (await ds.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params)) as Array<{
+      'QUERY PLAN': Array<{ Plan: PlanNode }>;
+    }>;
+    return nodes(row['QUERY PLAN'][0].Plan);
+  }
+
+  const scans = (plan: PlanNode[]) => plan.filter((n) => n['Relation Name'] === 'messages');
+  const kinds = (plan: PlanNode[]) => plan.map((n) => n['Node Type']);
+
+  function expectOneIndexRange(plan: PlanNode[], index: string, rows: number) {
+    expect(kinds(plan)).not.toContain('Seq Scan');
+    expect(kinds(plan)).not.toContain('Sort');
+    const [scan, ...more] = scans(plan);
+    expect(more).toEqual([]);
+    expect(scan['Node Type']).toMatch(/^Index (Only )?Scan$/);
+    expect(scan['Index Name']).toBe(index);
+    expect(scan['Actual Rows']).toBe(rows);
+  }
+
+  it('reads the newest page from the (app, conversation, id) index, backwards', async () => {
+    const plan = await planOf(['group_big'], query({ limit: '100' }));
+    expectOneIndexRange(plan, 'messages_conversation_id', 100);
+    expect(scans(plan)[0]['Scan Direction']).toBe('Backward');
+  });
+
+  it('reads a page before a deep id cursor as cheaply as the first', async () => {
+    const plan = await planOf(['group_big'], query({ limit: '100', id: ids[500] }));
+    expectOneIndexRange(plan, 'messages_conversation_id', 100);
+  });
+
+  it('reads forward (append) from an id cursor', async () => {
+    const plan = await planOf(['group_big'], query({ affix: 'append', id: ids[50_000] }));
+    expectOneIndexRange(plan, 'messages_conversation_id', 100);
+  });
+
+  it('reads a seq range (fromSeq/toSeq) from the (app, conversation, seq) key', async () => {
+    const plan = await planOf(
+      ['group_big'],
+      query({ affix: 'append', fromSeq: '70001', toSeq: '70050' }),
+    );
+    expectOneIndexRange(plan, 'messages_conversation_seq', 50);
+  });
+
+  it("reads the app's newest page from the primary key", async () => {
+    const plan = await planOf(undefined, query({ limit: '100', id: ids[90_000] }));
+    expectOneIndexRange(plan, 'messages_pkey', 100);
+  });
+
+  it('returns the rows the plans promise', async () => {
+    const newest = await repo.list(appId, ['group_big'], query({ limit: '3' }));
+    expect(newest.map((r) => Number(r.seq))).toEqual([BIG, BIG - 1, BIG - 2]);
+    const before = await repo.list(appId, ['group_big'], query({ limit: '2', id: ids[10] }));
+    expect(before.map((r) => r.id)).toEqual([ids[9], ids[8]]);
+    const after = await repo.list(
+      appId,
+      ['group_big'],
+      query({ affix: 'append', limit: '2', id: ids[10] }),
+    );
+    expect(after.map((r) => r.id)).toEqual([ids[11], ids[12]]);
+    const range = await repo.list(
+      appId,
+      ['group_big'],
+      query({ affix: 'append', fromSeq: '5', toSeq: '7' }),
+    );
+    expect(range.map((r) => Number(r.seq))).toEqual([5, 6, 7]);
+  });
+});

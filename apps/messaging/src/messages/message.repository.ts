@@ -1,0 +1,242 @@
+import { Injectable } from '@nestjs/common';
+import { MessageListQuery } from '@parley/contracts';
+import { DataSource, EntityManager } from 'typeorm';
+import { MessageRow, NewMessage } from './message.entity';
+
+type Db = Pick<EntityManager, 'query'>;
+
+/** A statement and its parameters (the plan tests read them). */
+export interface Sql {
+  sql: string;
+  params: unknown[];
+}
+
+/** The muid index: a second insert of (app, sender, muid) violates it. */
+const MUID_INDEX = 'messages_sender_muid';
+
+/** True when `err` is the unique violation of (app, sender, muid): the message exists already. */
+export function isMuidTaken(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string; driverError?: { constraint?: string } };
+  return e?.code === '23505' && (e.constraint ?? e.driverError?.constraint) === MUID_INDEX;
+}
+
+/** Messages, conversations and read positions (schema `messaging`), in raw SQL. */
+@Injectable()
+export class MessageRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  async findById(appId: string, id: string, db: Db = this.ds): Promise<MessageRow | null> {
+    const [row] = (await db.query(
+      `SELECT * FROM "messaging"."messages" WHERE "app_id" = $1 AND "id" = $2`,
+      [appId, id],
+    )) as MessageRow[];
+    return row ?? null;
+  }
+
+  async findByMuid(
+    appId: string,
+    sender: string,
+    muid: string,
+    db: Db = this.ds,
+  ): Promise<MessageRow | null> {
+    const [row] = (await db.query(
+      `SELECT * FROM "messaging"."messages" WHERE "app_id" = $1 AND "sender" = $2 AND "muid" = $3`,
+      [appId, sender, muid],
+    )) as MessageRow[];
+    return row ?? null;
+  }
+
+  /**
+   * The conversation's next seq: creates the conversation at 1 or adds 1 to its `last_seq`. The
+   * upsert holds the conversation's row lock until the transaction ends, so concurrent sends to
+   * one conversation take 1, 2, 3, ... one after another, and a rolled-back send leaves no gap.
+   * Returns the seq and the type of the conversation that holds the id.
+   */
+  async takeSeq(
+    tx: Db,
+    appId: string,
+    conversationId: string,
+    conversationType: 'user' | 'group',
+    now: Date,
+  ): Promise<{ seq: number; conversationType: string }> {
+    const [row] = (await tx.query(
+      `INSERT INTO "messaging"."conversations" AS c
+         ("app_id", "conversation_id", "conversation_type", "last_seq", "created_at", "updated_at")
+       VALUES ($1, $2, $3, 1, $4, $4)
+       ON CONFLICT ("app_id", "conversation_id") DO UPDATE
+         SET "last_seq" = c."last_seq" + 1, "updated_at" = EXCLUDED."updated_at"
+       RETURNING "last_seq", "conversation_type"`,
+      [appId, conversationId, conversationType, now],
+    )) as Array<{ last_seq: string; conversation_type: string }>;
+    return { seq: Number(row.last_seq), conversationType: row.conversation_type };
+  }
+
+  /**
+   * Inserts the message (its id drawn now, under the conversation's lock, so ids follow seqs
+   * within a conversation) and records it as the conversation's last. A second (app, sender,
+   * muid) fails with the muid index's unique violation (see isMuidTaken).
+   */
+  async insert(tx: Db, m: NewMessage): Promise<MessageRow> {
+    const [row] = (await tx.query(
+      `WITH inserted AS (
+         INSERT INTO "messaging"."messages"
+           ("app_id", "conversation_id", "seq", "muid", "sender", "receiver", "receiver_type",
+            "category", "type", "data", "tags", "parent_id", "sent_at", "updated_at")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12, $13, $13)
+         RETURNING *
+       ), latest AS (
+         UPDATE "messaging"."conversations" c SET "last_message_id" = i."id"
+         FROM inserted i WHERE c."app_id" = i."app_id" AND c."conversation_id" = i."conversation_id"
+       )
+       SELECT * FROM inserted`,
+      [
+        m.appId,
+        m.conversationId,
+        m.seq,
+        m.muid,
+        m.sender,
+        m.receiver,
+        m.receiverType,
+        m.category,
+        m.type,
+        JSON.stringify(m.data),
+        m.tags,
+        m.parentId,
+        m.sentAt,
+      ],
+    )) as MessageRow[];
+    return row;
+  }
+
+  /** The parent of a reply: where it is and whether it is a reply itself. */
+  async findParent(
+    tx: Db,
+    appId: string,
+    id: string,
+  ): Promise<Pick<MessageRow, 'conversation_id' | 'parent_id' | 'category'> | null> {
+    const [row] = (await tx.query(
+      `SELECT "conversation_id", "parent_id", "category" FROM "messaging"."messages"
+       WHERE "app_id" = $1 AND "id" = $2`,
+      [appId, id],
+    )) as Array<Pick<MessageRow, 'conversation_id' | 'parent_id' | 'category'>>;
+    return row ?? null;
+  }
+
+  async countReply(tx: Db, appId: string, parentId: string): Promise<void> {
+    await tx.query(
+      `UPDATE "messaging"."messages" SET "reply_count" = "reply_count" + 1
+       WHERE "app_id" = $1 AND "id" = $2`,
+      [appId, parentId],
+    );
+  }
+
+  /** `uid` has read and received the conversation up to `seq` (positions only move forward). */
+  async advancePosition(
+    tx: Db,
+    appId: string,
+    conversationId: string,
+    uid: string,
+    seq: number,
+    now: Date,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO "messaging"."member_positions" AS p
+         ("app_id", "conversation_id", "uid", "read_seq", "delivered_seq", "updated_at")
+       VALUES ($1, $2, $3, $4, $4, $5)
+       ON CONFLICT ("app_id", "conversation_id", "uid") DO UPDATE
+         SET "read_seq" = GREATEST(p."read_seq", EXCLUDED."read_seq"),
+             "delivered_seq" = GREATEST(p."delivered_seq", EXCLUDED."delivered_seq"),
+             "updated_at" = EXCLUDED."updated_at"`,
+      [appId, conversationId, uid, seq, now],
+    );
+  }
+
+  /** A 1:1 conversation's receiver gets a position (nothing read) when the conversation starts. */
+  async openPosition(
+    tx: Db,
+    appId: string,
+    conversationId: string,
+    uid: string,
+    now: Date,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO "messaging"."member_positions"
+         ("app_id", "conversation_id", "uid", "read_seq", "delivered_seq", "updated_at")
+       VALUES ($1, $2, $3, 0, 0, $4) ON CONFLICT DO NOTHING`,
+      [appId, conversationId, uid, now],
+    );
+  }
+
+  /** The 1:1 conversations `uid` takes part in (each has a position for both participants). */
+  async userConversationIds(appId: string, uid: string): Promise<string[]> {
+    const rows = (await this.ds.query(
+      `SELECT p."conversation_id" FROM "messaging"."member_positions" p
+       JOIN "messaging"."conversations" c
+         ON c."app_id" = p."app_id" AND c."conversation_id" = p."conversation_id"
+       WHERE p."app_id" = $1 AND p."uid" = $2 AND c."conversation_type" = 'user'`,
+      [appId, uid],
+    )) as Array<{ conversation_id: string }>;
+    return rows.map((r) => r.conversation_id);
+  }
+
+  /**
+   * One page of messages (reference §2.2b): of the whole app (`conversationIds` undefined), of one
+   * conversation, or of several (a user's). Newest first for `prepend`, oldest first for `append`.
+   * A conversation pages through its (app_id, conversation_id, id) index, or, for a seq range,
+   * its (app_id, conversation_id, seq) key; the app through the primary key (app_id, id).
+   */
+  listSql(appId: string, conversationIds: string[] | undefined, q: MessageListQuery): Sql {
+    const params: unknown[] = [appId];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const where = [`m."app_id" = $1`];
+    if (conversationIds?.length === 1) where.push(`m."conversation_id" = ${p(conversationIds[0])}`);
+    else if (conversationIds)
+      where.push(`m."conversation_id" = ANY(${p(conversationIds)}::text[])`);
+    const prepend = q.affix === 'prepend';
+    if (q.id !== undefined) {
+      where.push(`m."id" ${prepend ? '<' : '>'} ${p(q.id)}`);
+    } else if (q.sentAt !== undefined) {
+      // Whole seconds, inclusive: a message of that second may come again, none is skipped.
+      where.push(
+        prepend
+          ? `m."sent_at" < to_timestamp(${p(q.sentAt + 1)})`
+          : `m."sent_at" >= to_timestamp(${p(q.sentAt)})`,
+      );
+    }
+    if (q.fromSeq !== undefined) where.push(`m."seq" >= ${p(q.fromSeq)}`);
+    if (q.toSeq !== undefined) where.push(`m."seq" <= ${p(q.toSeq)}`);
+    if (q.categories.length) where.push(`m."category" = ANY(${p(q.categories)}::text[])`);
+    if (q.types.length) where.push(`m."type" = ANY(${p(q.types)}::text[])`);
+    if (q.tags.length) where.push(`m."tags" && ${p(q.tags)}::text[]`);
+    if (q.parentId !== undefined) where.push(`m."parent_id" = ${p(q.parentId)}`);
+    else if (q.hideReplies) where.push(`m."parent_id" IS NULL`);
+    if (q.fromTimestamp !== undefined) {
+      where.push(`m."sent_at" >= to_timestamp(${p(q.fromTimestamp)})`);
+    }
+    if (q.toTimestamp !== undefined) {
+      where.push(`m."sent_at" < to_timestamp(${p(q.toTimestamp + 1)})`);
+    }
+    // Within a conversation seq and id order agree; a seq range reads the seq key.
+    const bySeq =
+      conversationIds?.length === 1 &&
+      q.id === undefined &&
+      (q.fromSeq !== undefined || q.toSeq !== undefined);
+    const order = `m."${bySeq ? 'seq' : 'id'}" ${prepend ? 'DESC' : 'ASC'}`;
+    return {
+      sql: `SELECT m.* FROM "messaging"."messages" m WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p(q.limit)}`,
+      params,
+    };
+  }
+
+  async list(
+    appId: string,
+    conversationIds: string[] | undefined,
+    q: MessageListQuery,
+  ): Promise<MessageRow[]> {
+    const { sql, params } = this.listSql(appId, conversationIds, q);
+    return this.ds.query(sql, params);
+  }
+}

@@ -1,0 +1,214 @@
+import { Clock, DomainError, Outbox, Transactor } from '@parley/common';
+import { domainErrorOf } from '@parley/common/testing';
+import { EVENTS, Message, MessageSend } from '@parley/contracts';
+import { EntityManager } from 'typeorm';
+import { messageRow, profile, T0, textTo } from '../testing/message.factory';
+import { MessageDelivery } from './message-delivery';
+import { NewMessage } from './message.entity';
+import { toMessage } from './message.mapper';
+import { MessageRepository } from './message.repository';
+import { MessageService } from './message.service';
+import { MessageViews } from './message-views';
+import { SendRules } from './send-rules';
+
+const TX = {} as EntityManager;
+const muidTaken = Object.assign(new Error('duplicate key'), {
+  code: '23505',
+  constraint: 'messages_sender_muid',
+});
+
+function setup(
+  opts: { stored?: boolean; seq?: number; heldBy?: string; parent?: object | null } = {},
+) {
+  const users = new Map([
+    ['alice', profile('alice')],
+    ['bob', profile('bob')],
+  ]);
+  const repo = {
+    findByMuid: jest.fn(async () =>
+      opts.stored ? messageRow({ muid: 'm1', id: '55', seq: '4' }) : null,
+    ),
+    takeSeq: jest.fn(async (_tx, _a, _c, type: string) => ({
+      seq: opts.seq ?? 1,
+      conversationType: opts.heldBy ?? type,
+    })),
+    insert: jest.fn(async (_tx: EntityManager, m: NewMessage) =>
+      messageRow({
+        id: '101',
+        conversation_id: m.conversationId,
+        seq: String(m.seq),
+        muid: m.muid,
+        sender: m.sender,
+        receiver: m.receiver,
+        receiver_type: m.receiverType,
+        data: m.data,
+        parent_id: m.parentId,
+      }),
+    ),
+    findParent: jest.fn(async () => opts.parent ?? null),
+    countReply: jest.fn(async () => undefined),
+    advancePosition: jest.fn(async () => undefined),
+    openPosition: jest.fn(async () => undefined),
+  };
+  const rules = {
+    check: jest.fn(async (_a: string, sender: string, c: { receiver: string }) => ({
+      conversationId: [sender, c.receiver].sort().join('_user_'),
+      participants: { users, groups: new Map() },
+    })),
+  };
+  const views = {
+    render: jest.fn(async (_a: string, row) => toMessage(row, { users, groups: new Map() })),
+  };
+  const delivery = { deliver: jest.fn() };
+  const committed: string[] = [];
+  const tx = {
+    run: jest.fn(async (work: (tx: EntityManager) => Promise<unknown>) => {
+      const result = await work(TX);
+      committed.push('commit');
+      return result;
+    }),
+  };
+  const outbox = { stage: jest.fn(async () => undefined) };
+  const clock = { now: () => T0 };
+  const service = new MessageService(
+    repo as unknown as MessageRepository,
+    rules as unknown as SendRules,
+    views as unknown as MessageViews,
+    delivery as unknown as MessageDelivery,
+    tx as unknown as Transactor,
+    outbox as unknown as Outbox,
+    clock as unknown as Clock,
+  );
+  return { service, repo, rules, delivery, tx, outbox, committed };
+}
+
+const send = (over: Partial<MessageSend> = {}, body = textTo('bob')): MessageSend => ({
+  appId: 'app1',
+  sender: 'alice',
+  deviceId: 'WEB-session-1',
+  message: body,
+  ...over,
+});
+
+describe('MessageService.send', () => {
+  it('stores the message at the next seq, moves the sender on, stages the event, then delivers', async () => {
+    const { service, repo, outbox, delivery, committed } = setup({ seq: 1 });
+    const message = await service.send(send());
+
+    expect(repo.takeSeq).toHaveBeenCalledWith(TX, 'app1', 'alice_user_bob', 'user', T0);
+    expect(repo.insert).toHaveBeenCalledWith(
+      TX,
+      expect.objectContaining({
+        seq: 1,
+        sender: 'alice',
+        receiver: 'bob',
+        data: { text: 'hello' },
+      }),
+    );
+    expect(repo.advancePosition).toHaveBeenCalledWith(TX, 'app1', 'alice_user_bob', 'alice', 1, T0);
+    // The conversation is new: the receiver gets a position with nothing read.
+    expect(repo.openPosition).toHaveBeenCalledWith(TX, 'app1', 'alice_user_bob', 'bob', T0);
+    expect(outbox.stage).toHaveBeenCalledWith(TX, EVENTS.messaging.messageCreated, 'app1', {
+      message,
+    });
+    expect(message).toMatchObject({ id: '101', seq: 1, sender: 'alice', receiver: 'bob' });
+    expect(message.data.entities).toMatchObject({
+      sender: { entityType: 'user', entity: { uid: 'alice', name: 'Name alice' } },
+      receiver: { entityType: 'user', entity: { uid: 'bob' } },
+    });
+    expect(committed).toEqual(['commit']);
+    expect(delivery.deliver).toHaveBeenCalledWith('app1', message, 'WEB-session-1');
+  });
+
+  it('opens no receiver position once the conversation exists', async () => {
+    const { service, repo } = setup({ seq: 7 });
+    await service.send(send());
+    expect(repo.openPosition).not.toHaveBeenCalled();
+  });
+
+  it('sends as app_system for the app itself, with no read position', async () => {
+    const { service, repo } = setup();
+    const message = await service.send(send({ sender: undefined }));
+    expect(message.sender).toBe('app_system');
+    expect(repo.advancePosition).not.toHaveBeenCalled();
+  });
+
+  it('answers a stored muid with the stored message: no rule check, no write, no delivery', async () => {
+    const { service, rules, tx, delivery } = setup({ stored: true });
+    const message = await service.send(send({}, textTo('bob', { muid: 'm1' })));
+    expect(message).toMatchObject({ id: '55', seq: 4, muid: 'm1' });
+    expect(rules.check).not.toHaveBeenCalled();
+    expect(tx.run).not.toHaveBeenCalled();
+    expect(delivery.deliver).not.toHaveBeenCalled();
+  });
+
+  it('answers the winner when a racing send with the same muid stored first', async () => {
+    const { service, repo, outbox, delivery } = setup();
+    repo.findByMuid
+      .mockResolvedValueOnce(null) // before: not there yet
+      .mockResolvedValueOnce(messageRow({ id: '77', seq: '3', muid: 'm1' })); // after the violation
+    repo.insert.mockRejectedValueOnce(muidTaken);
+    const message: Message = await service.send(send({}, textTo('bob', { muid: 'm1' })));
+    expect(message).toMatchObject({ id: '77', seq: 3 });
+    expect(outbox.stage).not.toHaveBeenCalled();
+    expect(delivery.deliver).not.toHaveBeenCalled();
+  });
+
+  it('passes other insert failures on', async () => {
+    const { service, repo } = setup();
+    repo.insert.mockRejectedValueOnce(new Error('connection lost'));
+    await expect(service.send(send())).rejects.toThrow('connection lost');
+  });
+
+  it('refuses a conversation id another kind of conversation holds', async () => {
+    const { service, repo } = setup({ heldBy: 'group' });
+    const err = await domainErrorOf(service.send(send()));
+    expect(err.code).toBe('ERR_BAD_REQUEST');
+    expect(repo.insert).not.toHaveBeenCalled();
+  });
+
+  it('refuses what the content rules refuse before reading anything', async () => {
+    const { service, rules } = setup();
+    const err = await domainErrorOf(service.send(send({}, textTo('bob', { text: '' }))));
+    expect(err.code).toBe('ERR_EMPTY_MESSAGE_TEXT');
+    expect(rules.check).not.toHaveBeenCalled();
+  });
+
+  it('passes the send rules refusal on, writing nothing', async () => {
+    const { service, rules, tx } = setup();
+    rules.check.mockRejectedValueOnce(new DomainError('ERR_BLOCKED_SENDER'));
+    expect((await domainErrorOf(service.send(send()))).code).toBe('ERR_BLOCKED_SENDER');
+    expect(tx.run).not.toHaveBeenCalled();
+  });
+
+  describe('replies (parentId)', () => {
+    const reply = textTo('bob', { parentId: '9' });
+
+    it('stores a reply to a message of the conversation and counts it on the parent', async () => {
+      const { service, repo } = setup({
+        parent: { conversation_id: 'alice_user_bob', parent_id: null, category: 'message' },
+      });
+      const message = await service.send(send({}, reply));
+      expect(message.parentId).toBe('9');
+      expect(repo.countReply).toHaveBeenCalledWith(TX, 'app1', '9');
+    });
+
+    it.each([
+      ['a parent that does not exist', null, 'ERR_MESSAGE_ID_NOT_FOUND'],
+      [
+        'a parent in another conversation',
+        { conversation_id: 'alice_user_carol', parent_id: null, category: 'message' },
+        'ERR_WRONG_MESSAGE_THREAD',
+      ],
+      [
+        'a parent that is a reply (no nesting)',
+        { conversation_id: 'alice_user_bob', parent_id: '3', category: 'message' },
+        'ERR_MESSAGE_THREAD_NESTING',
+      ],
+    ])('refuses %s', async (_what, parent, code) => {
+      const { service, repo } = setup({ parent });
+      expect((await domainErrorOf(service.send(send({}, reply)))).code).toBe(code);
+      expect(repo.insert).not.toHaveBeenCalled();
+    });
+  });
+});

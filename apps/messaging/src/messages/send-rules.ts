@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@parley/common';
+import {
+  APP_SYSTEM_UID,
+  GroupSnapshot,
+  groupConversationId,
+  userConversationId,
+} from '@parley/contracts';
+import { UserProfile } from '../directory/directory.entity';
+import { ParticipantDirectory } from '../directory/participant-directory';
+import { MessageContent } from './message-content';
+import { Participants } from './message.mapper';
+
+/** Where an allowed message goes, and its participants as its entities show them. */
+export interface SendTarget {
+  conversationId: string;
+  participants: Participants;
+}
+
+const uidNotFound = (uid: string, role: 'sender' | 'receiver') =>
+  new DomainError('ERR_UID_NOT_FOUND', `The ${role} ${uid} does not exist or is deactivated.`);
+
+/**
+ * Who may send to whom (reference §4.8, §3.3; issue 5 "Rules"), decided from the read models:
+ * - the sender, unless the app itself, is an active user (ERR_UID_NOT_FOUND);
+ * - to a user: the receiver is active (ERR_UID_NOT_FOUND), and neither has blocked the other
+ *   (ERR_BLOCKED_RECEIVER when the sender blocked the receiver, ERR_BLOCKED_SENDER the other way);
+ * - to a group: it exists (ERR_GUID_NOT_FOUND) and the sender, unless the app, is a member
+ *   (ERR_BANNED_GROUPMEMBER when banned, else ERR_NOT_A_MEMBER).
+ * Role `sendMessagesTo: friendsOnly` is not honoured yet.
+ */
+@Injectable()
+export class SendRules {
+  constructor(private readonly directory: ParticipantDirectory) {}
+
+  async check(appId: string, sender: string, content: MessageContent): Promise<SendTarget> {
+    const byApp = sender === APP_SYSTEM_UID;
+    const wanted = [
+      ...(byApp ? [] : [sender]),
+      ...(content.receiverType === 'user' ? [content.receiver] : []),
+    ];
+    const users = await this.directory.users(appId, wanted);
+    const active = (uid: string) => users.get(uid)?.status === 'active';
+    if (!byApp && !active(sender)) throw uidNotFound(sender, 'sender');
+    const profiles = new Map<string, UserProfile>();
+    for (const [uid, u] of users) if (u.profile) profiles.set(uid, u.profile);
+
+    if (content.receiverType === 'user') {
+      const receiver = content.receiver;
+      if (!active(receiver)) throw uidNotFound(receiver, 'receiver');
+      if (!byApp && receiver !== sender) {
+        const blocks = await this.directory.blocks(appId, sender, receiver);
+        if (blocks.aBlockedB) {
+          throw new DomainError('ERR_BLOCKED_RECEIVER', `You have blocked ${receiver}.`);
+        }
+        if (blocks.bBlockedA) {
+          throw new DomainError('ERR_BLOCKED_SENDER', `${receiver} has blocked you.`);
+        }
+      }
+      return {
+        conversationId: userConversationId(sender, receiver),
+        participants: { users: profiles, groups: new Map() },
+      };
+    }
+
+    const guid = content.receiver;
+    let group: GroupSnapshot | null;
+    if (byApp) {
+      group = await this.directory.group(appId, guid);
+    } else {
+      const membership = await this.directory.membership(appId, guid, sender);
+      group = membership.group;
+      if (group && membership.state === 'banned') {
+        throw new DomainError('ERR_BANNED_GROUPMEMBER', `You are banned from the group ${guid}.`);
+      }
+      if (group && membership.state !== 'member') {
+        throw new DomainError('ERR_NOT_A_MEMBER', `You are not a member of the group ${guid}.`);
+      }
+    }
+    if (!group) throw new DomainError('ERR_GUID_NOT_FOUND', `The guid ${guid} does not exist.`);
+    return {
+      conversationId: groupConversationId(guid),
+      participants: { users: profiles, groups: new Map([[guid, group]]) },
+    };
+  }
+}

@@ -1,0 +1,228 @@
+import { z } from 'zod';
+import { BoolLike, CsvArray, IdSchema, TagsSchema } from '../common.schema';
+
+/** The sender of what the app itself sends (a REST key without onBehalfOf), reference §2.4. */
+export const APP_SYSTEM_UID = 'app_system';
+
+export const RECEIVER_TYPES = ['user', 'group'] as const;
+export type ReceiverType = (typeof RECEIVER_TYPES)[number];
+
+/** Categories a client may send; `action` and `call` messages are made by Parley itself. */
+export const CLIENT_MESSAGE_CATEGORIES = ['message', 'custom', 'interactive'] as const;
+export const MEDIA_MESSAGE_TYPES = ['image', 'video', 'audio', 'file'] as const;
+export const INTERACTIVE_MESSAGE_TYPES = [
+  'form',
+  'card',
+  'scheduler',
+  'customInteractive',
+] as const;
+
+/** Message `data` is at most 10 KB of JSON, the whole message 65,536 characters (reference §6.1). */
+export const MAX_MESSAGE_DATA_BYTES = 10 * 1024;
+export const MAX_MESSAGE_JSON_CHARS = 65_536;
+
+/** A message id: a positive integer, as a JSON string or number on input, a numeric string on output. */
+export const MessageIdSchema = z
+  .union([z.string().regex(/^[1-9][0-9]{0,17}$/, 'must be a message id'), z.number().int().min(1)])
+  .transform((v) => String(v));
+
+/**
+ * A message as the REST API returns it and as the `message` real-time frame carries it (reference
+ * §5.4, realtime protocol §4.2): ids as numeric strings, Unix seconds, `data.entities` with the
+ * sender and the receiver, plus Parley's gap-free `seq` within the conversation.
+ */
+export const MessageSchema = z.object({
+  id: z.string(),
+  muid: z.string().optional(),
+  conversationId: z.string(),
+  sender: z.string(),
+  receiver: z.string(),
+  receiverType: z.enum(RECEIVER_TYPES),
+  category: z.string(),
+  type: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  sentAt: z.number().int(),
+  updatedAt: z.number().int(),
+  seq: z.number().int(),
+  parentId: z.string().optional(),
+  replyCount: z.number().int().optional(),
+  tags: z.array(z.string()).optional(),
+});
+export type Message = z.infer<typeof MessageSchema>;
+
+/**
+ * POST /messages (reference §4.8, §5.4). Only the shape is checked here: the content rules and
+ * their specific codes (ERR_EMPTY_MESSAGE_TEXT, ERR_INVALID_MESSAGE_CATEGORY, ...) are the
+ * messaging service's, so a bad message gets the same code whichever way it comes in. The client
+ * SDK also sends `text` and `metadata` beside `data` (they move into it) and echoes fields of its
+ * own message object, which are dropped.
+ */
+/** Serialised SDK objects carry `null` for unset fields: the same as leaving them out. */
+const nullAsAbsent = <T extends z.ZodType>(schema: T) =>
+  schema
+    .nullish()
+    .transform((v) => (v === null ? undefined : v) as z.output<T> | undefined)
+    .optional();
+
+export const MessageSendBodySchema = z.object({
+  receiver: z.string().max(200).optional(),
+  receiverType: z.string().max(20).optional(),
+  category: z.string().max(100).optional(),
+  type: z.string().max(100).optional(),
+  data: nullAsAbsent(z.record(z.string(), z.unknown())),
+  text: nullAsAbsent(z.string()),
+  metadata: z.unknown().optional(),
+  tags: nullAsAbsent(TagsSchema),
+  muid: nullAsAbsent(z.string().min(1).max(255)),
+  // The SDK leaves it out when unset; 0 and null mean "no parent" too.
+  parentId: z
+    .union([MessageIdSchema, z.literal(0), z.literal('0'), z.null()])
+    .transform((v) => (v === 0 || v === '0' || v === null ? undefined : v))
+    .optional(),
+  multipleReceivers: z.unknown().optional(),
+});
+export type MessageSendBody = z.output<typeof MessageSendBodySchema>;
+
+/**
+ * rpc.messaging.message.send: `sender` is the user sending (a user's token or onBehalfOf), absent
+ * when the app sends (`app_system`); `deviceId` is the sending session (the REST call's `resource`
+ * header), echoed in the real-time frame so that session can drop its own copy.
+ */
+export const MessageSendSchema = z.object({
+  appId: z.string(),
+  sender: IdSchema.optional(),
+  deviceId: z.string().max(255).optional(),
+  message: MessageSendBodySchema,
+});
+export type MessageSend = z.output<typeof MessageSendSchema>;
+
+/** rpc.messaging.message.get: `viewer` absent means the app itself (it sees every message). */
+export const MessageGetSchema = z.object({
+  appId: z.string(),
+  viewer: IdSchema.optional(),
+  id: MessageIdSchema,
+});
+
+const csvOf = <T extends z.ZodType<unknown, string>>(item: T, max: number) =>
+  CsvArray.pipe(z.array(item).max(max));
+const UnixSeconds = z.coerce.number().int().min(0).max(9_999_999_999);
+const Seq = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Filters of the message lists that exist so far, but not yet built: given, they are refused
+ * (ERR_BAD_REQUEST), never silently ignored, so a client never mistakes an unfiltered page for a
+ * filtered one.
+ */
+export const MESSAGE_FILTERS_NOT_YET = [
+  'searchKey',
+  'onlyDeleted',
+  'unread',
+  'count',
+  'undelivered',
+  'hasAttachments',
+  'attachmentTypes',
+  'hasMentions',
+  'mentionedUids',
+  'myMentionsOnly',
+  'hasLinks',
+  'hasReactions',
+  'updatedSince',
+] as const;
+
+/**
+ * The message lists' query (reference §2.2b, §4.8; API.md §2-3). A page holds `limit` messages
+ * (default 100, at most 1000; the SDK's `per_page` arrives as `perPage`, an alias). `affix`
+ * `prepend` (the default) pages back from the newest or from the cursor, `append` forward from
+ * the oldest or from the cursor. The cursor is `id` (exclusive) or, without it, `sentAt`
+ * (inclusive: a message sent in that second may come twice, none is missed). `fromSeq`/`toSeq`
+ * (inclusive) select a range of a conversation's `seq`. `toTimestamp` counts only with
+ * `fromTimestamp`, as in the reference.
+ */
+const notYet = Object.fromEntries(
+  MESSAGE_FILTERS_NOT_YET.map((f) => [
+    f,
+    z
+      .unknown()
+      .optional()
+      .refine((v) => v === undefined, 'is not supported yet'),
+  ]),
+) as unknown as Record<(typeof MESSAGE_FILTERS_NOT_YET)[number], z.ZodOptional<z.ZodUnknown>>;
+
+export const MessageListQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+    perPage: z.coerce.number().int().min(1).max(1000).optional(),
+    affix: z.enum(['append', 'prepend']).default('prepend'),
+    id: MessageIdSchema.optional(),
+    sentAt: UnixSeconds.optional(),
+    fromSeq: Seq.optional(),
+    toSeq: Seq.optional(),
+    category: z.string().max(100).optional(),
+    categories: csvOf(z.string().max(100), 10).optional(),
+    type: z.string().max(100).optional(),
+    types: csvOf(z.string().max(100), 50).optional(),
+    tags: csvOf(z.string().max(100), 25).optional(),
+    parentId: MessageIdSchema.optional(),
+    hideReplies: BoolLike.optional(),
+    fromTimestamp: UnixSeconds.optional(),
+    toTimestamp: UnixSeconds.optional(),
+    // Accepted: nothing is deleted yet, and a message always carries its tags.
+    hideDeleted: BoolLike.optional(),
+    withTags: BoolLike.optional(),
+    ...notYet,
+  })
+  .transform((q) => ({
+    limit: q.limit ?? q.perPage ?? 100,
+    affix: q.affix,
+    id: q.id,
+    sentAt: q.sentAt,
+    fromSeq: q.fromSeq,
+    toSeq: q.toSeq,
+    categories: [...(q.category ? [q.category] : []), ...(q.categories ?? [])],
+    types: [...(q.type ? [q.type] : []), ...(q.types ?? [])],
+    tags: q.tags ?? [],
+    parentId: q.parentId,
+    hideReplies: q.hideReplies ?? false,
+    fromTimestamp: q.fromTimestamp,
+    toTimestamp: q.fromTimestamp === undefined ? undefined : q.toTimestamp,
+  }));
+export type MessageListQuery = z.output<typeof MessageListQuerySchema>;
+
+/** Which messages a list is over: the app's (or the viewer's), one 1:1 conversation, or a group's. */
+export const MessageListScopeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('all') }),
+  z.object({ kind: z.literal('user'), uid: IdSchema }),
+  z.object({ kind: z.literal('group'), guid: IdSchema }),
+]);
+export type MessageListScope = z.output<typeof MessageListScopeSchema>;
+
+/** rpc.messaging.message.list. `viewer` absent means the app itself. */
+export const MessageListSchema = z.object({
+  appId: z.string(),
+  viewer: IdSchema.optional(),
+  scope: MessageListScopeSchema,
+  query: MessageListQuerySchema,
+});
+export type MessageListRequest = z.output<typeof MessageListSchema>;
+
+/**
+ * Where the next page starts (`meta.next`, also as `meta.cursor`, which the client SDK reads): the
+ * page's last message in the direction read. An empty page repeats the cursor it was asked with.
+ */
+export const MessageCursorSchema = z.object({
+  affix: z.enum(['append', 'prepend']),
+  id: z.string().optional(),
+  sentAt: z.number().int().optional(),
+});
+export type MessageCursor = z.infer<typeof MessageCursorSchema>;
+
+/** A page of messages, oldest first, with reference §2.2b's `meta`. */
+export const MessagePageSchema = z.object({
+  items: z.array(MessageSchema),
+  meta: z.object({
+    current: z.object({ limit: z.number().int(), count: z.number().int() }),
+    next: MessageCursorSchema.optional(),
+    cursor: MessageCursorSchema.optional(),
+  }),
+});
+export type MessagePage = z.infer<typeof MessagePageSchema>;

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/**
+ * WebSocket frames of CometChat's real-time protocol (reference
+ * `cometchat-realtime-protocol.md` §5, API.md §4). Every frame is one JSON object. Lenient in what
+ * it accepts: unknown fields pass through.
+ */
+
+/** Largest client frame, in bytes; a bigger one closes the socket (the ws library answers 1009). */
+export const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
+
+/** Close codes the gateway uses besides the standard ones (1001 going away, 1009 too big). */
+export const REALTIME_CLOSE = {
+  /** The frame was not a JSON object. */
+  badFrame: 4400,
+  /** No, a bad, or a revoked JWT; or the app was deleted; or a frame came before `auth`. */
+  unauthenticated: 4401,
+  /** No `auth` frame in time. */
+  authTimeout: 4408,
+  /** The socket did not read fast enough; the client reconnects and syncs by `seq`. */
+  slowConsumer: 4008,
+  /** Authentication could not finish (a service did not answer); try again. */
+  tryAgainLater: 1013,
+} as const;
+
+/** Client -> server keep-alive, answered by `{action: "pong"}` (the SDK waits 3 s for it). */
+export const PingFrameSchema = z.object({ action: z.literal('ping') }).passthrough();
+
+/** The first frame of a session: the JWT from `PUT /v3.0/me`, and the client's session id. */
+export const AuthFrameSchema = z
+  .object({
+    type: z.literal('auth'),
+    appId: z.string().max(100).optional(),
+    /** The session id (`WEB-4_2_0-<uuid>-<ms>`): frames this session caused come back with it. */
+    deviceId: z.string().max(300).optional(),
+    body: z
+      .object({
+        auth: z.string().min(1),
+        deviceId: z.string().max(300).optional(),
+        /** `ALL_USERS`, `ROLES` (with `roles`) or `FRIENDS`: presence, in a later slice. */
+        presenceSubscription: z.string().max(50).optional(),
+        roles: z.array(z.string().max(100)).max(25).optional(),
+        params: z.record(z.string(), z.unknown()).optional(),
+      })
+      .passthrough(),
+  })
+  .passthrough();
+export type AuthFrame = z.infer<typeof AuthFrameSchema>;
+
+/**
+ * A server -> client frame as producers publish it on `deliver.<appId>.u.<uid>` and
+ * `deliver.<appId>.g.<guid>` (core NATS, JSON). `deviceId` names the session that caused it (the
+ * REST call's `resource` header or the sender's WebSocket session), so that session is skipped
+ * while the sender's other sessions still get it. Gateways forward the published bytes as they are.
+ */
+export const DeliveryFrameSchema = z
+  .object({
+    appId: z.string(),
+    type: z.string(),
+    sender: z.string().optional(),
+    receiver: z.string().optional(),
+    receiverType: z.enum(['user', 'group']).optional(),
+    deviceId: z.string().optional(),
+    body: z.unknown(),
+  })
+  .passthrough();
+export type DeliveryFrame = z.infer<typeof DeliveryFrameSchema>;
+
+/** The server's answer to the `auth` frame. */
+export type AuthReplyFrame = {
+  appId?: string;
+  type: 'auth';
+  sender?: string;
+  deviceId?: string;
+  body:
+    | { status: 'OK'; code: '200' }
+    | { status: 'ERROR'; code: string; error: { code: string; message: string } };
+};
