@@ -13,7 +13,7 @@ import { ensureDeps } from './ensure-deps.mjs';
 ensureDeps();
 
 const require = createRequire(import.meta.url);
-const { startPlatform, root } = require('./platform.js');
+const { SERVICES, startPlatform, root } = require('./platform.js');
 
 const dataDir = path.resolve(root, process.env.DATA_DIR ?? 'data');
 mkdirSync(dataDir, { recursive: true });
@@ -41,7 +41,7 @@ env.PARLEY_JWT_SECRET =
 
 console.log('parley: building');
 execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
-console.log('parley: starting identity, users, groups, gateway');
+console.log(`parley: starting ${SERVICES.map((s) => s.name).join(', ')}`);
 const platform = await startPlatform({ env, gatewayPort: Number(process.env.PORT ?? 3000) }).catch(
   (err) => {
     console.error(`parley: failed to start: ${err.message}`);
