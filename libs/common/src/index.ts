@@ -9,6 +9,7 @@ export * from './bus/rpc-server';
 export * from './db/database';
 export * from './db/outbox';
 export * from './db/outbox.entity';
+export * from './db/sql-text';
 export * from './health/health';
 export * from './health/metrics';
 export * from './bootstrap/clock';

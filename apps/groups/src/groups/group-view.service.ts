@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, DomainError } from '@parley/common';
+import { Clock, DomainError, toSeconds } from '@parley/common';
 import { Group, GroupCursor, GroupListQuery, Page, PageQuery, pagination } from '@parley/contracts';
 import { MemberRepository } from '../members/member.repository';
 import { UserDirectory } from '../members/user-directory';
-import { seenBy, toGroup, toSeconds } from './group.mapper';
+import { seenBy, toGroup } from './group.mapper';
 import { GroupListFilter, GroupRepository } from './group.repository';
 import { groupNotFound } from './group.service';
 

@@ -1,9 +1,7 @@
+import { toSeconds } from '@parley/common';
 import { Group, GroupSnapshot, groupConversationId } from '@parley/contracts';
 import type { MemberEntity } from '../members/member.entity';
 import { GroupEntity } from './group.entity';
-
-/** Unix seconds, the unit of every CometChat timestamp. */
-export const toSeconds = (d: Date) => Math.floor(d.getTime() / 1000);
 
 /**
  * The group every viewer shares (reference §5.2): unset optional fields omitted, `tags` always an

@@ -1,21 +1,10 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { startServiceContext, uniqueAppId } from '@parley/common/testing';
+import { explainPlan, PlanNode, startServiceContext, uniqueAppId } from '@parley/common/testing';
 import { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { groupsModule } from '../app.module';
 import { GroupListFilter, GroupRepository } from './group.repository';
 
 jest.setTimeout(120_000);
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-}
 
 const GROUPS = 20_000;
 /** `heavy` belongs to every 10th group: 2,000 groups, the most a user may join (reference §6.1). */
@@ -89,10 +78,7 @@ describe('group list query plans (a user in 2,000 of 20,000 groups)', () => {
 
   async function planOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): Promise<PlanNode[]> {
     const [sql, params] = qb.getQueryAndParameters();
-    const [row] = (await ds.query(`EXPLAIN (FORMAT JSON) ${sql}`, params)) as Array<{
-      'QUERY PLAN': Array<{ Plan: PlanNode }>;
-    }>;
-    return nodes(row['QUERY PLAN'][0].Plan);
+    return explainPlan(ds, sql, params);
   }
 
   const heavyFilter = (over: Partial<GroupListFilter> = {}): GroupListFilter => ({

@@ -1,3 +1,4 @@
+import { escapeLike } from '@parley/common';
 import { Injectable } from '@nestjs/common';
 import { PageQuery } from '@parley/contracts';
 import { DataSource, EntityManager } from 'typeorm';
@@ -227,9 +228,4 @@ export class GroupRepository {
         guids,
       });
   }
-}
-
-/** Escapes LIKE's wildcards (and its escape character) so user input matches literally. */
-export function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, DomainError, Outbox, Transactor } from '@parley/common';
+import { Clock, DomainError, Outbox, toSeconds, Transactor } from '@parley/common';
 import { EVENTS, Group, GroupCreate, GroupCreated, GroupUpdate } from '@parley/contracts';
 import { EntityManager } from 'typeorm';
 import { GroupActor, GroupPermissions } from '../members/group-permissions';
@@ -7,7 +7,7 @@ import { MemberEntity } from '../members/member.entity';
 import { MemberRepository } from '../members/member.repository';
 import { UserDirectory } from '../members/user-directory';
 import { GroupEntity } from './group.entity';
-import { seenBy, toGroup, toSeconds } from './group.mapper';
+import { seenBy, toGroup } from './group.mapper';
 import { GroupPasswords } from './group-passwords';
 import { GroupRepository } from './group.repository';
 import { initialMemberUids, resolveInitialMembers } from './initial-members';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, DomainError, Outbox, Transactor } from '@parley/common';
+import { Clock, DomainError, Outbox, toSeconds, Transactor } from '@parley/common';
 import {
   EVENTS,
   MAX_MEMBERS_PER_GROUP,
@@ -8,7 +8,7 @@ import {
   MemberImportResult,
   memberImportKey,
 } from '@parley/contracts';
-import { toGroup, toSeconds } from '../groups/group.mapper';
+import { toGroup } from '../groups/group.mapper';
 import { GroupRepository } from '../groups/group.repository';
 import { APP_SYSTEM, groupNotFound } from '../groups/group.service';
 import { MemberEntity } from './member.entity';

@@ -1,6 +1,7 @@
+import { toSeconds } from '@parley/common';
 import { Injectable } from '@nestjs/common';
 import { MemberLookup } from '@parley/contracts';
-import { toGroup, toSeconds } from '../groups/group.mapper';
+import { toGroup } from '../groups/group.mapper';
 import { GroupRepository } from '../groups/group.repository';
 import { groupNotFound } from '../groups/group.service';
 import { MemberRepository } from './member.repository';

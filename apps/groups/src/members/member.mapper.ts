@@ -1,4 +1,4 @@
-import { DomainError } from '@parley/common';
+import { DomainError, toSeconds } from '@parley/common';
 import {
   BannedMember,
   ErrorCode,
@@ -7,7 +7,6 @@ import {
   MemberScopeResult,
   User,
 } from '@parley/contracts';
-import { toSeconds } from '../groups/group.mapper';
 import type { BanEntity } from './ban.entity';
 import type { MemberEntity } from './member.entity';
 

@@ -1,24 +1,17 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { startServiceContext, uniqueAppId } from '@parley/common/testing';
+import {
+  explainPlan,
+  flattenPlan,
+  PlanNode,
+  startServiceContext,
+  uniqueAppId,
+} from '@parley/common/testing';
 import { PageQuery } from '@parley/contracts';
 import { DataSource } from 'typeorm';
 import { groupsModule } from '../app.module';
 import { MemberListFilter, MemberRepository } from './member.repository';
 
 jest.setTimeout(120_000);
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Actual Rows'?: number;
-  'Subplan Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-}
 
 const MEMBERS = 100_000;
 const uidOf = (i: number) => `user${String(i).padStart(6, '0')}`;
@@ -80,11 +73,7 @@ describe('member list query plans (a group of 100,000 members)', () => {
     analyze = false,
   ): Promise<PlanNode[]> {
     const [sql, params] = repo.listQuery(appId, 'big', filter, page).getQueryAndParameters();
-    const options = analyze ? 'ANALYZE, FORMAT JSON' : 'FORMAT JSON';
-    const [row] = (await ds.query(`EXPLAIN (${options}) ${sql}`, params)) as Array<{
-      'QUERY PLAN': Array<{ Plan: PlanNode }>;
-    }>;
-    return nodes(row['QUERY PLAN'][0].Plan);
+    return explainPlan(ds, sql, params, { analyze });
   }
 
   const scans = (plan: PlanNode[]) => plan.filter((n) => n['Relation Name'] === 'members');
@@ -109,7 +98,7 @@ describe('member list query plans (a group of 100,000 members)', () => {
     // The skip to the page's first uid walks every member before it: an index-only scan of the
     // primary key on a settled table, or (the planner's choice on a busy one) a scan and a sort.
     // Offset pages cost what their depth is; the keyset cursor below is the bounded way.
-    const walked = Math.max(...nodes(skip!).map((n) => n['Actual Rows'] ?? 0));
+    const walked = Math.max(...flattenPlan(skip!).map((n) => n['Actual Rows'] ?? 0));
     expect(walked).toBeGreaterThanOrEqual(99_901);
   });
 

@@ -1,7 +1,7 @@
+import { escapeLike } from '@parley/common';
 import { Injectable } from '@nestjs/common';
 import { PageQuery } from '@parley/contracts';
 import { DataSource, EntityManager } from 'typeorm';
-import { escapeLike } from '../groups/group.repository';
 import { BanEntity } from './ban.entity';
 import { MemberEntity, MemberScope } from './member.entity';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, DomainError, Outbox, Transactor } from '@parley/common';
+import { Clock, DomainError, Outbox, toSeconds, Transactor } from '@parley/common';
 import {
   BannedMember,
   EVENTS,
@@ -18,7 +18,7 @@ import {
 } from '@parley/contracts';
 import { EntityManager } from 'typeorm';
 import { GroupEntity } from '../groups/group.entity';
-import { seenBy, toGroup, toSeconds } from '../groups/group.mapper';
+import { seenBy, toGroup } from '../groups/group.mapper';
 import { GroupPasswords } from '../groups/group-passwords';
 import { GroupRepository } from '../groups/group.repository';
 import { APP_SYSTEM, groupActor, groupNotFound } from '../groups/group.service';

@@ -1,5 +1,5 @@
+import { toSeconds } from '@parley/common';
 import { ApiKey } from '@parley/contracts';
-import { toSeconds } from '../apps/app.mapper';
 import { ApiKeyEntity } from './api-key.entity';
 
 /** `plain` is the whole key when the caller has it (creation, or addressed by it). */

@@ -1,3 +1,4 @@
+import { escapeLike } from '@parley/common';
 import { Injectable } from '@nestjs/common';
 import { ApiKeyScope, PageQuery } from '@parley/contracts';
 import { DataSource, EntityManager } from 'typeorm';
@@ -63,8 +64,4 @@ export class ApiKeyRepository {
     const r = await tx.getRepository(ApiKeyEntity).delete({ appId, keyHash });
     return (r.affected ?? 0) > 0;
   }
-}
-
-export function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

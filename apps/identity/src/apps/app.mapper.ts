@@ -1,7 +1,6 @@
+import { toSeconds } from '@parley/common';
 import { App, DEFAULT_APP_LIMITS } from '@parley/contracts';
 import { AppEntity } from './app.entity';
-
-export const toSeconds = (d: Date) => Math.floor(d.getTime() / 1000);
 
 export function toApp(e: AppEntity): App {
   return {

@@ -1,5 +1,5 @@
+import { toSeconds } from '@parley/common';
 import { AuthToken } from '@parley/contracts';
-import { toSeconds } from '../apps/app.mapper';
 import { AuthTokenEntity } from './auth-token.entity';
 
 export function toAuthToken(e: AuthTokenEntity, plain?: string): AuthToken {

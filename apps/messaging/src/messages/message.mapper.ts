@@ -1,9 +1,7 @@
+import { toSeconds } from '@parley/common';
 import { APP_SYSTEM_UID, GroupSnapshot, groupConversationId, Message } from '@parley/contracts';
 import { UserProfile } from '../directory/directory.entity';
 import { MessageRow } from './message.entity';
-
-/** Unix seconds, the unit of every CometChat timestamp. */
-export const toSeconds = (d: Date) => Math.floor(d.getTime() / 1000);
 
 /** The users and groups a set of messages names, as the read models know them. */
 export interface Participants {

@@ -1,5 +1,5 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { startServiceContext, uniqueAppId } from '@parley/common/testing';
+import { explainPlan, PlanNode, startServiceContext, uniqueAppId } from '@parley/common/testing';
 import { MessageListQuery, MessageListQuerySchema } from '@parley/contracts';
 import { DataSource } from 'typeorm';
 import { messagingModule } from '../app.module';
@@ -7,16 +7,6 @@ import { MessageRepository } from './message.repository';
 
 jest.setTimeout(120_000);
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Actual Rows'?: number;
-  'Scan Direction'?: string;
-  Plans?: PlanNode[];
-}
-
-const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
 const query = (q: Record<string, unknown> = {}): MessageListQuery =>
   MessageListQuerySchema.parse(q);
 
@@ -71,10 +61,7 @@ describe('message page query plans (a conversation of 100,000 messages)', () => 
 
   async function planOf(conversations: string[] | undefined, q: MessageListQuery) {
     const { sql, params } = repo.listSql(appId, conversations, q);
-    const [row] = (await ds.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params)) as Array<{
-      'QUERY PLAN': Array<{ Plan: PlanNode }>;
-    }>;
-    return nodes(row['QUERY PLAN'][0].Plan);
+    return explainPlan(ds, sql, params, { analyze: true });
   }
 
   const scans = (plan: PlanNode[]) => plan.filter((n) => n['Relation Name'] === 'messages');

@@ -1,6 +1,7 @@
+import { toSeconds } from '@parley/common';
 import { BlockedUser, BlockFields, userConversationId } from '@parley/contracts';
 import { UserEntity } from '../users/user.entity';
-import { toSeconds, toUser } from '../users/user.mapper';
+import { toUser } from '../users/user.mapper';
 import { BlockTimes } from './block.repository';
 
 /**

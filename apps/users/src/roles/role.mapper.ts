@@ -1,5 +1,5 @@
+import { toSeconds } from '@parley/common';
 import { DEFAULT_ROLE_SETTINGS, Role, RoleSettings } from '@parley/contracts';
-import { toSeconds } from '../users/user.mapper';
 import { RoleEntity } from './role.entity';
 
 /** Both settings, a missing one read as its default. */

@@ -1,8 +1,6 @@
+import { toSeconds } from '@parley/common';
 import { User } from '@parley/contracts';
 import { UserEntity } from './user.entity';
-
-/** Unix seconds, the unit of every CometChat timestamp. */
-export const toSeconds = (d: Date) => Math.floor(d.getTime() / 1000);
 
 /** The contract's user: unset optional fields omitted, `tags` always an array, `deletedAt` never shown. */
 export function toUser(e: UserEntity): User {

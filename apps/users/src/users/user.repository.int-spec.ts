@@ -1,21 +1,10 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { startServiceContext, uniqueAppId } from '@parley/common/testing';
+import { explainPlan, PlanNode, startServiceContext, uniqueAppId } from '@parley/common/testing';
 import { DataSource } from 'typeorm';
 import { usersModule } from '../app.module';
 import { UserListFilter, UserRepository } from './user.repository';
 
 jest.setTimeout(60_000);
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-}
 
 /**
  * Listing 10,000 users by searchKey prefix or by role reads an index, not the table: the plans of
@@ -62,10 +51,7 @@ describe('user list query plans (10,000 users in one app)', () => {
       { page: 1, perPage: 50 },
     );
     const [sql, params] = qb.getQueryAndParameters();
-    const [row] = (await ds.query(`EXPLAIN (FORMAT JSON) ${sql}`, params)) as Array<{
-      'QUERY PLAN': Array<{ Plan: PlanNode }>;
-    }>;
-    return nodes(row['QUERY PLAN'][0].Plan);
+    return explainPlan(ds, sql, params);
   }
 
   const scansOfUsers = (plan: PlanNode[]) => plan.filter((n) => n['Relation Name'] === 'users');

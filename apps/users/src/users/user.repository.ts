@@ -1,3 +1,4 @@
+import { escapeLike } from '@parley/common';
 import { Injectable } from '@nestjs/common';
 import { PageQuery } from '@parley/contracts';
 import { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
@@ -183,11 +184,6 @@ export class UserRepository {
   async remove(tx: EntityManager, appId: string, uid: string): Promise<void> {
     await tx.getRepository(UserEntity).delete({ appId, uid });
   }
-}
-
-/** Escapes LIKE's wildcards (and its escape character) so user input matches literally. */
-export function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /**

@@ -11,3 +11,6 @@ export class Clock {
     return Math.floor(Date.now() / 1000);
   }
 }
+
+/** Unix seconds of a date, the unit of every CometChat timestamp. */
+export const toSeconds = (d: Date): number => Math.floor(d.getTime() / 1000);

@@ -4,3 +4,4 @@ export * from './test-bus';
 export * from './ids';
 export * from './eventually';
 export * from './domain-error-of';
+export * from './query-plan';
