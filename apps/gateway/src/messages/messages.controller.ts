@@ -1,6 +1,19 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { MessageBus, parseOrThrow } from '@parley/common';
 import {
+  MessageDeleteBodySchema,
+  MessageEditBodySchema,
   MessageListQuerySchema,
   MessageListScope,
   MessageSendBodySchema,
@@ -39,7 +52,7 @@ export class MessagesController {
     @Headers('resource') resource: string | undefined,
   ) {
     const message = parseOrThrow(MessageSendBodySchema, body ?? {});
-    const deviceId = resource?.trim() ? resource.trim().slice(0, 255) : undefined;
+    const deviceId = sessionOf(resource);
     return ok(
       await this.bus.request(RPC.messaging.messageSend, {
         appId: p.appId,
@@ -62,16 +75,88 @@ export class MessagesController {
   @Get(':id')
   @ApiDoc({ summary: 'Get a message' })
   async get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
-    const parsed = parseOrThrow(z.object({ id: MessageIdSchema }), { id });
     return ok(
       await this.bus.request(RPC.messaging.messageGet, {
         appId: p.appId,
         viewer: p.uid,
-        id: parsed.id,
+        id: messageId(id),
       }),
     );
   }
+
+  @Put(':id')
+  @ApiDoc({
+    summary:
+      'Edit a message (`data.text`, `data.metadata`, `tags`): the reply is the `edited` action message, its `data.entities.on.entity` the edited message',
+    body: MessageEditBodySchema,
+  })
+  async edit(
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('resource') resource: string | undefined,
+  ) {
+    const edit = parseOrThrow(MessageEditBodySchema, body ?? {});
+    return ok(
+      await this.bus.request(RPC.messaging.messageEdit, {
+        appId: p.appId,
+        actor: p.uid,
+        deviceId: sessionOf(resource),
+        id: messageId(id),
+        edit,
+      }),
+    );
+  }
+
+  @Delete(':id')
+  @ApiDoc({
+    summary:
+      'Delete a message (soft; `permanent: true` erases its content): the reply is the `deleted` action message',
+    body: MessageDeleteBodySchema,
+  })
+  async delete(
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Query() query: Record<string, unknown>,
+    @Headers('resource') resource: string | undefined,
+  ) {
+    // In the body as the reference has it; a query parameter is accepted too.
+    const { permanent } = parseOrThrow(MessageDeleteBodySchema, {
+      ...(query ?? {}),
+      ...((body as object | undefined) ?? {}),
+    });
+    return ok(
+      await this.bus.request(RPC.messaging.messageDelete, {
+        appId: p.appId,
+        actor: p.uid,
+        deviceId: sessionOf(resource),
+        id: messageId(id),
+        permanent: permanent ?? false,
+      }),
+    );
+  }
+
+  @Get(':id/history')
+  @ApiDoc({
+    summary:
+      "A message's revisions, oldest first: 0 as sent, then one per edit, each with `editedAt` and `editedBy`",
+  })
+  async history(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    const { revisions } = await this.bus.request(RPC.messaging.messageHistory, {
+      appId: p.appId,
+      viewer: p.uid,
+      id: messageId(id),
+    });
+    return ok(revisions);
+  }
 }
+
+const messageId = (id: string) => parseOrThrow(z.object({ id: MessageIdSchema }), { id }).id;
+
+/** The client SDK's session id (`resource` header): the real-time frame's `deviceId`. */
+const sessionOf = (resource: string | undefined) =>
+  resource?.trim() ? resource.trim().slice(0, 255) : undefined;
 
 /** GET /users/{uid}/messages: the 1:1 conversation of the acting user with `uid`. */
 @Controller(v3('users/:uid/messages'))
