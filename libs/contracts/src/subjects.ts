@@ -200,7 +200,11 @@ export const RPC = {
       message.MessagePageSchema,
     ),
     /** Edit and delete: the reply is the `edited` / `deleted` action message (reference §4.8). */
-    messageEdit: rpc('rpc.messaging.message.edit', message.MessageEditSchema, message.MessageSchema),
+    messageEdit: rpc(
+      'rpc.messaging.message.edit',
+      message.MessageEditSchema,
+      message.MessageSchema,
+    ),
     messageDelete: rpc(
       'rpc.messaging.message.delete',
       message.MessageDeleteSchema,

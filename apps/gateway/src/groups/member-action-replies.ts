@@ -94,6 +94,9 @@ export function joinedReply(message: Message, group: Record<string, unknown>): M
   const entities = (message.data.entities ?? {}) as Record<string, unknown>;
   return {
     ...message,
-    data: { ...message.data, entities: { ...entities, for: { entity: group, entityType: 'group' } } },
+    data: {
+      ...message.data,
+      entities: { ...entities, for: { entity: group, entityType: 'group' } },
+    },
   };
 }

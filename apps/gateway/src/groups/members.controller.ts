@@ -74,7 +74,13 @@ export class GroupMembersController {
       });
       // API.md §2: the reply is the `joined` action message (the group as its `for` entity); the
       // group itself when the message is late.
-      const { [p.uid]: joined } = await this.actions.collect(p.appId, id, 'joined', [p.uid], afterSeq);
+      const { [p.uid]: joined } = await this.actions.collect(
+        p.appId,
+        id,
+        'joined',
+        [p.uid],
+        afterSeq,
+      );
       return ok(joined ? joinedReply(joined, group) : group);
     }
     return this.add(p, guid, body);

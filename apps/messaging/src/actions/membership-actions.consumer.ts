@@ -8,7 +8,9 @@ import { MembershipActions } from './membership-actions';
  * writer keys each message by its event, so a redelivery writes nothing.
  */
 @Injectable()
-export class MembershipActionsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class MembershipActionsConsumer
+  implements OnApplicationBootstrap, BeforeApplicationShutdown
+{
   private sub?: Subscription;
 
   constructor(
@@ -18,7 +20,11 @@ export class MembershipActionsConsumer implements OnApplicationBootstrap, Before
 
   async onApplicationBootstrap() {
     this.sub = await this.bus.consumeDurable(
-      { stream: 'EVT_GROUPS', durable: 'messaging-actions-groups', filterSubjects: ['evt.groups.>'] },
+      {
+        stream: 'EVT_GROUPS',
+        durable: 'messaging-actions-groups',
+        filterSubjects: ['evt.groups.>'],
+      },
       (subject, data) => this.actions.apply(subject, data),
     );
   }

@@ -26,9 +26,10 @@ describe('membership action messages are written once per event', () => {
     ctx = await startServiceContext(messagingModule({ http: false, consumers: false }));
     ds = ctx.get(DataSource);
     actions = ctx.get(MembershipActions);
-    await ctx
-      .get(DirectoryRepository)
-      .learnUsers(appId, ['owner', 'ann', ...Array.from({ length: 10 }, (_, i) => `u${i}`)].map((u) => profile(u)));
+    await ctx.get(DirectoryRepository).learnUsers(
+      appId,
+      ['owner', 'ann', ...Array.from({ length: 10 }, (_, i) => `u${i}`)].map((u) => profile(u)),
+    );
   });
 
   afterAll(async () => {
@@ -86,7 +87,9 @@ describe('membership action messages are written once per event', () => {
   it('stores one message for an event delivered to two consumers at once, with no seq gap', async () => {
     const events = Array.from({ length: 10 }, (_, i) => added('raced', `u${i}`));
     // Each event twice, all at the same moment.
-    await Promise.all(events.flatMap((e) => [actions.apply(subject, e), actions.apply(subject, e)]));
+    await Promise.all(
+      events.flatMap((e) => [actions.apply(subject, e), actions.apply(subject, e)]),
+    );
     const rows = await stored('raced');
     expect(rows.map((r) => Number(r.seq))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(new Set(rows.map((r) => JSON.stringify(r.data))).size).toBe(10);

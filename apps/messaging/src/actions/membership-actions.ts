@@ -69,7 +69,9 @@ export class MembershipActions {
     const { appId, guid, group, actor, uid } = event;
     const users = await this.directory.profiles(appId, [actor, uid]);
     const extras =
-      action === 'scopeChanged' ? { extras: { scope: { new: event.newScope, old: event.oldScope } } } : {};
+      action === 'scopeChanged'
+        ? { extras: { scope: { new: event.newScope, old: event.oldScope } } }
+        : {};
     await this.writer.write(
       {
         appId,

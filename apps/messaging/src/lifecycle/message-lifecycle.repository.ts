@@ -76,12 +76,10 @@ export class MessageLifecycleRepository {
   }
 
   async softDelete(tx: Db, current: MessageRow, by: string, at: Date): Promise<MessageRow> {
-    return this.update(
-      tx,
-      current,
-      `"deleted_at" = $3, "deleted_by" = $4, "updated_at" = $3`,
-      [at, by],
-    );
+    return this.update(tx, current, `"deleted_at" = $3, "deleted_by" = $4, "updated_at" = $3`, [
+      at,
+      by,
+    ]);
   }
 
   /**

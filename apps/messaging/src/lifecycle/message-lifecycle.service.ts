@@ -85,7 +85,10 @@ export class MessageLifecycleService {
     });
   }
 
-  /** Every version of the content, oldest first (one, as sent, when never edited). */
+  /**
+   * Every version of the content, oldest first (one, as sent, when never edited; none once a
+   * permanent delete erased it).
+   */
   async history(appId: string, viewer: string | undefined, id: string) {
     const message = await this.views.get(appId, viewer, id); // not found, or not the viewer's
     const rows = await this.lifecycle.revisions(appId, id);
@@ -96,7 +99,7 @@ export class MessageLifecycleService {
       editedAt: toSeconds(r.edited_at),
       editedBy: r.edited_by,
     }));
-    if (!revisions.length) {
+    if (!revisions.length && !(await this.messages.findById(appId, id))?.erased) {
       const { entities: _entities, ...data } = message.data;
       revisions.push({
         revision: 0,
@@ -222,9 +225,13 @@ function editedContent(
   if (given.metadata === undefined && edit.metadata !== undefined) given.metadata = edit.metadata;
   for (const key of SERVER_DATA_KEYS) delete given[key];
   if (!Object.keys(given).length && edit.tags === undefined) {
-    throw new DomainError('ERR_BAD_REQUEST', 'Nothing to edit: give data (text, metadata) or tags.', {
-      data: ['is required when tags are not given'],
-    });
+    throw new DomainError(
+      'ERR_BAD_REQUEST',
+      'Nothing to edit: give data (text, metadata) or tags.',
+      {
+        data: ['is required when tags are not given'],
+      },
+    );
   }
   const kept = Object.fromEntries(
     Object.entries(row.data).filter(([key]) => SERVER_DATA_KEYS.includes(key)),
