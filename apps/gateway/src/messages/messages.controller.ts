@@ -122,10 +122,8 @@ export class MessagesController {
     @Headers('resource') resource: string | undefined,
   ) {
     // In the body as the reference has it; a query parameter is accepted too.
-    const { permanent } = parseOrThrow(MessageDeleteBodySchema, {
-      ...(query ?? {}),
-      ...((body as object | undefined) ?? {}),
-    });
+    const fromBody = typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {};
+    const { permanent } = parseOrThrow(MessageDeleteBodySchema, { ...(query ?? {}), ...fromBody });
     return ok(
       await this.bus.request(RPC.messaging.messageDelete, {
         appId: p.appId,

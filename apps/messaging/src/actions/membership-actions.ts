@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EVENTS, GroupSnapshot, groupConversationId, MemberAction } from '@parley/contracts';
 import { z } from 'zod';
+import { eventName } from '../directory/directory-events';
 import { ParticipantDirectory } from '../directory/participant-directory';
 import { userEntity } from '../messages/message.mapper';
 import { ActionMessageWriter } from './action-message.writer';
@@ -34,9 +35,6 @@ interface MemberEvent {
   oldScope?: string;
   newScope?: string;
 }
-
-/** The event named by a subject `evt.<service>.<appId>.<entity>.<pastTense>`. */
-const eventName = (subject: string) => subject.split('.').slice(3).join('.');
 
 /**
  * Turns each group membership event into exactly one action message in the group's conversation
