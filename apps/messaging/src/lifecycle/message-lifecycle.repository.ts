@@ -84,7 +84,8 @@ export class MessageLifecycleRepository {
 
   /**
    * Erases the content (data, tags, revisions, and the copies of it that the `edited`/`deleted`
-   * action messages of the conversation hold); the row keeps the message's id and seq, so the
+   * action messages of the conversation hold: they come after it, so only the conversation's
+   * later messages are read); the row keeps the message's id and seq, so the
    * conversation's seq stays gap-free, and says who deleted it when.
    */
   async erase(tx: Db, current: MessageRow, by: string, at: Date): Promise<MessageRow> {
@@ -97,8 +98,8 @@ export class MessageLifecycleRepository {
        SET "data" = jsonb_set("data", '{entities,on,entity,data}', '{}'::jsonb)
                       #- '{entities,on,entity,tags}',
            "updated_at" = $4
-       WHERE "app_id" = $1 AND "conversation_id" = $2 AND "category" = 'action'
-         AND "type" = 'message' AND "data" #>> '{entities,on,entity,id}' = $3`,
+       WHERE "app_id" = $1 AND "conversation_id" = $2 AND "id" > $3 AND "category" = 'action'
+         AND "type" = 'message' AND "data" #>> '{entities,on,entity,id}' = $3::text`,
       [current.app_id, current.conversation_id, String(current.id), at],
     );
     return this.update(
