@@ -205,7 +205,11 @@ export const RPC = {
       message.MessageSendSchema,
       message.MessageSendManyResultSchema,
     ),
-    threadList: rpc('rpc.messaging.thread.list', message.ThreadListSchema, message.MessagePageSchema),
+    threadList: rpc(
+      'rpc.messaging.thread.list',
+      message.ThreadListSchema,
+      message.MessagePageSchema,
+    ),
     messagesImport: rpc(
       'rpc.messaging.message.import',
       messageImport.MessageImportSchema,

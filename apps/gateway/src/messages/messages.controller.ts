@@ -51,7 +51,7 @@ export class MessagesController {
   @HttpCode(200)
   @ApiDoc({
     summary:
-      'Reply in the thread of a message (the body of a send; receiver may be left out: the parent\'s)',
+      "Reply in the thread of a message (the body of a send; receiver may be left out: the parent's)",
     body: MessageSendBodySchema,
   })
   async reply(
@@ -75,7 +75,7 @@ export class MessagesController {
 
   @Get(':id/thread')
   @ApiDoc({
-    summary: 'List the replies in the thread of a message (the message lists\' filters)',
+    summary: "List the replies in the thread of a message (the message lists' filters)",
     query: MessageListQuerySchema,
   })
   async thread(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Query() query: unknown) {

@@ -71,7 +71,7 @@ describe('DirectoryEvents', () => {
     expect(repo.dropFriendshipsOf).toHaveBeenCalledWith('app1', 'bob', 9);
   });
 
-  it('keeps friendships and the roles\' sendMessagesTo, versioned by stream sequence', async () => {
+  it("keeps friendships and the roles' sendMessagesTo, versioned by stream sequence", async () => {
     const { repo, events } = setup();
     const role = (settings: object) => ({
       ...envelope,
@@ -121,11 +121,7 @@ describe('DirectoryEvents', () => {
       { ...envelope, blocker: 'a', blocked: 'b' },
       4,
     );
-    await events.applyUserEvent(
-      'evt.users.app1.user.loggedIn',
-      { ...envelope, uid: 'a' },
-      5,
-    );
+    await events.applyUserEvent('evt.users.app1.user.loggedIn', { ...envelope, uid: 'a' }, 5);
     expect(repo.applyBlock.mock.calls).toEqual([
       ['app1', 'a', 'b', true, 3],
       ['app1', 'a', 'b', false, 4],

@@ -100,7 +100,8 @@ export class ParticipantDirectory {
     const row = await this.directory.findRole(appId, role);
     if (row && !row.deleted) return row.sendMessagesTo;
     // A deleted role's users hold `default` (their profiles are moved with the deletion).
-    if (row?.deleted) return role === DEFAULT_ROLE ? 'all' : this.sendMessagesTo(appId, DEFAULT_ROLE);
+    if (row?.deleted)
+      return role === DEFAULT_ROLE ? 'all' : this.sendMessagesTo(appId, DEFAULT_ROLE);
     return this.askRole(appId, role);
   }
 

@@ -117,7 +117,9 @@ export class MessageViews {
     db?: Pick<EntityManager, 'query'>,
   ): Promise<Message[]> {
     const ids = [
-      ...new Set(rows.flatMap((r) => (r.quoted_message_id == null ? [] : [String(r.quoted_message_id)]))),
+      ...new Set(
+        rows.flatMap((r) => (r.quoted_message_id == null ? [] : [String(r.quoted_message_id)])),
+      ),
     ];
     if (!ids.length) return messages;
     const quoted = await this.renderPlain(appId, await this.messages.findByIds(appId, ids, db));

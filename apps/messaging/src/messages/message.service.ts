@@ -132,9 +132,7 @@ export class MessageService {
     }
     const to = await target(content);
     try {
-      const message = await this.tx.run((tx) =>
-        this.store(tx, appId, sender, content, to, opts),
-      );
+      const message = await this.tx.run((tx) => this.store(tx, appId, sender, content, to, opts));
       return { message, created: true };
     } catch (err) {
       if (!(err instanceof MuidTaken)) throw err;
@@ -155,12 +153,19 @@ export class MessageService {
   ): Promise<MessageSendBody> {
     if (body.parentId === undefined || body.receiver?.trim()) return body;
     const parent = await this.messages.findById(appId, body.parentId);
-    const inIt = parent && (parent.receiver_type === 'group' || [parent.sender, parent.receiver].includes(sender));
+    const inIt =
+      parent &&
+      (parent.receiver_type === 'group' || [parent.sender, parent.receiver].includes(sender));
     if (!parent || !inIt) {
-      throw new DomainError('ERR_MESSAGE_ID_NOT_FOUND', `The message ${body.parentId} does not exist.`);
+      throw new DomainError(
+        'ERR_MESSAGE_ID_NOT_FOUND',
+        `The message ${body.parentId} does not exist.`,
+      );
     }
     const receiver =
-      parent.receiver_type === 'group' || parent.sender === sender ? parent.receiver : parent.sender;
+      parent.receiver_type === 'group' || parent.sender === sender
+        ? parent.receiver
+        : parent.sender;
     return { ...body, receiver, receiverType: parent.receiver_type };
   }
 

@@ -44,9 +44,7 @@ export const MessageImportBodySchema = z
     messages: z.union([
       z
         .record(z.string(), z.record(z.string(), z.unknown()))
-        .transform((byMuid) =>
-          Object.entries(byMuid).map(([muid, item]) => ({ muid, ...item })),
-        ),
+        .transform((byMuid) => Object.entries(byMuid).map(([muid, item]) => ({ muid, ...item }))),
       z.array(z.record(z.string(), z.unknown())),
     ]),
   })
