@@ -8,6 +8,7 @@ function setup() {
   const repo = {
     applyUser: jest.fn(async () => undefined),
     applyUserStatus: jest.fn(async () => undefined),
+    applyUserErased: jest.fn(async () => undefined),
     dropBlocksOf: jest.fn(async () => undefined),
     dropFriendshipsOf: jest.fn(async () => undefined),
     applyFriendship: jest.fn(async () => undefined),
@@ -58,6 +59,11 @@ describe('DirectoryEvents', () => {
       { ...envelope, uid: 'bob', permanent: true },
       9,
     );
+    await events.applyUserEvent(
+      'evt.users.app1.user.deleted',
+      { ...envelope, uid: 'ann', permanent: false },
+      10,
+    );
     expect(repo.applyUser.mock.calls).toEqual([
       ['app1', 'ann', 'active', profile('ann'), 5],
       ['app1', 'bob', 'deactivated', profile('bob', { deactivatedAt: 9 }), 6],
@@ -65,8 +71,9 @@ describe('DirectoryEvents', () => {
     expect(repo.applyUserStatus.mock.calls).toEqual([
       ['app1', ['ann'], 'deactivated', 7],
       ['app1', ['ann'], 'active', 8],
-      ['app1', ['bob'], 'deleted', 9],
+      ['app1', ['ann'], 'deleted', 10],
     ]);
+    expect(repo.applyUserErased).toHaveBeenCalledWith('app1', 'bob', 9);
     expect(repo.dropBlocksOf).toHaveBeenCalledWith('app1', 'bob', 9);
     expect(repo.dropFriendshipsOf).toHaveBeenCalledWith('app1', 'bob', 9);
   });

@@ -36,11 +36,11 @@ export class DirectoryEvents {
       }
       case users.userDeleted.name: {
         const { appId, uid, permanent } = users.userDeleted.schema.parse(data);
-        await this.directory.applyUserStatus(appId, [uid], 'deleted', version);
-        if (permanent) {
-          await this.directory.dropBlocksOf(appId, uid, version);
-          await this.directory.dropFriendshipsOf(appId, uid, version);
-        }
+        if (!permanent) return this.directory.applyUserStatus(appId, [uid], 'deleted', version);
+        // Erased: nothing of the user stays in the models (their messages: see UserErasure).
+        await this.directory.applyUserErased(appId, uid, version);
+        await this.directory.dropBlocksOf(appId, uid, version);
+        await this.directory.dropFriendshipsOf(appId, uid, version);
         return;
       }
       case users.blockAdded.name:

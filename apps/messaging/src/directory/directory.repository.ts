@@ -66,6 +66,18 @@ export class DirectoryRepository {
     );
   }
 
+  /** A permanently deleted user: deleted, and their profile forgotten (entities show the uid). */
+  async applyUserErased(appId: string, uid: string, version: number): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO "messaging"."users" ("app_id", "uid", "status", "profile", "version")
+       VALUES ($1, $2, 'deleted', NULL, $3)
+       ON CONFLICT ("app_id", "uid") DO UPDATE
+         SET "status" = 'deleted', "profile" = NULL, "version" = EXCLUDED."version"
+         WHERE "users"."version" < EXCLUDED."version"`,
+      [appId, uid, version],
+    );
+  }
+
   /** Users the users service answered for (active ones): a new row, or the profile a row lacked. */
   async learnUsers(appId: string, profiles: UserProfile[]): Promise<void> {
     if (!profiles.length) return;
