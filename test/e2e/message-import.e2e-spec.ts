@@ -1,5 +1,5 @@
 import { connectTestBus, recordSubject } from '@parley/common/testing';
-import { AppClient, eventually } from './support/parley';
+import { AppClient, eventually, gateways, http } from './support/parley';
 import {
   as,
   code,
@@ -199,5 +199,18 @@ describe('POST /v3/data_import/messages', () => {
       });
     }
     expect((await rest.get<Page>('/messages')).body.data).toEqual([]);
+  });
+
+  it('is described in the OpenAPI document with the thread routes', async () => {
+    const docs = await http<{ paths: Record<string, Record<string, unknown>> }>(
+      'GET',
+      `${gateways()[0]}/docs`,
+    );
+    expect(docs.status).toBe(200);
+    expect(docs.body.paths['/v3/data_import/messages']).toHaveProperty('post');
+    expect(Object.keys(docs.body.paths['/v3/messages/{id}/thread'] ?? {}).sort()).toEqual([
+      'get',
+      'post',
+    ]);
   });
 });
