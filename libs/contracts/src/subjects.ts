@@ -26,6 +26,7 @@ import * as memberLookup from './groups/member-lookup.schema';
 import * as message from './messaging/message.schema';
 import * as messageEvents from './messaging/message-events.schema';
 import * as action from './messaging/action.schema';
+import * as messageImport from './messaging/message-import.schema';
 import * as jwt from './realtime/jwt.schema';
 import { ApiKeySchema } from './identity/api-key.schema';
 import { AuthTokenSchema } from './identity/auth-token.schema';
@@ -226,6 +227,22 @@ export const RPC = {
       'rpc.messaging.action.await',
       action.ActionAwaitSchema,
       action.ActionAwaitResultSchema,
+    ),
+    /** A send with `multipleReceivers`: one message per receiver, results per receiver. */
+    messageSendMany: rpc(
+      'rpc.messaging.message.sendMany',
+      message.MessageSendSchema,
+      message.MessageSendManyResultSchema,
+    ),
+    threadList: rpc(
+      'rpc.messaging.thread.list',
+      message.ThreadListSchema,
+      message.MessagePageSchema,
+    ),
+    messagesImport: rpc(
+      'rpc.messaging.message.import',
+      messageImport.MessageImportSchema,
+      messageImport.MessageImportResultSchema,
     ),
   },
 } as const;

@@ -28,6 +28,8 @@ describe('concurrent edits, replies and deletes of one message', () => {
     messages = ctx.get(MessageService);
     lifecycle = ctx.get(MessageLifecycleService);
     await ctx.get(DirectoryRepository).learnUsers(appId, [profile('alice'), profile('bob')]);
+    // The users' role lets them message anyone (no friendship look-up).
+    await ctx.get(DirectoryRepository).applyRole(appId, 'default', 'all', 1);
   });
 
   afterAll(async () => {
@@ -37,6 +39,7 @@ describe('concurrent edits, replies and deletes of one message', () => {
       'conversations',
       'member_positions',
       'users',
+      'roles',
     ]) {
       await ds?.query(`DELETE FROM "messaging"."${table}" WHERE "app_id" = $1`, [appId]);
     }

@@ -4,6 +4,12 @@ import { MessageRow } from '../messages/message.entity';
 
 type Db = Pick<EntityManager, 'query'>;
 
+/** An `edited`/`deleted` action message: it holds a copy of the message it is about. */
+const IS_COPY = `"category" = 'action' AND "type" = 'message'`;
+/** Empties that copy's content (its data and tags), keeping the rest of the action message. */
+const STRIP_COPY = `"data" = jsonb_set("data", '{entities,on,entity,data}', '{}'::jsonb)
+                     #- '{entities,on,entity,tags}'`;
+
 /** A kept version of a message's content (`messaging.message_revisions`). */
 export interface RevisionRow {
   revision: number;
@@ -94,21 +100,37 @@ export class MessageLifecycleRepository {
       [current.app_id, current.id],
     );
     await tx.query(
-      `UPDATE "messaging"."messages"
-       SET "data" = jsonb_set("data", '{entities,on,entity,data}', '{}'::jsonb)
-                      #- '{entities,on,entity,tags}',
-           "updated_at" = $4
-       WHERE "app_id" = $1 AND "conversation_id" = $2 AND "id" > $3 AND "category" = 'action'
-         AND "type" = 'message' AND "data" #>> '{entities,on,entity,id}' = $3::text`,
+      `UPDATE "messaging"."messages" SET ${STRIP_COPY}, "updated_at" = $4
+       WHERE "app_id" = $1 AND "conversation_id" = $2 AND "id" > $3 AND ${IS_COPY}
+         AND "data" #>> '{entities,on,entity,id}' = $3::text`,
       [current.app_id, current.conversation_id, String(current.id), at],
     );
     return this.update(
       tx,
       current,
-      `"data" = '{}'::jsonb, "tags" = '{}', "erased" = true,
+      `"data" = '{}'::jsonb, "tags" = '{}', "erased" = true, "quoted_message_id" = NULL,
        "deleted_at" = COALESCE("deleted_at", $3), "deleted_by" = COALESCE("deleted_by", $4),
        "updated_at" = $3`,
       [at, by],
+    );
+  }
+
+  /**
+   * Erases what edits kept of the messages `uid` sent (a permanent user delete): their revisions,
+   * and the copies of their content in `edited`/`deleted` action messages. Idempotent.
+   */
+  async eraseRevisionsOf(tx: Db, appId: string, uid: string, at: Date): Promise<void> {
+    await tx.query(
+      `DELETE FROM "messaging"."message_revisions" r USING "messaging"."messages" m
+       WHERE r."app_id" = $1 AND m."app_id" = $1 AND m."id" = r."message_id" AND m."sender" = $2`,
+      [appId, uid],
+    );
+    await tx.query(
+      `UPDATE "messaging"."messages" SET ${STRIP_COPY}, "updated_at" = $3
+       WHERE "app_id" = $1 AND ${IS_COPY} AND "data" #>> '{entities,on,entity,sender}' = $2
+         AND ("data" #> '{entities,on,entity,data}' <> '{}'::jsonb
+              OR "data" #> '{entities,on,entity,tags}' IS NOT NULL)`,
+      [appId, uid, at],
     );
   }
 

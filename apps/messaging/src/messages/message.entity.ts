@@ -18,6 +18,7 @@ export interface MessageRow {
   tags: string[];
   parent_id: string | null;
   reply_count: number;
+  quoted_message_id: string | null;
   sent_at: Date;
   updated_at: Date;
   /** Edits and deletes (migration 1764500000000); absent or null while none happened. */
@@ -45,6 +46,8 @@ export interface NewMessage {
   data: Record<string, unknown>;
   tags: string[];
   parentId: string | null;
+  /** Absent: none (action messages never quote). */
+  quotedMessageId?: string | null;
   sentAt: Date;
   /** An action message's source event (its unique key), see MessageRow.source_event_id. */
   sourceEventId?: string | null;

@@ -66,5 +66,7 @@ export function toMessage(row: MessageRow, participants: Participants): Message 
   if (row.edited_by) message.editedBy = row.edited_by;
   if (row.deleted_at) message.deletedAt = toSeconds(row.deleted_at);
   if (row.deleted_by) message.deletedBy = row.deleted_by;
+  // The quoted message itself is added by the views (it is another row).
+  if (row.quoted_message_id != null) message.quotedMessageId = String(row.quoted_message_id);
   return message;
 }
