@@ -67,12 +67,11 @@ export class WebhookSender {
   }
 }
 
+/** Why an attempt got no answer, for the delivery log. Duck-typed: fetch's errors may come from another realm. */
 function describe(err: unknown): string {
-  if (err instanceof Error) {
-    if (err.name === 'TimeoutError') return 'timed out';
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const detail = cause?.code ?? cause?.message;
-    return (detail ? `${err.message}: ${detail}` : err.message).slice(0, MAX_ERROR_CHARS);
-  }
-  return 'failed';
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError') return 'timed out';
+  const detail = e?.cause?.code ?? e?.cause?.message;
+  const message = e?.message ?? 'failed';
+  return (detail ? `${message}: ${detail}` : message).slice(0, MAX_ERROR_CHARS);
 }

@@ -46,9 +46,9 @@ const basicAuthIssue = {
   path: ['useBasicAuth'],
 };
 
-export const WebhookCreateSchema = z
+/** The body of `POST /admin/apps/{appId}/webhooks`. */
+export const WebhookCreateBodySchema = z
   .object({
-    appId: z.string(),
     id: WebhookIdSchema.optional(),
     name: WebhookFields.name,
     webhookURL: WebhookFields.webhookURL,
@@ -58,15 +58,15 @@ export const WebhookCreateSchema = z
     password: WebhookFields.password.optional(),
     enabled: WebhookFields.enabled.default(true),
   })
+  .strict();
+export const WebhookCreateSchema = WebhookCreateBodySchema.extend({ appId: z.string() })
   .strict()
   .refine(basicAuthComplete, basicAuthIssue);
 export type WebhookCreate = z.output<typeof WebhookCreateSchema>;
 
-/** Given fields replace the stored ones; `password` is write-only. */
-export const WebhookUpdateSchema = z
+/** The body of `PUT /admin/apps/{appId}/webhooks/{id}`: given fields replace the stored ones. */
+export const WebhookUpdateBodySchema = z
   .object({
-    appId: z.string(),
-    id: z.string(),
     name: WebhookFields.name.optional(),
     webhookURL: WebhookFields.webhookURL.optional(),
     triggers: WebhookFields.triggers.optional(),
@@ -76,17 +76,26 @@ export const WebhookUpdateSchema = z
     enabled: WebhookFields.enabled.optional(),
   })
   .strict();
+/** `password` is write-only: never shown, replaced when given (empty clears it). */
+export const WebhookUpdateSchema = WebhookUpdateBodySchema.extend({
+  appId: z.string(),
+  id: z.string(),
+}).strict();
 export type WebhookUpdate = z.output<typeof WebhookUpdateSchema>;
 
 export const WebhookRefSchema = z.object({ appId: z.string(), id: z.string() });
 export const WebhookListSchema = PageQuerySchema.extend({ appId: z.string() });
-export const WebhookTriggersChangeSchema = z
-  .object({
-    appId: z.string(),
-    id: z.string(),
-    triggerIds: TriggerIdsSchema.min(1, 'name at least one trigger'),
-  })
+/** The body of `POST|DELETE /admin/apps/{appId}/webhooks/{id}/triggers` (CometChat's shape). */
+export const WebhookTriggersBodySchema = z
+  .object({ triggerIds: TriggerIdsSchema.min(1, 'name at least one trigger') })
   .strict();
+export const WebhookTriggersChangeSchema = WebhookTriggersBodySchema.extend({
+  appId: z.string(),
+  id: z.string(),
+}).strict();
+export const DeliveryListQuerySchema = PageQuerySchema.extend({
+  status: z.enum(['pending', 'succeeded', 'failed']).optional(),
+});
 
 /**
  * An endpoint as the operator API shows it. The password is never shown. `signingSecret` keys the
@@ -141,10 +150,9 @@ export const DeliverySchema = z.object({
 });
 export type Delivery = z.infer<typeof DeliverySchema>;
 
-export const DeliveryListSchema = PageQuerySchema.extend({
+export const DeliveryListSchema = DeliveryListQuerySchema.extend({
   appId: z.string(),
   id: z.string(),
-  status: DeliveryStatusSchema.optional(),
 });
 export const DeliveryRedeliverSchema = z.object({
   appId: z.string(),
