@@ -14,7 +14,7 @@ import { AckPolicy, connect, DeliverPolicy } from 'nats';
 
 const APP_ID = process.env.APP_ID;
 if (!APP_ID) {
-  console.error('APP_ID is required');
+  process.stderr.write('APP_ID is required\n');
   process.exit(1);
 }
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -53,14 +53,14 @@ const stop = async () => {
 };
 process.once('SIGTERM', () => void stop());
 process.once('SIGINT', () => void stop());
-console.error(`consuming ${SUBJECT} as ${DURABLE}`);
+process.stderr.write(`consuming ${SUBJECT} as ${DURABLE}\n`);
 
 for await (const m of messages) {
   try {
     await handle(m.json());
     m.ack();
   } catch (err) {
-    console.error(`handling ${m.subject} failed, will retry: ${err}`);
+    process.stderr.write(`handling ${m.subject} failed, will retry: ${err}\n`);
     m.nak(1000);
   }
 }

@@ -143,7 +143,11 @@ describe('operator API', () => {
     const base = `/admin/apps/${app.appId}/webhooks`;
     const cases: Array<[unknown, number, string]> = [
       [{ name: 'x', webhookURL: 'ftp://example.com' }, 400, 'ERR_BAD_REQUEST'],
-      [{ name: 'x', webhookURL: 'https://e.com', triggers: ['nope'] }, 404, 'ERR_TRIGGER_NOT_FOUND'],
+      [
+        { name: 'x', webhookURL: 'https://e.com', triggers: ['nope'] },
+        404,
+        'ERR_TRIGGER_NOT_FOUND',
+      ],
       [{ name: 'x', webhookURL: 'https://e.com', useBasicAuth: true }, 400, 'ERR_BAD_REQUEST'],
       [{ name: 'x', webhookURL: 'https://e.com', extra: 1 }, 400, 'ERR_BAD_REQUEST'],
     ];
@@ -177,7 +181,7 @@ describe('operator API', () => {
     ]);
   });
 
-  it("deleting an app erases its webhooks", async () => {
+  it('deleting an app erases its webhooks', async () => {
     const app = await createApp();
     await createWebhook(app, { webhookURL: 'https://e.com' });
     expect(await admin('DELETE', `/admin/apps/${app.appId}`)).toMatchObject({ status: 200 });
@@ -293,11 +297,10 @@ describe('deliveries', () => {
     const hook = await createWebhook(app, { webhookURL: r.url, triggers: ['user_created'] });
     await AppClient.rest(app).post('/users', { uid: 'dana', name: 'Dana' });
 
-    const [dead] = await eventually(async () => {
-      const log = await deliveries(app, hook.id, 'status=failed');
-      expect(log).toHaveLength(1);
-      return log;
-    }).then(() => deliveries(app, hook.id));
+    await eventually(async () => {
+      expect(await deliveries(app, hook.id, 'status=failed')).toHaveLength(1);
+    });
+    const [dead] = await deliveries(app, hook.id);
     expect(dead).toMatchObject({ status: 'failed', attempts: 4, trigger: 'user_created' });
     expect(dead.attemptLog.map((a) => a.statusCode)).toEqual([500, 500, 500, 500]);
     expect(r.requests).toHaveLength(4);

@@ -87,13 +87,7 @@ export class DeliveryRepository {
        SELECT $1, b."endpoint_id", $2, $3, b."body", 'pending', now()
        FROM unnest($4::text[], $5::text[]) AS b("endpoint_id", "body")
        ON CONFLICT ("app_id", "endpoint_id", "event_id") DO NOTHING`,
-      [
-        appId,
-        eventId,
-        trigger,
-        bodies.map((b) => b.endpointId),
-        bodies.map((b) => b.body),
-      ],
+      [appId, eventId, trigger, bodies.map((b) => b.endpointId), bodies.map((b) => b.body)],
     );
   }
 

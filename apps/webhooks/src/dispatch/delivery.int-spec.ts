@@ -59,8 +59,8 @@ afterAll(async () => {
   const jsm = await bus?.connection.jetstreamManager();
   await Promise.all(
     STREAMS.map((s) =>
-      jsm
-        ?.consumers.delete(s.name, `${consumerPrefix}-${s.name.toLowerCase().replace(/_/g, '-')}`)
+      jsm?.consumers
+        .delete(s.name, `${consumerPrefix}-${s.name.toLowerCase().replace(/_/g, '-')}`)
         .catch(() => undefined),
     ),
   );

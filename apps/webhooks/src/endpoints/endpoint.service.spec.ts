@@ -78,7 +78,9 @@ describe('EndpointService', () => {
 
   it('refuses unknown triggers, naming them', async () => {
     const { service, repo } = setup();
-    const err = await domainErrorOf(service.create({ ...create, triggers: ['message_sent', 'nope'] }));
+    const err = await domainErrorOf(
+      service.create({ ...create, triggers: ['message_sent', 'nope'] }),
+    );
     expect(err.code).toBe('ERR_TRIGGER_NOT_FOUND');
     expect(err.details).toEqual({ triggers: ['nope is not a trigger'] });
     expect(repo.insert).not.toHaveBeenCalled();
@@ -113,7 +115,9 @@ describe('EndpointService', () => {
 
   it('basic auth without credentials is refused on update', async () => {
     const { service, repo } = setup();
-    const err = await domainErrorOf(service.update({ appId: 'app1', id: 'w1', useBasicAuth: true }));
+    const err = await domainErrorOf(
+      service.update({ appId: 'app1', id: 'w1', useBasicAuth: true }),
+    );
     expect(err.code).toBe('ERR_BAD_REQUEST');
     expect(repo.update).not.toHaveBeenCalled();
   });

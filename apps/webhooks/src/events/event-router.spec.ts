@@ -70,7 +70,14 @@ describe('EventRouter', () => {
     expect([appId, eventId, trigger]).toEqual(['app1', 'e-1', 'group_member_added']);
     expect(bodies.map((b) => b.endpointId)).toEqual(['w1', 'w2']);
     const body = JSON.parse(bodies[1].body) as Record<string, unknown>;
-    expect(Object.keys(body)).toEqual(['trigger', 'data', 'appId', 'webhook', 'eventId', 'occurredAt']);
+    expect(Object.keys(body)).toEqual([
+      'trigger',
+      'data',
+      'appId',
+      'webhook',
+      'eventId',
+      'occurredAt',
+    ]);
     expect(body).toMatchObject({ trigger: 'group_member_added', appId: 'app1', webhook: 'w2' });
     expect(body.data).toMatchObject({ guid: 'g1', uid: 'bob', actor: 'ann' });
     expect(body.data).not.toHaveProperty('v');
@@ -87,7 +94,10 @@ describe('EventRouter', () => {
   it('passes over imported history, events without a trigger and malformed events', async () => {
     const { router, endpoints } = setup();
     await router.apply(EVENTS.groups.memberAdded.subject('app1'), memberAdded({ imported: true }));
-    await router.apply(EVENTS.identity.tokenRevoked.subject('app1'), event({ uid: 'a', tokenHashes: [] }));
+    await router.apply(
+      EVENTS.identity.tokenRevoked.subject('app1'),
+      event({ uid: 'a', tokenHashes: [] }),
+    );
     await router.apply(EVENTS.groups.memberAdded.subject('app1'), { nonsense: true });
     expect(endpoints.subscribedTo).not.toHaveBeenCalled();
   });

@@ -104,5 +104,7 @@ export function hasValidSignature(received: ReceivedWebhook, secret: string): bo
   const timestamp = String(received.headers['x-parley-timestamp']);
   const given = String(received.headers['x-parley-signature']);
   const expected = `v1=${createHmac('sha256', secret).update(`${timestamp}.${received.raw}`).digest('hex')}`;
-  return given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  return (
+    given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected))
+  );
 }

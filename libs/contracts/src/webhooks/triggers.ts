@@ -11,11 +11,11 @@ export interface WebhookTrigger {
   description: string;
 }
 
-const trigger = (
-  id: string,
-  event: EventDef<z.ZodType>,
-  description: string,
-): WebhookTrigger => ({ trigger: id, event, description });
+const trigger = (id: string, event: EventDef<z.ZodType>, description: string): WebhookTrigger => ({
+  trigger: id,
+  event,
+  description,
+});
 
 /**
  * Every trigger an endpoint may subscribe to, one per event. Ids follow CometChat's (reference
