@@ -3,6 +3,7 @@ import { loadConfig, PlatformModule, SecretGenerator } from '@parley/common';
 import { WEBHOOKS_ENV, WebhooksEnvSchema } from './config/webhooks-env';
 import { WEBHOOKS_SCOPE, WebhooksScope } from './config/webhooks-scope';
 import { DeliveryHandler } from './deliveries/delivery.handler';
+import { DeliveryLogPruner } from './deliveries/delivery-log.pruner';
 import { DeliveryLogService } from './deliveries/delivery-log.service';
 import { DeliveryRepository } from './deliveries/delivery.repository';
 import { DeliveryNudge } from './dispatch/delivery-nudge';
@@ -55,7 +56,7 @@ export function webhooksModule(
       RetryPolicy,
       WebhookSender,
       WebhookMetrics,
-      ...(opts.workers === false ? [] : [DeliveryWorker]),
+      ...(opts.workers === false ? [] : [DeliveryWorker, DeliveryLogPruner]),
     ],
   })
   class WebhooksModule {}

@@ -20,5 +20,7 @@ export const WebhooksEnvSchema = BaseEnvSchema.extend({
   WEBHOOKS_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(200),
   /** How often a worker looks for due deliveries (new events wake it at once in its own process). */
   WEBHOOKS_POLL_MS: ms(10, 60_000, 1_000),
+  /** Days a finished (succeeded or failed) delivery stays in the log before it is deleted. */
+  WEBHOOKS_LOG_RETENTION_DAYS: z.coerce.number().min(0.001).max(3650).default(30),
 });
 export type WebhooksEnv = z.infer<typeof WebhooksEnvSchema>;

@@ -102,6 +102,10 @@ export class DeliveryRepository {
       const endpoints = (await tx.query(
         `SELECT e."app_id", e."id" FROM "webhooks"."endpoints" e
          WHERE e."enabled" AND ($2::text IS NULL OR e."app_id" = $2)
+           -- Endpoints at their limit are left out, so they never crowd out the others.
+           AND (SELECT count(*) FROM "webhooks"."deliveries" l
+                WHERE l."app_id" = e."app_id" AND l."endpoint_id" = e."id"
+                  AND l."locked_until" IS NOT NULL AND l."locked_until" > now()) < $3
            AND EXISTS (
              SELECT 1 FROM "webhooks"."deliveries" d
              WHERE d."app_id" = e."app_id" AND d."endpoint_id" = e."id" AND d."status" = 'pending'
@@ -110,7 +114,7 @@ export class DeliveryRepository {
          ORDER BY e."last_claimed_at" NULLS FIRST
          LIMIT $1
          FOR UPDATE OF e SKIP LOCKED`,
-        [req.endpoints, req.appId ?? null],
+        [req.endpoints, req.appId ?? null, req.perEndpoint],
       )) as Array<{ app_id: string; id: string }>;
       if (!endpoints.length) return [];
       const appIds = endpoints.map((e) => e.app_id);
@@ -267,6 +271,21 @@ export class DeliveryRepository {
       [appId, endpointId, id],
     )) as [unknown[], number];
     return changed === 1;
+  }
+
+  /**
+   * Deletes up to `limit` finished deliveries (with their attempts) last changed before
+   * `olderThanDays` days ago; returns how many.
+   */
+  async pruneFinished(olderThanDays: number, limit: number): Promise<number> {
+    const [, deleted] = (await this.ds.query(
+      `DELETE FROM "webhooks"."deliveries" WHERE "id" IN (
+         SELECT "id" FROM "webhooks"."deliveries"
+         WHERE "status" <> 'pending' AND "updated_at" < now() - $1 * interval '1 day'
+         LIMIT $2)`,
+      [olderThanDays, limit],
+    )) as [unknown[], number];
+    return deleted;
   }
 
   /** Pending deliveries whose attempt is due (the queue depth, for /metrics). */

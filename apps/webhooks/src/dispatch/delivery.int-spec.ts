@@ -10,8 +10,10 @@ import {
   WebhookReceiver,
 } from '@parley/common/testing';
 import { Delivery, EVENTS, RPC, STREAMS, Webhook } from '@parley/contracts';
+import { Client } from 'pg';
 import { identityModule } from '../../../identity/src/app.module';
 import { webhooksModule } from '../app.module';
+import { DeliveryLogPruner } from '../deliveries/delivery-log.pruner';
 
 /**
  * Webhooks in-process on real Postgres and NATS, delivering to real HTTP receivers. Events are
@@ -244,4 +246,31 @@ it('a disabled endpoint gets nothing; enabled again, it gets what happens from t
   await userCreated('back-on');
   await allSucceeded(webhook, 1);
   expect(r.requests.map((q) => (q.body.data.user as { uid: string }).uid)).toEqual(['back-on']);
+});
+
+it('prunes finished deliveries past the retention from the log, never pending ones', async () => {
+  const r = await receiver();
+  const webhook = await endpoint(r.url);
+  await userCreated('old-done');
+  const [done] = await allSucceeded(webhook, 1);
+  await r.down();
+  await userCreated('old-pending');
+  const pending = await eventually(async () => {
+    const [p] = await log(webhook, 'pending');
+    expect(p).toBeDefined();
+    return p;
+  });
+
+  const db = new Client({ connectionString: process.env.DATABASE_URL });
+  await db.connect();
+  try {
+    await db.query(
+      `UPDATE "webhooks"."deliveries" SET "updated_at" = now() - interval '31 days', "created_at" = now() - interval '31 days' WHERE "id" = ANY($1)`,
+      [[done.id, pending.id]],
+    );
+  } finally {
+    await db.end();
+  }
+  expect(await webhooks.get(DeliveryLogPruner).prune()).toBeGreaterThanOrEqual(1);
+  expect((await log(webhook)).map((d) => d.id)).toEqual([pending.id]);
 });

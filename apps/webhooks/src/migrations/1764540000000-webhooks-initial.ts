@@ -62,6 +62,11 @@ export class WebhooksInitial1764540000000 implements MigrationInterface {
       `CREATE INDEX "deliveries_log" ON "webhooks"."deliveries" ("app_id", "endpoint_id", "created_at" DESC, "id")`,
     );
 
+    // What the log pruning scans: finished deliveries by age.
+    await q.query(
+      `CREATE INDEX "deliveries_finished" ON "webhooks"."deliveries" ("updated_at") WHERE "status" <> 'pending'`,
+    );
+
     await q.query(`CREATE TABLE "webhooks"."delivery_attempts" (
       "id" bigserial PRIMARY KEY,
       "delivery_id" uuid NOT NULL REFERENCES "webhooks"."deliveries" ("id") ON DELETE CASCADE,
