@@ -143,6 +143,7 @@ describe('operator API', () => {
     const base = `/admin/apps/${app.appId}/webhooks`;
     const cases: Array<[unknown, number, string]> = [
       [{ name: 'x', webhookURL: 'ftp://example.com' }, 400, 'ERR_BAD_REQUEST'],
+      [{ name: 'x', webhookURL: 'https://u:p@example.com' }, 400, 'ERR_BAD_REQUEST'],
       [
         { name: 'x', webhookURL: 'https://e.com', triggers: ['nope'] },
         404,

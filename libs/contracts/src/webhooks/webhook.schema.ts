@@ -22,7 +22,15 @@ export const WebhookUrlSchema = z
     } catch {
       return false;
     }
-  }, 'must be an http or https URL');
+  }, 'must be an http or https URL')
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return !u.username && !u.password;
+    } catch {
+      return true;
+    }
+  }, 'must not carry credentials (use useBasicAuth)');
 
 /** Trigger ids as given; the service refuses unknown ones with ERR_TRIGGER_NOT_FOUND. */
 export const TriggerIdsSchema = z
