@@ -274,3 +274,29 @@ it('prunes finished deliveries past the retention from the log, never pending on
   expect(await webhooks.get(DeliveryLogPruner).prune()).toBeGreaterThanOrEqual(1);
   expect((await log(webhook)).map((d) => d.id)).toEqual([pending.id]);
 });
+
+it('two replicas together keep an endpoint to its concurrency and deliver each event once', async () => {
+  const second = await startServiceContext(
+    webhooksModule({ http: false, scope: { appId, consumerPrefix } }),
+  );
+  try {
+    let answered = 0;
+    // Slow answers keep requests open long enough for both replicas to be sending at once.
+    const slow = await receiver(() => 'hang');
+    const webhook = await endpoint(slow.url);
+    const uids = Array.from({ length: 12 }, (_, i) => `r${i}`);
+    for (const uid of uids) await userCreated(uid);
+    while (answered < uids.length) {
+      await eventually(async () => expect(slow.requests.length).toBeGreaterThan(answered), {
+        timeoutMs: 20_000,
+      });
+      answered = slow.requests.length;
+      slow.release();
+    }
+    await allSucceeded(webhook, uids.length);
+    expect(slow.maxOpen).toBeLessThanOrEqual(CONCURRENCY);
+    expect(slow.deliveryIds()).toHaveLength(uids.length);
+  } finally {
+    await second.close();
+  }
+});
