@@ -11,9 +11,11 @@ import {
 } from '@parley/common/testing';
 import { Delivery, EVENTS, RPC, STREAMS, Webhook } from '@parley/contracts';
 import { Client } from 'pg';
-import { identityModule } from '../../../identity/src/app.module';
 import { webhooksModule } from '../app.module';
 import { DeliveryLogPruner } from '../deliveries/delivery-log.pruner';
+import { EndpointEntity } from '../endpoints/endpoint.entity';
+import { toWebhook } from '../endpoints/endpoint.mapper';
+import { EndpointRepository } from '../endpoints/endpoint.repository';
 
 /**
  * Webhooks in-process on real Postgres and NATS, delivering to real HTTP receivers. Events are
@@ -35,19 +37,16 @@ const CONCURRENCY = 2;
 
 const appId = uniqueAppId('wh');
 const consumerPrefix = `test-${appId}`;
-let identity: INestApplicationContext;
 let webhooks: INestApplicationContext;
 let bus: NatsMessageBus;
 const created: string[] = [];
 const receivers: WebhookReceiver[] = [];
 
 beforeAll(async () => {
-  identity = await startServiceContext(identityModule({ http: false }));
   webhooks = await startServiceContext(
     webhooksModule({ http: false, scope: { appId, consumerPrefix } }),
   );
   bus = await connectTestBus();
-  await bus.request(RPC.identity.appCreate, { name: 'Webhooks integration', appId });
 });
 
 afterEach(async () => {
@@ -68,7 +67,6 @@ afterAll(async () => {
   );
   await bus?.close();
   await webhooks?.close();
-  await identity?.close();
 });
 
 async function receiver(...args: Parameters<typeof WebhookReceiver.start>) {
@@ -77,16 +75,36 @@ async function receiver(...args: Parameters<typeof WebhookReceiver.start>) {
   return r;
 }
 
-async function endpoint(url: string, extra: Partial<Webhook> & { password?: string } = {}) {
-  const webhook = await bus.request(RPC.webhooks.webhookCreate, {
+let endpointCount = 0;
+/**
+ * An endpoint of this suite's app, stored directly (creating one through the RPC asks identity
+ * whether the app exists; that is the end-to-end tests' part).
+ */
+async function endpoint(
+  url: string,
+  extra: Partial<
+    Pick<EndpointEntity, 'triggers' | 'enabled' | 'useBasicAuth' | 'username' | 'password'>
+  > = {},
+): Promise<Webhook> {
+  const now = new Date();
+  const entity: EndpointEntity = {
     appId,
+    id: `hook-${++endpointCount}`,
     name: 'Receiver',
-    webhookURL: url,
+    url,
     triggers: ['user_created'],
+    useBasicAuth: false,
+    username: null,
+    password: null,
+    signingSecret: `whsec_${randomUUID()}`,
+    enabled: true,
+    createdAt: new Date(now.getTime() - 1000),
+    updatedAt: now,
     ...extra,
-  });
-  created.push(webhook.id);
-  return webhook;
+  };
+  await webhooks.get(EndpointRepository).insert(entity);
+  created.push(entity.id);
+  return toWebhook(entity);
 }
 
 /** Publishes `user.created` as users does; `eventId` may repeat an earlier event's. */
