@@ -24,3 +24,4 @@ export * from './messaging/message-events.schema';
 export * from './realtime/jwt.schema';
 export * from './realtime/frames.schema';
 export * from './realtime/me.schema';
+export * from './presence/presence.schema';

@@ -3,9 +3,11 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { DomainError } from '@parley/common';
 import { AuthFrame, REALTIME_CLOSE, RealtimePrincipal } from '@parley/contracts';
+import { ClientFrameRelay } from './client-frame-relay';
 import { ClientSession } from './client-session';
 import { ConnectionRegistry } from './connection-registry';
 import { RealtimeAuth } from './realtime-auth';
+import { SessionPresence } from './session-presence';
 import { TEST_LIMITS } from './testing/realtime.fakes';
 
 /** A ws socket stand-in: records what the session sent and how it closed it. */
@@ -61,15 +63,25 @@ function setup() {
     register: jest.fn(async (_c: unknown) => undefined),
     unregister: jest.fn((_c: unknown) => undefined),
   };
+  const presence = {
+    opened: jest.fn(async (_c: unknown) => undefined),
+    closed: jest.fn((_c: unknown) => undefined),
+  };
+  const relay = {
+    handles: (type: unknown) => type === 'typing_indicator' || type === 'transient_message',
+    relay: jest.fn(async (_c: unknown, _f: unknown) => undefined),
+  };
   const log = { debug: jest.fn(), error: jest.fn(), warn: jest.fn() };
   const session = new ClientSession(ws as unknown as WebSocket, {
     auth: auth as unknown as RealtimeAuth,
     registry: registry as unknown as ConnectionRegistry,
+    presence: presence as unknown as SessionPresence,
+    relay: relay as unknown as ClientFrameRelay,
     limits: TEST_LIMITS,
     log: log as unknown as Logger,
   });
   session.start();
-  return { ws, auth, registry, session };
+  return { ws, auth, registry, presence, relay, session };
 }
 
 /** Let pending promise callbacks run. */

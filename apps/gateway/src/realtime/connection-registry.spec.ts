@@ -8,6 +8,7 @@ import {
   FakeDeliveryBus,
   fakeDirectory,
   TEST_LIMITS,
+  testMetrics,
 } from './testing/realtime.fakes';
 
 // The registry logs the failures these tests cause on purpose; keep the output to the results.
@@ -31,13 +32,20 @@ function setup(groupsOf: Record<string, string[]> = {}) {
   const bus = new FakeDeliveryBus();
   const { directory, asDirectory } = fakeDirectory(groupsOf);
   const { clock, advance } = fakeClock();
-  const registry = new ConnectionRegistry(bus.asBus(), asDirectory(), clock, TEST_LIMITS);
+  const metrics = testMetrics();
+  const registry = new ConnectionRegistry(
+    bus.asBus(),
+    asDirectory(),
+    clock,
+    TEST_LIMITS,
+    metrics,
+  );
   const connect = async (uid: string, deviceId?: string, tokenHash?: string) => {
     const conn = new FakeConnection('app1', uid, deviceId, tokenHash);
     await registry.register(conn);
     return conn;
   };
-  return { bus, directory, registry, connect, advance };
+  return { bus, directory, registry, connect, advance, metrics };
 }
 
 const texts = (c: FakeConnection) =>

@@ -1,12 +1,36 @@
 import { Injectable } from '@nestjs/common';
+import { DomainError, MessageBus, rootLogger } from '@parley/common';
+import { RPC, UserPresence } from '@parley/contracts';
 
 /**
- * Who is online, for the `status` filter and a user's `status` field. Presence (the presence service
- * on Redis) is not part of the platform yet, so nobody is online; this port is where it plugs in.
+ * Who is online, from the presence service (one RPC per read or list page): for the `status`
+ * filter and each user's `status` and `lastActiveAt`.
  */
 @Injectable()
 export class PresenceReader {
-  async onlineUids(_appId: string, _candidates?: string[]): Promise<string[]> {
-    return [];
+  private readonly log = rootLogger().child({ component: 'presence-reader' });
+
+  constructor(private readonly bus: MessageBus) {}
+
+  /** The app's online uids; without presence a status filter cannot be answered. */
+  async onlineUids(appId: string): Promise<string[]> {
+    try {
+      return (await this.bus.request(RPC.presence.onlineList, { appId })).uids;
+    } catch (err) {
+      this.log.warn({ err, appId }, 'presence unavailable for a status filter');
+      throw new DomainError('ERR_SERVICE_UNAVAILABLE', 'Presence is unavailable; try again.');
+    }
+  }
+
+  /** Presence of these users; without an answer they read as offline (a read is not refused). */
+  async presenceOf(appId: string, uids: string[]): Promise<Map<string, UserPresence>> {
+    if (!uids.length) return new Map();
+    try {
+      const { users } = await this.bus.request(RPC.presence.userGetMany, { appId, uids });
+      return new Map(users.map((u) => [u.uid, u]));
+    } catch (err) {
+      this.log.warn({ err, appId }, 'presence unavailable; users read as offline');
+      return new Map();
+    }
   }
 }

@@ -40,8 +40,8 @@ export class UserViewService {
     const row = await this.users.find(appId, uid);
     if (!isActive(row))
       throw new DomainError('ERR_UID_NOT_FOUND', `The uid ${uid} does not exist.`);
-    const [user] = viewer ? await this.present(appId, viewer, [toUser(row)]) : [toUser(row)];
-    return user;
+    const [user] = await this.withPresence(appId, [toUser(row)]);
+    return viewer ? (await this.present(appId, viewer, [user]))[0] : user;
   }
 
   async list(
@@ -59,6 +59,8 @@ export class UserViewService {
     };
     if (q.status === 'available' || q.status === 'online') {
       filter.onlyUids = await this.presence.onlineUids(appId);
+    } else if (q.status === 'offline') {
+      filter.exceptUids = await this.presence.onlineUids(appId);
     }
     if (viewer && (await this.viewerRole(appId, viewer)).listUsers === 'friendsOnly') {
       const friends = await this.relationships.friendUids(appId, viewer);
@@ -67,11 +69,14 @@ export class UserViewService {
         : friends;
     }
     const [rows, total] = await this.users.list(appId, filter, page);
-    let items = rows.map((row) => {
-      const user = toUser(row);
-      if (!q.withTags) delete user.tags; // lists carry tags only when asked (reference §5.1)
-      return user;
-    });
+    let items = await this.withPresence(
+      appId,
+      rows.map((row) => {
+        const user = toUser(row);
+        if (!q.withTags) delete user.tags; // lists carry tags only when asked (reference §5.1)
+        return user;
+      }),
+    );
     if (viewer) items = await this.present(appId, viewer, items);
     return { items, pagination: pagination(total, rows.length, page) };
   }
@@ -79,6 +84,24 @@ export class UserViewService {
   /** The active users among `uids` as the app sees them (other services' bulk look-up). */
   async getMany(appId: string, uids: string[]): Promise<User[]> {
     return (await this.users.findActive(appId, uids)).map(toUser);
+  }
+
+  /** `status` and `lastActiveAt` from presence (the stored `lastActiveAt` when presence has none). */
+  private async withPresence(appId: string, users: User[]): Promise<User[]> {
+    const seen = await this.presence.presenceOf(
+      appId,
+      users.map((u) => u.uid),
+    );
+    return users.map((user) => {
+      const p = seen.get(user.uid);
+      if (!p) return user;
+      const lastActiveAt = p.lastActiveAt ?? user.lastActiveAt;
+      return {
+        ...user,
+        status: p.online ? 'available' : 'offline',
+        ...(lastActiveAt !== undefined && { lastActiveAt }),
+      };
+    });
   }
 
   /** The viewer must be an active user; their role decides what they may list. */

@@ -17,6 +17,8 @@ export interface UserListFilter {
   deactivated: 'exclude' | 'include' | 'only';
   /** Only these uids (presence: the online ones; views: the viewer's friends). */
   onlyUids?: string[];
+  /** None of these uids (presence: `status=offline` leaves the online ones out). */
+  exceptUids?: string[];
 }
 
 @Injectable()
@@ -86,6 +88,8 @@ export class UserRepository {
     if (filter.tags?.length) qb.andWhere('u.tags && :tags::text[]', { tags: filter.tags });
     if (filter.onlyUids)
       qb.andWhere('u.uid = ANY(:onlyUids::text[])', { onlyUids: filter.onlyUids });
+    if (filter.exceptUids?.length)
+      qb.andWhere('NOT (u.uid = ANY(:exceptUids::text[]))', { exceptUids: filter.exceptUids });
     return qb;
   }
 
