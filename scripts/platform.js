@@ -14,6 +14,7 @@ const SERVICES = [
   { name: 'users', port: 3002 },
   { name: 'groups', port: 3003 },
   { name: 'messaging', port: 3004 },
+  { name: 'presence', port: 3006 },
   { name: 'gateway', port: 3000 },
 ];
 

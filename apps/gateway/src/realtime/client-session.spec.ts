@@ -218,6 +218,29 @@ describe('ClientSession', () => {
     expect(ws.sent).toHaveLength(1); // only the auth answer
   });
 
+  it('follows the presence the auth frame asks for, and ends it when the socket closes', async () => {
+    const { ws, presence, session } = setup();
+    ws.frame(authFrame({ body: { auth: 'a.b.c', presenceSubscription: 'ROLES', roles: ['Admin'] } }));
+    await settle();
+    expect(session.presenceSubscription).toEqual({ kind: 'roles', roles: ['admin'] });
+    expect(presence.opened).toHaveBeenCalledWith(session);
+    ws.emit('close', 1000, Buffer.from(''));
+    expect(presence.closed).toHaveBeenCalledWith(session);
+  });
+
+  it('relays typing and transient frames once authenticated, and ignores others', async () => {
+    const { ws, relay, session } = setup();
+    ws.frame(authFrame());
+    await settle();
+    const typing = { type: 'typing_indicator', receiver: 'bob', receiverType: 'user', body: {} };
+    ws.frame(typing);
+    ws.frame({ type: 'transient_message', receiver: 'bob', receiverType: 'user', body: {} });
+    ws.frame({ type: 'something_else', body: {} });
+    expect(relay.relay).toHaveBeenCalledTimes(2);
+    expect(relay.relay).toHaveBeenCalledWith(session, typing);
+    expect(ws.closed).toBeUndefined();
+  });
+
   it('does not answer OK to a socket that closed while authenticating', async () => {
     const { ws, auth, registry } = setup();
     let answer: (p: RealtimePrincipal) => void = () => undefined;

@@ -1,18 +1,32 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from '@parley/common';
 import { PresenceConnection } from '@parley/contracts';
+import { PRESENCE_ENV, PresenceEnv } from '../config/presence-env';
 
-const PREFIX = 'parley:presence';
-/** The sockets of a user, on any gateway: field `<gatewayId>|<connectionId>`, value opened (s). */
-const connectionsKey = (appId: string, uid: string) => `${PREFIX}:conns:${appId}:${uid}`;
-/** The uids of an app with at least one socket. */
-const onlineKey = (appId: string) => `${PREFIX}:online:${appId}`;
-/** uid -> Unix seconds of the user's last change (online or offline); kept without expiry. */
-const lastActiveKey = (appId: string) => `${PREFIX}:last:${appId}`;
-/** The sockets a gateway reported, as `<appId>|<uid>|<connectionId>`. */
-const gatewayKey = (gatewayId: string) => `${PREFIX}:gw:${gatewayId}`;
-/** gatewayId -> deadline (ms): past it without a heartbeat, the gateway's sockets are gone. */
-const GATEWAYS_KEY = `${PREFIX}:gateways`;
+/** The Redis keys of one platform (a prefix of its own, so platforms may share a Redis). */
+class PresenceKeys {
+  constructor(private readonly prefix: string) {}
+  /** The sockets of a user, on any gateway: field `<gatewayId>|<connectionId>`, value opened (s). */
+  connections(appId: string, uid: string) {
+    return `${this.prefix}:conns:${appId}:${uid}`;
+  }
+  /** The uids of an app with at least one socket. */
+  online(appId: string) {
+    return `${this.prefix}:online:${appId}`;
+  }
+  /** uid -> Unix seconds of the user's last change (online or offline); kept without expiry. */
+  lastActive(appId: string) {
+    return `${this.prefix}:last:${appId}`;
+  }
+  /** The sockets a gateway reported, as `<appId>|<uid>|<connectionId>`. */
+  gateway(gatewayId: string) {
+    return `${this.prefix}:gw:${gatewayId}`;
+  }
+  /** gatewayId -> deadline (ms): past it without a heartbeat, the gateway's sockets are gone. */
+  get gateways() {
+    return `${this.prefix}:gateways`;
+  }
+}
 
 const field = (c: PresenceConnection) => `${c.gatewayId}|${c.connectionId}`;
 const member = (c: Omit<PresenceConnection, 'gatewayId'>) =>
@@ -67,17 +81,24 @@ return 0`;
  */
 @Injectable()
 export class PresenceStore {
-  constructor(@Inject(Redis) private readonly redis: Redis) {}
+  private readonly keys: PresenceKeys;
+
+  constructor(
+    @Inject(Redis) private readonly redis: Redis,
+    @Inject(PRESENCE_ENV) env: Pick<PresenceEnv, 'PRESENCE_KEY_PREFIX'>,
+  ) {
+    this.keys = new PresenceKeys(env.PRESENCE_KEY_PREFIX);
+  }
 
   /** Records a socket; true when the user came online with it. */
   async open(c: PresenceConnection, nowSeconds: number): Promise<boolean> {
     const result = await this.redis.eval(
       OPEN,
       4,
-      connectionsKey(c.appId, c.uid),
-      onlineKey(c.appId),
-      gatewayKey(c.gatewayId),
-      lastActiveKey(c.appId),
+      this.keys.connections(c.appId, c.uid),
+      this.keys.online(c.appId),
+      this.keys.gateway(c.gatewayId),
+      this.keys.lastActive(c.appId),
       field(c),
       c.uid,
       member(c),
@@ -91,10 +112,10 @@ export class PresenceStore {
     const result = await this.redis.eval(
       CLOSE,
       4,
-      connectionsKey(c.appId, c.uid),
-      onlineKey(c.appId),
-      gatewayKey(c.gatewayId),
-      lastActiveKey(c.appId),
+      this.keys.connections(c.appId, c.uid),
+      this.keys.online(c.appId),
+      this.keys.gateway(c.gatewayId),
+      this.keys.lastActive(c.appId),
       field(c),
       c.uid,
       member(c),
@@ -105,17 +126,17 @@ export class PresenceStore {
 
   /** Extends a known gateway's deadline; false when it is unknown (it must sync). */
   async beat(gatewayId: string, deadlineMs: number): Promise<boolean> {
-    return (await this.redis.eval(BEAT, 1, GATEWAYS_KEY, gatewayId, String(deadlineMs))) === 1;
+    return (await this.redis.eval(BEAT, 1, this.keys.gateways, gatewayId, String(deadlineMs))) === 1;
   }
 
   /** Makes a gateway known with this deadline (its first report, or a sync). */
   async enlist(gatewayId: string, deadlineMs: number): Promise<void> {
-    await this.redis.zadd(GATEWAYS_KEY, deadlineMs, gatewayId);
+    await this.redis.zadd(this.keys.gateways, deadlineMs, gatewayId);
   }
 
   /** The sockets presence holds for a gateway. */
   async connectionsOf(gatewayId: string): Promise<PresenceConnection[]> {
-    const members = await this.redis.smembers(gatewayKey(gatewayId));
+    const members = await this.redis.smembers(this.keys.gateway(gatewayId));
     return members.flatMap((m) => {
       const [appId, uid, connectionId] = m.split('|');
       return appId && uid && connectionId ? [{ appId, uid, gatewayId, connectionId }] : [];
@@ -124,21 +145,21 @@ export class PresenceStore {
 
   /** Gateways whose deadline passed. */
   expiredGateways(nowMs: number): Promise<string[]> {
-    return this.redis.zrangebyscore(GATEWAYS_KEY, '-inf', nowMs);
+    return this.redis.zrangebyscore(this.keys.gateways, '-inf', nowMs);
   }
 
   /** True for the one caller that takes the expired gateway (its sockets are then its to close). */
   async claimExpired(gatewayId: string, nowMs: number): Promise<boolean> {
-    return (await this.redis.eval(CLAIM, 1, GATEWAYS_KEY, gatewayId, String(nowMs))) === 1;
+    return (await this.redis.eval(CLAIM, 1, this.keys.gateways, gatewayId, String(nowMs))) === 1;
   }
 
   /** Drops what is left of a gateway's socket list once its sockets are closed. */
   async forgetGateway(gatewayId: string): Promise<void> {
-    await this.redis.del(gatewayKey(gatewayId));
+    await this.redis.del(this.keys.gateway(gatewayId));
   }
 
   onlineUids(appId: string): Promise<string[]> {
-    return this.redis.smembers(onlineKey(appId));
+    return this.redis.smembers(this.keys.online(appId));
   }
 
   /** For each uid: online or not, and the last change in Unix seconds (null if never seen). */
@@ -148,8 +169,8 @@ export class PresenceStore {
   ): Promise<Array<{ uid: string; online: boolean; lastActiveAt: number | null }>> {
     if (!uids.length) return [];
     const [online, last] = await Promise.all([
-      this.redis.smismember(onlineKey(appId), ...uids),
-      this.redis.hmget(lastActiveKey(appId), ...uids),
+      this.redis.smismember(this.keys.online(appId), ...uids),
+      this.redis.hmget(this.keys.lastActive(appId), ...uids),
     ]);
     return uids.map((uid, i) => ({
       uid,
