@@ -17,13 +17,23 @@ const sockets: TestSocket[] = [];
 afterEach(() => {
   for (const s of sockets.splice(0)) s.ws.terminate();
 });
-const connect = async (url: string, who: Login, appId: string, device: string, p?: PresenceChoice) => {
+const connect = async (
+  url: string,
+  who: Login,
+  appId: string,
+  device: string,
+  p?: PresenceChoice,
+) => {
   const s = await TestSocket.authenticated(url, who, appId, device, undefined, p);
   sockets.push(s);
   return s;
 };
 
-type PresenceBody = { action: string; user: { uid: string; name?: string; status?: string }; timestamp: number };
+type PresenceBody = {
+  action: string;
+  user: { uid: string; name?: string; status?: string };
+  timestamp: number;
+};
 const presenceOf = (uid: string, action?: string) => (f: Frame) =>
   f.type === 'presence' &&
   (f.body as PresenceBody).user.uid === uid &&
@@ -110,9 +120,9 @@ describe('presence', () => {
     socket.close();
     await statusIs(rest, 'alice', 'offline');
     expect(await uids('status=available')).toEqual([]);
-    expect((await rest.get<UserReply>('/users/alice')).body.data.lastActiveAt).toBeGreaterThanOrEqual(
-      read.lastActiveAt as number,
-    );
+    expect(
+      (await rest.get<UserReply>('/users/alice')).body.data.lastActiveAt,
+    ).toBeGreaterThanOrEqual(read.lastActiveAt as number);
   });
 
   it('gives a ROLES socket only the users of its roles', async () => {

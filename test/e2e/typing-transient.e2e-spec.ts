@@ -109,7 +109,9 @@ describe('typing and transient messages', () => {
     expect(aliceOther.frames.filter((f) => f.type === 'typing_indicator')).toEqual([]);
 
     // dave joins while connected: the gateway learns it from the membership event.
-    expect((await AppClient.rest(app).post('/groups/crew/members', { participants: ['dave'] })).status).toBe(200);
+    expect(
+      (await AppClient.rest(app).post('/groups/crew/members', { participants: ['dave'] })).status,
+    ).toBe(200);
     await eventually(async () => {
       daveTab.send(typing(app.appId, 'crew', 'group', 'started'));
       await bobTab.next(typingFrom('dave', 'started'), 300);
@@ -162,7 +164,13 @@ describe('backpressure', () => {
               sender: 'bob',
               receiver: 'alice',
               receiverType: 'user',
-              body: { id: String(i), category: 'message', type: 'text', data: { text: filler }, seq: i },
+              body: {
+                id: String(i),
+                category: 'message',
+                type: 'text',
+                data: { text: filler },
+                seq: i,
+              },
             }),
           ),
         );

@@ -8,7 +8,9 @@ rootLogger().level = 'silent';
 
 function setup(memberOf: string[] = []) {
   const published: Array<{ subject: string; frame: unknown }> = [];
-  const bus = { publish: jest.fn((subject: string, frame: unknown) => published.push({ subject, frame })) };
+  const bus = {
+    publish: jest.fn((subject: string, frame: unknown) => published.push({ subject, frame })),
+  };
   const registry = {
     isMember: jest.fn((_appId: string, _uid: string, guid: string) => memberOf.includes(guid)),
   };
@@ -50,13 +52,17 @@ describe('ClientFrameRelay', () => {
           receiver: 'bob',
           receiverType: 'user',
           deviceId: 'alice-session',
-          body: { action: 'started', user: { uid: 'alice', name: 'User alice' }, metadata: { x: 1 } },
+          body: {
+            action: 'started',
+            user: { uid: 'alice', name: 'User alice' },
+            metadata: { x: 1 },
+          },
         },
       },
     ]);
   });
 
-  it("relays to a group only when the sender is a member, as the gateway knows", async () => {
+  it('relays to a group only when the sender is a member, as the gateway knows', async () => {
     const { relay, published, alice } = setup(['g1']);
     await relay.relay(alice, typing({ receiver: 'g1', receiverType: 'group' }));
     await relay.relay(alice, typing({ receiver: 'g2', receiverType: 'group' }));

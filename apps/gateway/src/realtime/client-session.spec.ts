@@ -220,7 +220,9 @@ describe('ClientSession', () => {
 
   it('follows the presence the auth frame asks for, and ends it when the socket closes', async () => {
     const { ws, presence, session } = setup();
-    ws.frame(authFrame({ body: { auth: 'a.b.c', presenceSubscription: 'ROLES', roles: ['Admin'] } }));
+    ws.frame(
+      authFrame({ body: { auth: 'a.b.c', presenceSubscription: 'ROLES', roles: ['Admin'] } }),
+    );
     await settle();
     expect(session.presenceSubscription).toEqual({ kind: 'roles', roles: ['admin'] });
     expect(presence.opened).toHaveBeenCalledWith(session);

@@ -33,13 +33,7 @@ function setup(groupsOf: Record<string, string[]> = {}) {
   const { directory, asDirectory } = fakeDirectory(groupsOf);
   const { clock, advance } = fakeClock();
   const metrics = testMetrics();
-  const registry = new ConnectionRegistry(
-    bus.asBus(),
-    asDirectory(),
-    clock,
-    TEST_LIMITS,
-    metrics,
-  );
+  const registry = new ConnectionRegistry(bus.asBus(), asDirectory(), clock, TEST_LIMITS, metrics);
   const connect = async (uid: string, deviceId?: string, tokenHash?: string) => {
     const conn = new FakeConnection('app1', uid, deviceId, tokenHash);
     await registry.register(conn);

@@ -2,7 +2,12 @@ import { rootLogger } from '@parley/common';
 import { PresenceSubscription, presenceSubject } from '@parley/contracts';
 import { FriendDirectory } from './friend-directory';
 import { PresenceInterest } from './presence-interest';
-import { FakeConnection, FakeDeliveryBus, TEST_LIMITS, testMetrics } from './testing/realtime.fakes';
+import {
+  FakeConnection,
+  FakeDeliveryBus,
+  TEST_LIMITS,
+  testMetrics,
+} from './testing/realtime.fakes';
 
 rootLogger().level = 'silent';
 

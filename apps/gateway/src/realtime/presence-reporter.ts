@@ -65,9 +65,11 @@ export class PresenceReporter implements OnApplicationBootstrap, OnApplicationSh
   /** One heartbeat (or sync); exposed for tests. */
   async beat(): Promise<void> {
     try {
-      let reply = this.dirty ? undefined : await this.bus.request(RPC.presence.gatewayHeartbeat, {
-        gatewayId: this.gatewayId,
-      });
+      let reply = this.dirty
+        ? undefined
+        : await this.bus.request(RPC.presence.gatewayHeartbeat, {
+            gatewayId: this.gatewayId,
+          });
       if (!reply?.known) {
         this.dirty = false;
         reply = await this.bus.request(RPC.presence.gatewaySync, {
@@ -95,7 +97,10 @@ export class PresenceReporter implements OnApplicationBootstrap, OnApplicationSh
 
   private failed(err: unknown, what: string): void {
     this.dirty = true;
-    this.log.warn({ err, gatewayId: this.gatewayId }, `presence report failed (${what}); will sync`);
+    this.log.warn(
+      { err, gatewayId: this.gatewayId },
+      `presence report failed (${what}); will sync`,
+    );
   }
 
   private describe(conn: Connection) {

@@ -59,7 +59,10 @@ export class PresenceAnnouncer {
         return { uid: id, name, avatar, link, role, metadata, statusMessage, tags };
       }
     } catch (err) {
-      this.log.warn({ err, appId, uid }, 'user unknown for a presence frame; sent with its uid only');
+      this.log.warn(
+        { err, appId, uid },
+        'user unknown for a presence frame; sent with its uid only',
+      );
     }
     return { uid, role: 'default' };
   }

@@ -37,13 +37,9 @@ function setup() {
     }),
   } as unknown as PresenceAnnouncer;
   const store = new PresenceStore(redis, { PRESENCE_KEY_PREFIX: prefix });
-  const service = new PresenceService(
-    store,
-    announcer,
-    clock,
-    new PresenceMetrics(new Metrics()),
-    { PRESENCE_TTL_SECONDS: TTL },
-  );
+  const service = new PresenceService(store, announcer, clock, new PresenceMetrics(new Metrics()), {
+    PRESENCE_TTL_SECONDS: TTL,
+  });
   const conn = (uid: string, gatewayId: string, connectionId: string) => ({
     appId: 'app1',
     uid,
@@ -78,9 +74,7 @@ describe('PresenceService (Redis)', () => {
 
   it('keeps lastActiveAt: when the user came online, then when they went offline', async () => {
     const { service, conn, advance, now } = setup();
-    expect(await service.presenceOf('app1', ['alice'])).toEqual([
-      { uid: 'alice', online: false },
-    ]);
+    expect(await service.presenceOf('app1', ['alice'])).toEqual([{ uid: 'alice', online: false }]);
     await service.opened(conn('alice', 'gw1', 'c1'));
     const cameOnline = Math.floor(now() / 1000);
     expect(await service.presenceOf('app1', ['alice'])).toEqual([

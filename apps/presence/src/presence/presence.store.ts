@@ -126,7 +126,9 @@ export class PresenceStore {
 
   /** Extends a known gateway's deadline; false when it is unknown (it must sync). */
   async beat(gatewayId: string, deadlineMs: number): Promise<boolean> {
-    return (await this.redis.eval(BEAT, 1, this.keys.gateways, gatewayId, String(deadlineMs))) === 1;
+    return (
+      (await this.redis.eval(BEAT, 1, this.keys.gateways, gatewayId, String(deadlineMs))) === 1
+    );
   }
 
   /** Makes a gateway known with this deadline (its first report, or a sync). */

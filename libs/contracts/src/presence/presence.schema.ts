@@ -27,9 +27,7 @@ export const GatewayHeartbeatReplySchema = z.object({
 /** Every socket a gateway holds now: presence forgets the ones it had and the gateway did not name. */
 export const GatewaySyncSchema = z.object({
   gatewayId: z.string().min(1).max(100),
-  connections: z
-    .array(PresenceConnectionSchema.omit({ gatewayId: true }))
-    .max(1_000_000),
+  connections: z.array(PresenceConnectionSchema.omit({ gatewayId: true })).max(1_000_000),
 });
 
 export const OnlineListSchema = z.object({ appId: z.string() });

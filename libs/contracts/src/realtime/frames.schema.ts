@@ -82,10 +82,7 @@ export type AuthReplyFrame = {
  * of the app, the users of some roles, or the user's friends. Absent or unknown: none.
  */
 export type PresenceSubscription =
-  | { kind: 'all' }
-  | { kind: 'roles'; roles: string[] }
-  | { kind: 'friends' }
-  | { kind: 'none' };
+  { kind: 'all' } | { kind: 'roles'; roles: string[] } | { kind: 'friends' } | { kind: 'none' };
 
 export function presenceSubscriptionOf(body: AuthFrame['body']): PresenceSubscription {
   switch (body.presenceSubscription?.trim().toUpperCase()) {
@@ -118,11 +115,7 @@ export const EPHEMERAL_FRAME_TYPES = ['typing_indicator', 'transient_message', '
 export const RelayedClientFrameSchema = z
   .object({
     type: z.enum(['typing_indicator', 'transient_message']),
-    receiver: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .regex(ID_PATTERN),
+    receiver: z.string().trim().toLowerCase().regex(ID_PATTERN),
     receiverType: z.enum(['user', 'group']),
     body: z.record(z.string(), z.unknown()).default({}),
   })
