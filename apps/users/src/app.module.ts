@@ -22,6 +22,7 @@ import { RoleService } from './roles/role.service';
 import { AuthTokenIssuer } from './users/auth-token-issuer';
 import { UserImportHandler } from './data-import/user-import.handler';
 import { UserImportService } from './data-import/user-import.service';
+import { LastActiveConsumer } from './presence/last-active.consumer';
 import { PresenceReader } from './users/presence-reader';
 import { UserActivationService } from './users/user-activation.service';
 import { UserViewService } from './users/user-view.service';
@@ -50,6 +51,7 @@ export const USERS_DATABASE = {
     UserViewService,
     UserActivationService,
     PresenceReader,
+    LastActiveConsumer,
     UserImportService,
     UserImportHandler,
     AuthTokenIssuer,

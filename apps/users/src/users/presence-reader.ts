@@ -9,6 +9,7 @@ import { RPC, UserPresence } from '@parley/contracts';
 @Injectable()
 export class PresenceReader {
   private readonly log = rootLogger().child({ component: 'presence-reader' });
+  private lastWarnAt = 0;
 
   constructor(private readonly bus: MessageBus) {}
 
@@ -29,7 +30,11 @@ export class PresenceReader {
       const { users } = await this.bus.request(RPC.presence.userGetMany, { appId, uids });
       return new Map(users.map((u) => [u.uid, u]));
     } catch (err) {
-      this.log.warn({ err, appId }, 'presence unavailable; users read as offline');
+      // Every read would log it during an outage: one line per 10 s.
+      if (Date.now() - this.lastWarnAt > 10_000) {
+        this.lastWarnAt = Date.now();
+        this.log.warn({ err, appId }, 'presence unavailable; users read as offline');
+      }
       return new Map();
     }
   }

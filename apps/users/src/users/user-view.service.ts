@@ -86,7 +86,7 @@ export class UserViewService {
     return (await this.users.findActive(appId, uids)).map(toUser);
   }
 
-  /** `status` and `lastActiveAt` from presence (the stored `lastActiveAt` when presence has none). */
+  /** `status` from presence; `lastActiveAt` the later of presence's and the stored one. */
   private async withPresence(appId: string, users: User[]): Promise<User[]> {
     const seen = await this.presence.presenceOf(
       appId,
@@ -95,7 +95,7 @@ export class UserViewService {
     return users.map((user) => {
       const p = seen.get(user.uid);
       if (!p) return user;
-      const lastActiveAt = p.lastActiveAt ?? user.lastActiveAt;
+      const lastActiveAt = Math.max(p.lastActiveAt ?? 0, user.lastActiveAt ?? 0) || undefined;
       return {
         ...user,
         status: p.online ? 'available' : 'offline',

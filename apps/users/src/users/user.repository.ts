@@ -93,6 +93,15 @@ export class UserRepository {
     return qb;
   }
 
+  /** Moves the user's `lastActiveAt` forward to `at` (never back; `updatedAt` is left alone). */
+  async recordLastActive(appId: string, uid: string, at: Date): Promise<void> {
+    await this.ds.query(
+      `UPDATE "users"."users" SET "last_active_at" = $3
+        WHERE "app_id" = $1 AND "uid" = $2 AND ("last_active_at" IS NULL OR "last_active_at" < $3)`,
+      [appId, uid, at],
+    );
+  }
+
   /** Marks active users deactivated; returns the uids that changed. */
   async deactivate(tx: EntityManager, appId: string, uids: string[], at: Date): Promise<string[]> {
     const result = await tx
