@@ -1,7 +1,7 @@
 import { rootLogger } from '@parley/common';
 import { ClientFrameRelay } from './client-frame-relay';
 import { ConnectionRegistry } from './connection-registry';
-import { FakeConnection } from './testing/realtime.fakes';
+import { fakeClock, FakeConnection, TEST_LIMITS } from './testing/realtime.fakes';
 import { UserCards } from './user-cards';
 
 rootLogger().level = 'silent';
@@ -17,13 +17,16 @@ function setup(memberOf: string[] = []) {
   const cards = {
     of: jest.fn(async (_appId: string, uid: string) => ({ uid, name: `User ${uid}` })),
   };
+  const { clock, advance } = fakeClock();
   const relay = new ClientFrameRelay(
     bus as never,
     registry as unknown as ConnectionRegistry,
     cards as unknown as UserCards,
+    clock,
+    TEST_LIMITS,
   );
   const alice = new FakeConnection('app1', 'alice', 'alice-session');
-  return { relay, published, alice, cards };
+  return { relay, published, alice, cards, advance };
 }
 
 /** The SDK's typing frame (it writes its own sender and session; the gateway's win). */
@@ -96,5 +99,18 @@ describe('ClientFrameRelay', () => {
     const { relay, published, alice } = setup();
     await relay.relay(alice, frame);
     expect(published).toEqual([]);
+  });
+
+  it('drops what a socket sends past its rate, and relays again as the rate allows', async () => {
+    const { relay, published, alice, advance } = setup();
+    const rate = TEST_LIMITS.relayedFramesPerSecond;
+    for (let i = 0; i < 3 * rate; i++) await relay.relay(alice, typing());
+    expect(published).toHaveLength(2 * rate); // the burst
+    advance(1000);
+    for (let i = 0; i < 2 * rate; i++) await relay.relay(alice, typing());
+    expect(published).toHaveLength(3 * rate);
+    const bob = new FakeConnection('app1', 'bob', 'bob-session'); // a bucket of its own
+    await relay.relay(bob, typing({ receiver: 'alice' }));
+    expect(published).toHaveLength(3 * rate + 1);
   });
 });

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { MessageBus, rootLogger } from '@parley/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock, MessageBus, rootLogger } from '@parley/common';
 import {
   deliverToGroupSubject,
   deliverToUserSubject,
@@ -9,6 +9,7 @@ import {
 } from '@parley/contracts';
 import { Connection } from './connection';
 import { ConnectionRegistry } from './connection-registry';
+import { REALTIME_LIMITS_TOKEN, RealtimeLimits } from './realtime-limits';
 import { UserCards } from './user-cards';
 
 /**
@@ -21,11 +22,15 @@ import { UserCards } from './user-cards';
 @Injectable()
 export class ClientFrameRelay {
   private readonly log = rootLogger().child({ component: 'realtime' });
+  /** Each socket's token bucket: tokens left and when it was last filled (ms). */
+  private readonly buckets = new WeakMap<Connection, { tokens: number; at: number }>();
 
   constructor(
     private readonly bus: MessageBus,
     private readonly registry: ConnectionRegistry,
     private readonly cards: UserCards,
+    private readonly clock: Clock,
+    @Inject(REALTIME_LIMITS_TOKEN) private readonly limits: RealtimeLimits,
   ) {}
 
   /** True when the frame is one this relay handles (relayed or dropped). */
@@ -34,6 +39,7 @@ export class ClientFrameRelay {
   }
 
   async relay(conn: Connection, raw: Record<string, unknown>): Promise<void> {
+    if (!this.take(conn)) return this.drop(conn, raw, 'too many frames');
     const parsed = RelayedClientFrameSchema.safeParse(raw);
     if (!parsed.success) return this.drop(conn, raw, 'malformed');
     const { type, receiver, receiverType, body } = parsed.data;
@@ -66,6 +72,19 @@ export class ClientFrameRelay {
         ? deliverToGroupSubject(conn.appId, receiver)
         : deliverToUserSubject(conn.appId, receiver);
     this.bus.publish(subject, frame);
+  }
+
+  /** One token from the socket's bucket (`relayedFramesPerSecond`, burst of twice that). */
+  private take(conn: Connection): boolean {
+    const rate = this.limits.relayedFramesPerSecond;
+    const now = this.clock.now().getTime();
+    const bucket = this.buckets.get(conn) ?? { tokens: 2 * rate, at: now };
+    bucket.tokens = Math.min(2 * rate, bucket.tokens + ((now - bucket.at) / 1000) * rate);
+    bucket.at = now;
+    this.buckets.set(conn, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
   }
 
   private drop(conn: Connection, raw: Record<string, unknown>, why: string): void {
