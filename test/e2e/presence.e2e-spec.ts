@@ -117,6 +117,26 @@ describe('presence', () => {
     });
     expect(asBob.body.data).toMatchObject({ status: 'available', lastActiveAt: read.lastActiveAt });
 
+    // Group member lists too.
+    const created = await rest.post('/groups', {
+      guid: 'crew',
+      name: 'Crew',
+      type: 'public',
+      members: { participants: ['alice', 'bob'] },
+    });
+    expect(created.status).toBe(200);
+    const members = async (query: string) =>
+      (await rest.get<ListReply>(`/groups/crew/members?${query}`)).body.data.map((m) => [
+        m.uid,
+        m.status,
+      ]);
+    expect(await members('status=available')).toEqual([['alice', 'available']]);
+    expect(await members('status=offline')).toEqual([['bob', 'offline']]);
+    expect(await members('')).toEqual([
+      ['alice', 'available'],
+      ['bob', 'offline'],
+    ]);
+
     socket.close();
     await statusIs(rest, 'alice', 'offline');
     expect(await uids('status=available')).toEqual([]);

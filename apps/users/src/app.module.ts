@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule } from '@parley/common';
+import { PlatformModule, PresenceReader } from '@parley/common';
 import { UsersInitial1764115300000 } from './migrations/1764115300000-users-initial';
 import { UsersRoles1764200000000 } from './migrations/1764200000000-users-roles';
 import { UsersRoleIndex1764200200000 } from './migrations/1764200200000-users-role-index';
@@ -23,7 +23,6 @@ import { AuthTokenIssuer } from './users/auth-token-issuer';
 import { UserImportHandler } from './data-import/user-import.handler';
 import { UserImportService } from './data-import/user-import.service';
 import { LastActiveConsumer } from './presence/last-active.consumer';
-import { PresenceReader } from './users/presence-reader';
 import { UserActivationService } from './users/user-activation.service';
 import { UserViewService } from './users/user-view.service';
 import { UserEntity } from './users/user.entity';

@@ -1,8 +1,8 @@
+import { presenceReaderOf } from '@parley/common/testing';
 import { BlockFields, DEFAULT_ROLE_SETTINGS, RoleSettings } from '@parley/contracts';
 import { deactivatedUserRow, deletedUserRow, userRow } from '../testing/user.factory';
 import { RelationshipReader } from '../relationships/relationship-reader';
 import { RoleDirectory } from '../roles/role-directory';
-import { PresenceReader } from './presence-reader';
 import { UserEntity } from './user.entity';
 import { UserListFilter, UserRepository } from './user.repository';
 import { UserViewService } from './user-view.service';
@@ -32,24 +32,7 @@ function setup(opts: {
       },
     ),
   };
-  const presence = {
-    onlineUids: jest.fn(async () => opts.online ?? []),
-    presenceOf: jest.fn(
-      async (_appId: string, uids: string[]) =>
-        new Map(
-          uids
-            .filter((uid) => opts.lastActive?.[uid] !== undefined || opts.online?.includes(uid))
-            .map((uid) => [
-              uid,
-              {
-                uid,
-                online: opts.online?.includes(uid) ?? false,
-                lastActiveAt: opts.lastActive?.[uid],
-              },
-            ]),
-        ),
-    ),
-  };
+  const presence = presenceReaderOf(opts.online, opts.lastActive);
   const roles = { settingsFor: jest.fn(async () => opts.settings ?? DEFAULT_ROLE_SETTINGS) };
   const relationships = {
     friendUids: jest.fn(async () => opts.friends ?? []),
@@ -61,7 +44,7 @@ function setup(opts: {
   };
   const service = new UserViewService(
     repo as unknown as UserRepository,
-    presence as unknown as PresenceReader,
+    presence,
     roles as unknown as RoleDirectory,
     relationships as unknown as RelationshipReader,
   );

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '@parley/common';
+import { DomainError, PresenceReader } from '@parley/common';
 import {
   Page,
   PageQuery,
@@ -10,7 +10,6 @@ import {
 } from '@parley/contracts';
 import { RelationshipReader } from '../relationships/relationship-reader';
 import { RoleDirectory } from '../roles/role-directory';
-import { PresenceReader } from './presence-reader';
 import { isActive } from './user.service';
 import { toUser } from './user.mapper';
 import { UserListFilter, UserRepository } from './user.repository';
@@ -40,7 +39,7 @@ export class UserViewService {
     const row = await this.users.find(appId, uid);
     if (!isActive(row))
       throw new DomainError('ERR_UID_NOT_FOUND', `The uid ${uid} does not exist.`);
-    const [user] = await this.withPresence(appId, [toUser(row)]);
+    const [user] = await this.presence.withPresence(appId, [toUser(row)]);
     return viewer ? (await this.present(appId, viewer, [user]))[0] : user;
   }
 
@@ -69,7 +68,7 @@ export class UserViewService {
         : friends;
     }
     const [rows, total] = await this.users.list(appId, filter, page);
-    let items = await this.withPresence(
+    let items = await this.presence.withPresence(
       appId,
       rows.map((row) => {
         const user = toUser(row);
@@ -84,24 +83,6 @@ export class UserViewService {
   /** The active users among `uids` as the app sees them (other services' bulk look-up). */
   async getMany(appId: string, uids: string[]): Promise<User[]> {
     return (await this.users.findActive(appId, uids)).map(toUser);
-  }
-
-  /** `status` from presence; `lastActiveAt` the later of presence's and the stored one. */
-  private async withPresence(appId: string, users: User[]): Promise<User[]> {
-    const seen = await this.presence.presenceOf(
-      appId,
-      users.map((u) => u.uid),
-    );
-    return users.map((user) => {
-      const p = seen.get(user.uid);
-      if (!p) return user;
-      const lastActiveAt = Math.max(p.lastActiveAt ?? 0, user.lastActiveAt ?? 0) || undefined;
-      return {
-        ...user,
-        status: p.online ? 'available' : 'offline',
-        ...(lastActiveAt !== undefined && { lastActiveAt }),
-      };
-    });
   }
 
   /** The viewer must be an active user; their role decides what they may list. */

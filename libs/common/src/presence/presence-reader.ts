@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, MessageBus, rootLogger } from '@parley/common';
 import { RPC, UserPresence } from '@parley/contracts';
+import { MessageBus } from '../bus/message-bus';
+import { DomainError } from '../errors/domain-error';
+import { rootLogger } from '../logging/logger';
 
 /**
  * Who is online, from the presence service (one RPC per read or list page): for the `status`
- * filter and each user's `status` and `lastActiveAt`.
+ * filters of the user and member lists and each user's `status` and `lastActiveAt`.
  */
 @Injectable()
 export class PresenceReader {
@@ -38,4 +40,32 @@ export class PresenceReader {
       return new Map();
     }
   }
+
+  /**
+   * The users with `status` from presence and `lastActiveAt` the later of presence's and theirs
+   * (stored); unchanged when presence does not answer.
+   */
+  async withPresence<U extends PresentUser>(appId: string, users: U[]): Promise<U[]> {
+    const seen = await this.presenceOf(
+      appId,
+      users.map((u) => u.uid),
+    );
+    return users.map((user) => {
+      const p = seen.get(user.uid);
+      if (!p) return user;
+      const lastActiveAt = Math.max(p.lastActiveAt ?? 0, user.lastActiveAt ?? 0) || undefined;
+      return {
+        ...user,
+        status: p.online ? 'available' : 'offline',
+        ...(lastActiveAt !== undefined && { lastActiveAt }),
+      };
+    });
+  }
+}
+
+/** What presence fills in on a user object. */
+export interface PresentUser {
+  uid: string;
+  status: 'available' | 'offline';
+  lastActiveAt?: number;
 }
