@@ -229,6 +229,12 @@ export const RPC = {
       presence.GatewaySyncSchema,
       presence.GatewayHeartbeatReplySchema,
     ),
+    /** A gateway shutting down: its sockets are closed at once, not after the TTL. */
+    gatewayLeft: rpc(
+      'rpc.presence.gateway.left',
+      presence.GatewayHeartbeatSchema,
+      z.object({ closed: z.number().int() }),
+    ),
     /** The uids of an app that are online now (the users list `status` filter). */
     onlineList: rpc(
       'rpc.presence.online.list',

@@ -110,4 +110,16 @@ describe('PresenceReporter', () => {
       'gateway.sync',
     ]);
   });
+
+  it('leaves on shutdown: one call for every socket, and no more reports or beats', async () => {
+    const { reporter, subjects, calls } = setup();
+    const conn = new FakeConnection('app1', 'alice', 's1');
+    reporter.opened(conn);
+    await settle();
+    await reporter.leave();
+    reporter.closed(conn);
+    await settle();
+    expect(subjects()).toEqual(['connection.opened', 'gateway.left']);
+    expect(calls.at(-1)?.payload).toEqual({ gatewayId: reporter.gatewayId });
+  });
 });

@@ -42,6 +42,19 @@ export class PresenceReporter implements OnApplicationBootstrap, OnApplicationSh
     clearTimeout(this.timer);
   }
 
+  /**
+   * The gateway is shutting down (its sockets are closing): presence closes them all at once
+   * rather than after the TTL. Waits at most `timeoutMs` for the answer.
+   */
+  async leave(timeoutMs = 2000): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.reported.clear();
+    await this.bus
+      .request(RPC.presence.gatewayLeft, { gatewayId: this.gatewayId }, { timeoutMs })
+      .catch((err: unknown) => this.failed(err, 'left'));
+  }
+
   opened(conn: Connection): void {
     if (this.reported.has(conn.connectionId)) return;
     const opened = this.bus

@@ -53,12 +53,16 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     this.heartbeat.unref();
   }
 
-  /** Closes every socket with 1001 so clients reconnect to another gateway at once. */
-  beforeApplicationShutdown(): void {
+  /**
+   * Closes every socket with 1001 so clients reconnect to another gateway at once, and tells
+   * presence the gateway is gone (its users go offline now, not after the TTL).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.heartbeat);
     this.registry.closeAll(1001, 'server shutting down');
     for (const s of this.sessions) s.close(1001, 'server shutting down');
     this.wss?.close();
+    await this.presence.gatewayStopping();
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {

@@ -29,4 +29,9 @@ export class SessionPresence {
     this.interest.unfollow(conn);
     this.reporter.closed(conn);
   }
+
+  /** Every socket is closing (shutdown): presence hears it once for the whole gateway. */
+  async gatewayStopping(): Promise<void> {
+    await this.reporter.leave();
+  }
 }

@@ -29,6 +29,11 @@ export class PresenceHandler {
     return this.presence.sync(p.gatewayId, p.connections);
   }
 
+  @RpcHandler(RPC.presence.gatewayLeft)
+  left(p: RpcParsedRequest<R['gatewayLeft']>) {
+    return this.presence.left(p.gatewayId);
+  }
+
   @RpcHandler(RPC.presence.onlineList)
   async onlineList(p: RpcParsedRequest<R['onlineList']>) {
     return { uids: await this.presence.onlineUids(p.appId) };

@@ -112,6 +112,17 @@ describe('PresenceService (Redis)', () => {
     expect(changes()).toEqual(['alice online', 'alice offline']);
   });
 
+  it('closes the sockets of a gateway that leaves at once, and forgets it', async () => {
+    const { service, conn, changes } = setup();
+    await service.opened(conn('alice', 'gw1', 'c1'));
+    await service.opened(conn('bob', 'gw1', 'c2'));
+    await service.opened(conn('bob', 'gw2', 'c3'));
+    expect(await service.left('gw1')).toEqual({ closed: 2 });
+    expect(changes()).toEqual(['alice online', 'bob online', 'alice offline']);
+    expect(await service.onlineUids('app1')).toEqual(['bob']);
+    expect((await service.heartbeat('gw1')).known).toBe(false);
+  });
+
   it('syncs a gateway: opens what it names, closes what it no longer holds', async () => {
     const { service, conn, changes } = setup();
     await service.opened(conn('alice', 'gw1', 'c1'));

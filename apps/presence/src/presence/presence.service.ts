@@ -77,14 +77,25 @@ export class PresenceService {
     for (const gatewayId of await this.store.expiredGateways(now)) {
       if (!(await this.store.claimExpired(gatewayId, now))) continue;
       this.metrics.gatewaysExpired.inc();
-      const connections = await this.store.connectionsOf(gatewayId);
+      const closed = await this.closeGateway(gatewayId);
       this.log.warn(
-        { gatewayId, sockets: connections.length },
+        { gatewayId, sockets: closed },
         'gateway stopped beating; its sockets are closed',
       );
-      for (const c of connections) await this.closed(c);
-      await this.store.forgetGateway(gatewayId);
     }
+  }
+
+  /** A gateway shutting down: its sockets close now. */
+  async left(gatewayId: string): Promise<{ closed: number }> {
+    await this.store.delist(gatewayId);
+    return { closed: await this.closeGateway(gatewayId) };
+  }
+
+  private async closeGateway(gatewayId: string): Promise<number> {
+    const connections = await this.store.connectionsOf(gatewayId);
+    for (const c of connections) await this.closed(c);
+    await this.store.forgetGateway(gatewayId);
+    return connections.length;
   }
 
   onlineUids(appId: string): Promise<string[]> {

@@ -155,6 +155,11 @@ export class PresenceStore {
     return (await this.redis.eval(CLAIM, 1, this.keys.gateways, gatewayId, String(nowMs))) === 1;
   }
 
+  /** Takes a gateway off the list whatever its deadline (it is shutting down). */
+  async delist(gatewayId: string): Promise<void> {
+    await this.redis.zrem(this.keys.gateways, gatewayId);
+  }
+
   /** Drops what is left of a gateway's socket list once its sockets are closed. */
   async forgetGateway(gatewayId: string): Promise<void> {
     await this.redis.del(this.keys.gateway(gatewayId));
