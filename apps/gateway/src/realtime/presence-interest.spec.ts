@@ -83,6 +83,14 @@ describe('PresenceInterest', () => {
     expect(heard(alice)).toEqual(['bob online', 'carol offline']);
   });
 
+  it('makes new subscriptions live on the server before following completes', async () => {
+    const { follow, bus } = setup();
+    await follow('alice', { kind: 'all' });
+    expect(bus.flush).toHaveBeenCalledTimes(1);
+    await follow('bob', { kind: 'all' }); // the subscription exists already
+    expect(bus.flush).toHaveBeenCalledTimes(1);
+  });
+
   it('gives a socket that asked for nothing no presence', async () => {
     const { follow, change, bus } = setup();
     const alice = await follow('alice', { kind: 'none' });

@@ -57,7 +57,10 @@ export class PresenceInterest {
     }
     // Closed while the friends were loading: unfollow has run already.
     if (!this.following.has(conn)) return;
+    const before = this.subjects.size;
     for (const subject of subjects) this.add(conn, subject);
+    // New SUBs are on the server before the socket hears `auth` OK: no change after it is missed.
+    if (this.subjects.size > before) await this.bus.flush();
   }
 
   unfollow(conn: Connection): void {
