@@ -11,12 +11,22 @@ import { MessageService } from './messages/message.service';
 import { MessageViews } from './messages/message-views';
 import { SendRules } from './messages/send-rules';
 import { MessagingInitial1764400000000 } from './migrations/1764400000000-messaging-initial';
+import { ConversationsReceipts1764520000000 } from './migrations/1764520000000-conversations-receipts';
+import { ConversationAccess } from './conversations/conversation-access';
+import { ConversationHandler } from './conversations/conversation.handler';
+import { ConversationRepository } from './conversations/conversation.repository';
+import { ConversationService } from './conversations/conversation.service';
+import { ReceiptDelivery } from './receipts/receipt-delivery';
+import { ReceiptHandler } from './receipts/receipt.handler';
+import { ReceiptRepository } from './receipts/receipt.repository';
+import { ReceiptService } from './receipts/receipt.service';
+import { ReceiptViews } from './receipts/receipt-views';
 
 export const MESSAGING_DATABASE = {
   schema: 'messaging',
   // Raw SQL throughout (see the repositories); the outbox entity is added by the platform.
   entities: [],
-  migrations: [MessagingInitial1764400000000],
+  migrations: [MessagingInitial1764400000000, ConversationsReceipts1764520000000],
 };
 
 /**
@@ -48,6 +58,15 @@ export function messagingModule(opts: { http?: boolean; consumers?: boolean } = 
       MessageViews,
       MessageService,
       MessageHandler,
+      ReceiptRepository,
+      ReceiptViews,
+      ReceiptDelivery,
+      ConversationRepository,
+      ConversationAccess,
+      ConversationService,
+      ConversationHandler,
+      ReceiptService,
+      ReceiptHandler,
     ],
   })
   class MessagingModule {}

@@ -25,6 +25,8 @@ import * as member from './groups/member.schema';
 import * as memberLookup from './groups/member-lookup.schema';
 import * as message from './messaging/message.schema';
 import * as messageEvents from './messaging/message-events.schema';
+import * as conversation from './messaging/conversation.schema';
+import * as conversationEvents from './messaging/conversation-events.schema';
 import * as jwt from './realtime/jwt.schema';
 import { ApiKeySchema } from './identity/api-key.schema';
 import { AuthTokenSchema } from './identity/auth-token.schema';
@@ -198,6 +200,43 @@ export const RPC = {
       message.MessageListSchema,
       message.MessagePageSchema,
     ),
+    conversationList: rpc(
+      'rpc.messaging.conversation.list',
+      conversation.ConversationListSchema,
+      paged(conversation.ConversationSchema),
+    ),
+    conversationGet: rpc(
+      'rpc.messaging.conversation.get',
+      conversation.ConversationRefSchema,
+      conversation.ConversationSchema,
+    ),
+    conversationTag: rpc(
+      'rpc.messaging.conversation.tag',
+      conversation.ConversationTagSchema,
+      conversation.ConversationSchema,
+    ),
+    conversationDelete: rpc(
+      'rpc.messaging.conversation.delete',
+      conversation.ConversationRefSchema,
+      Success,
+    ),
+    conversationMarkUnread: rpc(
+      'rpc.messaging.conversation.markUnread',
+      conversation.MarkUnreadSchema,
+      conversation.ConversationSchema,
+    ),
+    unreadCounts: rpc(
+      'rpc.messaging.conversation.unreadCounts',
+      conversation.UnreadCountsSchema,
+      z.object({ items: z.array(conversation.UnreadCountSchema) }),
+    ),
+    /** Delivered/read marks, from REST and from the WebSocket's `receipts` frames. */
+    receiptMark: rpc('rpc.messaging.receipt.mark', conversation.ReceiptMarkSchema, Success),
+    receiptList: rpc(
+      'rpc.messaging.receipt.list',
+      conversation.ReceiptListSchema,
+      paged(conversation.MessageReceiptSchema),
+    ),
   },
 } as const;
 
@@ -266,6 +305,17 @@ export const EVENTS = {
   },
   messaging: {
     messageCreated: event('messaging', 'message.created', messageEvents.MessageCreatedEventSchema),
+    receiptDelivered: event(
+      'messaging',
+      'receipt.delivered',
+      conversationEvents.ReceiptEventSchema,
+    ),
+    receiptRead: event('messaging', 'receipt.read', conversationEvents.ReceiptEventSchema),
+    conversationUpdated: event(
+      'messaging',
+      'conversation.updated',
+      conversationEvents.ConversationUpdatedEventSchema,
+    ),
   },
 } as const;
 

@@ -9,6 +9,7 @@ import {
   userConversationId,
 } from '@parley/contracts';
 import { ParticipantDirectory } from '../directory/participant-directory';
+import { ReceiptViews } from '../receipts/receipt-views';
 import { MessageRow } from './message.entity';
 import { toMessage } from './message.mapper';
 import { MessageRepository } from './message.repository';
@@ -27,13 +28,15 @@ export class MessageViews {
   constructor(
     private readonly messages: MessageRepository,
     private readonly directory: ParticipantDirectory,
+    private readonly receipts: ReceiptViews,
   ) {}
 
   async get(appId: string, viewer: string | undefined, id: string): Promise<Message> {
     const row = await this.messages.findById(appId, id);
     if (!row) throw notFound(id);
     if (viewer !== undefined && !(await this.canSee(appId, viewer, row))) throw notFound(id);
-    return this.render(appId, row);
+    const [message] = await this.renderFor(appId, viewer, [row]);
+    return message;
   }
 
   async list({ appId, viewer, scope, query }: MessageListRequest): Promise<MessagePage> {
@@ -51,11 +54,14 @@ export class MessageViews {
       ]);
       conversations = [...direct, ...guids.map(groupConversationId)];
     }
+    if ((query.unread || query.undelivered) && viewer === undefined) throw viewerNeeded();
     const rows =
-      conversations?.length === 0 ? [] : await this.messages.list(appId, conversations, query);
+      conversations?.length === 0
+        ? []
+        : await this.messages.list(appId, conversations, query, viewer);
     // Pages are shown oldest first, whichever way they were read.
     const ordered = query.affix === 'prepend' ? [...rows].reverse() : rows;
-    const items = await this.renderMany(appId, ordered);
+    const items = await this.renderFor(appId, viewer, ordered);
     const edge = query.affix === 'prepend' ? items[0] : items[items.length - 1];
     const next: MessageCursor | undefined = edge
       ? { affix: query.affix, id: edge.id, sentAt: edge.sentAt }
@@ -73,6 +79,17 @@ export class MessageViews {
 
   render(appId: string, row: MessageRow): Promise<Message> {
     return this.renderMany(appId, [row]).then(([m]) => m);
+  }
+
+  /** Messages as `viewer` (undefined: the app) sees them: with their receipts. */
+  async renderFor(
+    appId: string,
+    viewer: string | undefined,
+    rows: MessageRow[],
+  ): Promise<Message[]> {
+    const messages = await this.renderMany(appId, rows);
+    await this.receipts.decorate(appId, viewer, messages);
+    return messages;
   }
 
   /** Messages with their entities, from the read models (one look-up for the page). */

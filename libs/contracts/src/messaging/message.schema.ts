@@ -47,6 +47,12 @@ export const MessageSchema = z.object({
   parentId: z.string().optional(),
   replyCount: z.number().int().optional(),
   tags: z.array(z.string()).optional(),
+  /** A 1:1 message's receipts: when its receiver received and read it (Unix seconds). */
+  deliveredAt: z.number().int().optional(),
+  readAt: z.number().int().optional(),
+  /** The viewer's own receipt of a message sent to them (or to their group). */
+  deliveredToMeAt: z.number().int().optional(),
+  readByMeAt: z.number().int().optional(),
 });
 export type Message = z.infer<typeof MessageSchema>;
 
@@ -116,9 +122,6 @@ const Seq = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 export const MESSAGE_FILTERS_NOT_YET = [
   'searchKey',
   'onlyDeleted',
-  'unread',
-  'count',
-  'undelivered',
   'hasAttachments',
   'attachmentTypes',
   'hasMentions',
@@ -169,6 +172,12 @@ export const MessageListQuerySchema = z
     // Accepted: nothing is deleted yet, and a message always carries its tags.
     hideDeleted: BoolLike.optional(),
     withTags: BoolLike.optional(),
+    // The viewer's messages from others after their read (delivered) position. With `count`, the
+    // reply is the unread (undelivered) count per conversation instead of messages.
+    unread: BoolLike.optional(),
+    undelivered: BoolLike.optional(),
+    count: BoolLike.optional(),
+    receiverType: z.enum(RECEIVER_TYPES).optional(),
     ...notYet,
   })
   .transform((q) => ({
@@ -185,6 +194,10 @@ export const MessageListQuerySchema = z
     hideReplies: q.hideReplies ?? false,
     fromTimestamp: q.fromTimestamp,
     toTimestamp: q.fromTimestamp === undefined ? undefined : q.toTimestamp,
+    unread: q.unread ?? false,
+    undelivered: q.undelivered ?? false,
+    count: q.count ?? false,
+    receiverType: q.receiverType,
   }));
 export type MessageListQuery = z.output<typeof MessageListQuerySchema>;
 
