@@ -9,6 +9,7 @@ import {
   RealtimePrincipal,
   REALTIME_CLOSE,
 } from '@parley/contracts';
+import { ClientReceipts } from './client-receipts';
 import { Connection } from './connection';
 import { ConnectionRegistry } from './connection-registry';
 import { RealtimeAuth } from './realtime-auth';
@@ -19,6 +20,7 @@ type State = 'awaiting-auth' | 'authenticating' | 'open' | 'closed';
 export interface SessionDeps {
   auth: RealtimeAuth;
   registry: ConnectionRegistry;
+  receipts: ClientReceipts;
   limits: RealtimeLimits;
   log: Logger;
 }
@@ -117,8 +119,9 @@ export class ClientSession implements Connection {
       });
       return this.close(REALTIME_CLOSE.unauthenticated, 'not authenticated');
     }
-    // Authenticating: the answer is on its way. Open: client frames (typing, receipts,
-    // transient messages) are relayed by a later slice; until then they are ignored.
+    // Authenticating: the answer is on its way. Open: receipts are marked (messaging); typing
+    // and transient messages are relayed by a later slice; until then they are ignored.
+    if (this.state === 'open' && f.type === 'receipts') void this.deps.receipts.mark(this, f);
   }
 
   private async authenticate(raw: Record<string, unknown>): Promise<void> {

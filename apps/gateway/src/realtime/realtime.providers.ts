@@ -1,4 +1,5 @@
 import { Provider } from '@nestjs/common';
+import { ClientReceipts } from './client-receipts';
 import { ConnectionRegistry } from './connection-registry';
 import { GroupDirectory } from './group-directory';
 import { RealtimeAuth } from './realtime-auth';
@@ -12,6 +13,7 @@ export const REALTIME_PROVIDERS: Provider[] = [
   GroupDirectory,
   RealtimeAuth,
   ConnectionRegistry,
+  ClientReceipts,
   RealtimeEventsListener,
   RealtimeServer,
 ];

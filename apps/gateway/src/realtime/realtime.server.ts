@@ -9,6 +9,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { rootLogger } from '@parley/common';
 import { WebSocket, WebSocketServer } from 'ws';
+import { ClientReceipts } from './client-receipts';
 import { ClientSession } from './client-session';
 import { ConnectionRegistry } from './connection-registry';
 import { RealtimeAuth } from './realtime-auth';
@@ -30,6 +31,7 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     private readonly adapterHost: HttpAdapterHost,
     private readonly registry: ConnectionRegistry,
     private readonly auth: RealtimeAuth,
+    private readonly receipts: ClientReceipts,
     @Inject(REALTIME_LIMITS_TOKEN) private readonly limits: RealtimeLimits,
   ) {}
 
@@ -70,6 +72,7 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     const session = new ClientSession(ws, {
       auth: this.auth,
       registry: this.registry,
+      receipts: this.receipts,
       limits: this.limits,
       log: this.log,
     });

@@ -79,10 +79,11 @@ export class ConversationRepository {
     }
     if (f.searchKey) {
       const like = p(`%${escapeLike(f.searchKey)}%`);
-      where.push(`(x."with_id" ILIKE ${like} OR COALESCE(u."profile"->>'name', g."snapshot"->>'name', '') ILIKE ${like})`);
+      where.push(
+        `(x."with_id" ILIKE ${like} OR COALESCE(u."profile"->>'name', g."snapshot"->>'name', '') ILIKE ${like})`,
+      );
     }
-    const page =
-      f.limit === undefined ? '' : ` LIMIT ${p(f.limit)} OFFSET ${p(f.offset ?? 0)}`;
+    const page = f.limit === undefined ? '' : ` LIMIT ${p(f.limit)} OFFSET ${p(f.offset ?? 0)}`;
     // For a 1:1 conversation "<a>_user_<b>" the other user is the part that is not the viewer.
     const sql = `
       WITH mine AS (

@@ -108,7 +108,14 @@ export class ConversationService {
     return this.tx.run(async (tx) => {
       const now = this.clock.now();
       const { conversationId } = c;
-      const pos = await this.positions.lockPosition(tx, appId, conversationId, viewer, c.start, now);
+      const pos = await this.positions.lockPosition(
+        tx,
+        appId,
+        conversationId,
+        viewer,
+        c.start,
+        now,
+      );
       const readSeq = Math.max(Math.min(pos.readSeq, Number(message.seq) - 1), c.start);
       if (readSeq < pos.readSeq) {
         const ownAfterRead = await this.positions.countOwnAfter(
@@ -186,7 +193,10 @@ export class ConversationService {
     const rendered = await this.views.renderFor(appId, viewer, lastRows);
     const byId = new Map(rendered.map((m) => [m.id, m]));
     return rows.map((r) =>
-      toConversation(r, r.last_message_id === null ? undefined : byId.get(String(r.last_message_id))),
+      toConversation(
+        r,
+        r.last_message_id === null ? undefined : byId.get(String(r.last_message_id)),
+      ),
     );
   }
 }

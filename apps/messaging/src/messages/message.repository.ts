@@ -228,9 +228,7 @@ export class MessageRepository {
           AND vg."app_id" = m."app_id" AND vg."guid" = m."receiver" AND vg."uid" = ${v}`;
         where.push(`m."sender" <> ${v}`);
         const column = q.unread ? 'read_seq' : 'delivered_seq';
-        where.push(
-          `m."seq" > GREATEST(COALESCE(vp."${column}", 0), COALESCE(vg."join_seq", 0))`,
-        );
+        where.push(`m."seq" > GREATEST(COALESCE(vp."${column}", 0), COALESCE(vg."join_seq", 0))`);
       }
     }
     if (q.receiverType) where.push(`m."receiver_type" = ${p(q.receiverType)}`);

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { MessageBus, rootLogger } from '@parley/common';
-import { APP_SYSTEM_UID, DeliveryFrame, deliverToUserSubject, ReceiptKind } from '@parley/contracts';
+import {
+  APP_SYSTEM_UID,
+  DeliveryFrame,
+  deliverToUserSubject,
+  ReceiptKind,
+} from '@parley/contracts';
 
 /** A forward move of a receipt position, as the `receipts` frame tells it. */
 export interface ReceiptMoved {

@@ -28,7 +28,12 @@ export class ReceiptViews {
       } else {
         // A group's marks are many: only the viewer's are read.
         const uid = m.receiverType === 'group' ? viewer : undefined;
-        ranges.set(m.conversationId, { conversationId: m.conversationId, lo: m.seq, hi: m.seq, uid });
+        ranges.set(m.conversationId, {
+          conversationId: m.conversationId,
+          lo: m.seq,
+          hi: m.seq,
+          uid,
+        });
       }
     }
     if (!ranges.size) return;
