@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, Headers, Param, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { MessageBus, parseOrThrow } from '@parley/common';
 import {
   ConversationDeleteBodySchema,
@@ -169,6 +180,7 @@ export class UserConversationController {
   }
 
   @Post('delivered')
+  @HttpCode(200)
   @ApiDoc({ summary: 'Mark delivered up to a message', body: ReceiptBoundaryBodySchema })
   delivered(
     @CurrentPrincipal() p: Principal,
@@ -180,6 +192,7 @@ export class UserConversationController {
   }
 
   @Post('read')
+  @HttpCode(200)
   @ApiDoc({ summary: 'Mark read up to a message', body: ReceiptBoundaryBodySchema })
   read(
     @CurrentPrincipal() p: Principal,
@@ -235,6 +248,7 @@ export class GroupConversationController {
   }
 
   @Post('delivered')
+  @HttpCode(200)
   @ApiDoc({ summary: 'Mark delivered up to a message', body: ReceiptBoundaryBodySchema })
   delivered(
     @CurrentPrincipal() p: Principal,
@@ -246,6 +260,7 @@ export class GroupConversationController {
   }
 
   @Post('read')
+  @HttpCode(200)
   @ApiDoc({ summary: 'Mark read up to a message', body: ReceiptBoundaryBodySchema })
   read(
     @CurrentPrincipal() p: Principal,
