@@ -17,22 +17,33 @@ import { ConversationHandler } from './conversations/conversation.handler';
 import { ConversationRepository } from './conversations/conversation.repository';
 import { ConversationService } from './conversations/conversation.service';
 import { ReceiptDelivery } from './receipts/receipt-delivery';
+import { ReceiptMarksErasure } from './receipts/receipt-erasure';
 import { ReceiptHandler } from './receipts/receipt.handler';
 import { ReceiptRepository } from './receipts/receipt.repository';
 import { ReceiptService } from './receipts/receipt.service';
 import { ReceiptViews } from './receipts/receipt-views';
+import { MessagingRulesThreadsImport1764530000000 } from './migrations/1764530000000-messaging-rules-threads-import';
+import { MessageImportHandler } from './data-import/message-import.handler';
+import { MessageImportService } from './data-import/message-import.service';
+import { ReadPositionsErasure, SentMessagesErasure } from './erasure/erasure-steps';
+import { USER_ERASURE_STEPS, UserErasure, UserErasureStep } from './erasure/user-erasure';
+import { UserErasureConsumer } from './erasure/user-erasure.consumer';
 
 export const MESSAGING_DATABASE = {
   schema: 'messaging',
   // Raw SQL throughout (see the repositories); the outbox entity is added by the platform.
   entities: [],
-  migrations: [MessagingInitial1764400000000, ConversationsReceipts1764520000000],
+  migrations: [
+    MessagingInitial1764400000000,
+    ConversationsReceipts1764520000000,
+    MessagingRulesThreadsImport1764530000000,
+  ],
 };
 
 /**
  * Messaging: conversations, messages with a gap-free seq per conversation, read positions, and
- * the read models of users, blocks, groups and memberships it decides sends with (schema
- * `messaging`).
+ * the read models of users, blocks, roles, friendships, groups and memberships it decides sends
+ * with (schema `messaging`).
  *
  * `consumers: false` leaves out the durable consumers that feed the read models: for tests that
  * boot the service in-process and write the models themselves, so they never take events from
@@ -67,6 +78,19 @@ export function messagingModule(opts: { http?: boolean; consumers?: boolean } = 
       ConversationHandler,
       ReceiptService,
       ReceiptHandler,
+      MessageImportService,
+      MessageImportHandler,
+      // Erasing a permanently deleted user: each feature storing a user's data adds its step.
+      SentMessagesErasure,
+      ReadPositionsErasure,
+      ReceiptMarksErasure,
+      {
+        provide: USER_ERASURE_STEPS,
+        useFactory: (...steps: UserErasureStep[]) => steps,
+        inject: [SentMessagesErasure, ReadPositionsErasure, ReceiptMarksErasure],
+      },
+      UserErasure,
+      ...(opts.consumers === false ? [] : [UserErasureConsumer]),
     ],
   })
   class MessagingModule {}

@@ -209,4 +209,12 @@ export class ReceiptRepository {
       [appId, conversationId, seq, sender, limit, offset],
     );
   }
+
+  /** A permanently deleted user's receipt times go (their positions go with the positions' step). */
+  async dropMarksOf(tx: Db, appId: string, uid: string): Promise<void> {
+    await tx.query(`DELETE FROM "messaging"."receipt_marks" WHERE "app_id" = $1 AND "uid" = $2`, [
+      appId,
+      uid,
+    ]);
+  }
 }
