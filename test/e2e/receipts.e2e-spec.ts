@@ -4,6 +4,8 @@ import { login, TestSocket } from './support/realtime-client';
 
 interface Message {
   id: string;
+  deliveredToAll?: boolean;
+  readByAll?: boolean;
   sender: string;
   seq: number;
   deliveredAt?: number;
@@ -131,6 +133,45 @@ describe('receipts of group messages', () => {
     expect(res.body.data[1]).toMatchObject({ uid: 'carol', deliveredAt: expect.any(Number) });
     const seenByBob = (await bob.get<{ data: Message }>(`/messages/${g1.id}`)).body.data;
     expect(seenByBob).toMatchObject({ readByMeAt: expect.any(Number) });
+  });
+});
+
+describe('receipts of a whole group', () => {
+  it('mark a message delivered to and read by all once every member has, with frames', async () => {
+    const { app, bob, carol, alice, send, message } = await world();
+    const g1 = await send(alice, 'team', 'all of you', 'group');
+    const bus = await connectTestBus({ name: 'parley-e2e-group-receipts' });
+    try {
+      const frames = await recordSubject(bus, `deliver.${app.appId}.u.alice`);
+      await eventually(async () => {
+        expect((await bob.post('/groups/team/conversation/read', {})).status).toBe(200);
+      }, EVENTS_ARRIVE_MS);
+      expect(await message(alice, g1.id)).not.toHaveProperty('deliveredToAll');
+      await eventually(async () => {
+        expect((await carol.post('/groups/team/conversation/delivered', {})).status).toBe(200);
+      }, EVENTS_ARRIVE_MS);
+      const delivered = await message(alice, g1.id);
+      expect(delivered).toMatchObject({ deliveredToAll: true, deliveredAt: expect.any(Number) });
+      expect(delivered).not.toHaveProperty('readByAll');
+
+      await carol.post('/groups/team/conversation/read', { messageId: g1.id });
+      expect(await message(alice, g1.id)).toMatchObject({
+        readByAll: true,
+        readAt: expect.any(Number),
+      });
+      await eventually(async () => {
+        const actions = frames.messages.map((f) => (f.data as { body: { action: string } }).body);
+        expect(actions).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ action: 'deliveredToAll', messageId: g1.id }),
+            expect.objectContaining({ action: 'readByAll', messageId: g1.id }),
+          ]),
+        );
+      });
+      frames.stop();
+    } finally {
+      await bus.close();
+    }
   });
 });
 

@@ -7,10 +7,13 @@ import {
   ReceiptKind,
 } from '@parley/contracts';
 
+/** The receipts frame's actions: one member's, or the whole group's (`deliveredToAll`, `readByAll`). */
+export type ReceiptAction = ReceiptKind | 'deliveredToAll' | 'readByAll';
+
 /** A forward move of a receipt position, as the `receipts` frame tells it. */
 export interface ReceiptMoved {
   appId: string;
-  kind: ReceiptKind;
+  kind: ReceiptAction;
   /** Who received or read. */
   reader: string;
   readerEntity: Record<string, unknown>;
@@ -26,7 +29,8 @@ export interface ReceiptMoved {
 /**
  * The real-time copy of a receipt (realtime reference §5): a `receipts` frame on core NATS to the
  * user it concerns: in a 1:1 conversation the other user; in a group the sender of the message
- * the mark reached. `sender` is the reader, `receiver` the other user or the group, as the client
+ * the mark reached (also for `deliveredToAll`/`readByAll`, when a member's mark completes the
+ * group's). `sender` is the reader, `receiver` the other user or the group, as the client
  * SDK's own receipt frames have them. Best effort, after commit.
  */
 @Injectable()

@@ -61,24 +61,43 @@ describe('ReceiptViews', () => {
     expect(msgs[0]).not.toHaveProperty('readByMeAt');
   });
 
-  it('gives the viewer their own receipt of what was sent to them, and reads only their marks in a group', async () => {
+  it("gives the viewer their own receipt of what was sent to them, reading only the group's and their marks", async () => {
     const { views, repo } = setup([
       mark({ conversation_id: 'group_team', uid: 'bob', kind: 'read', marked_at: at(5) }),
     ]);
     const m = message({ conversationId: 'group_team', receiver: 'team', receiverType: 'group' });
     await views.decorate('app1', 'bob', [m]);
     expect(repo.marksCovering).toHaveBeenCalledWith('app1', [
+      { conversationId: 'group_team', lo: 1, hi: 1, uid: '*' },
       { conversationId: 'group_team', lo: 1, hi: 1, uid: 'bob' },
     ]);
     expect(m).toMatchObject({ readByMeAt: seconds(at(5)) });
     expect(m).not.toHaveProperty('readAt');
+    expect(m).not.toHaveProperty('readByAll');
   });
 
-  it('reads nothing for a group message seen by its sender or the app', async () => {
-    const { views, repo } = setup([]);
-    const m = message({ conversationId: 'group_team', receiver: 'team', receiverType: 'group' });
-    await views.decorate('app1', 'alice', [m]);
-    await views.decorate('app1', undefined, [m]);
-    expect(repo.marksCovering).not.toHaveBeenCalled();
+  it("marks a group message delivered to and read by all from the group's marks", async () => {
+    const { views, repo } = setup([
+      mark({
+        conversation_id: 'group_team',
+        uid: '*',
+        kind: 'delivered',
+        to_seq: '2',
+        marked_at: at(7),
+      }),
+    ]);
+    const group = {
+      conversationId: 'group_team',
+      receiver: 'team',
+      receiverType: 'group' as const,
+    };
+    const [m1, m3] = [message({ ...group }), message({ ...group, id: '3', seq: 3 })];
+    await views.decorate('app1', 'alice', [m1, m3]);
+    expect(repo.marksCovering).toHaveBeenCalledWith('app1', [
+      { conversationId: 'group_team', lo: 1, hi: 3, uid: '*' },
+    ]);
+    expect(m1).toMatchObject({ deliveredAt: seconds(at(7)), deliveredToAll: true });
+    expect(m1).not.toHaveProperty('readByAll');
+    expect(m3).not.toHaveProperty('deliveredToAll');
   });
 });

@@ -2,13 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { toSeconds } from '@parley/common';
 import { Message } from '@parley/contracts';
 import { MarkKind, MarkRow } from './receipt.entity';
-import { ReceiptRepository } from './receipt.repository';
+import { GROUP_MARK_UID, ReceiptRepository } from './receipt.repository';
 
 /**
  * The receipt fields of messages (reference §5.4; the client SDK's `deliveredAt`, `readAt`,
  * `deliveredToMeAt`, `readByMeAt`): a 1:1 message's `deliveredAt`/`readAt` are when its receiver
- * received and read it; the viewer's own receipt of a message sent to them or to their group is
- * `deliveredToMeAt`/`readByMeAt`. One query for a page: the marks covering its seq range.
+ * received and read it; a group message's, when the whole group had (`deliveredToAll`,
+ * `readByAll`; groups of up to 300 members); the viewer's own receipt of a message sent to them or
+ * to their group is `deliveredToMeAt`/`readByMeAt`. One query for a page: the marks covering its
+ * seq range (of a group, only the group's and the viewer's).
  */
 @Injectable()
 export class ReceiptViews {
@@ -19,21 +21,19 @@ export class ReceiptViews {
       string,
       { conversationId: string; lo: number; hi: number; uid?: string }
     >();
-    for (const m of messages) {
-      if (m.receiverType === 'group' && (viewer === undefined || m.sender === viewer)) continue;
-      const r = ranges.get(m.conversationId);
+    const cover = (m: Message, uid: string | undefined) => {
+      const key = `${m.conversationId}|${uid ?? ''}`;
+      const r = ranges.get(key);
       if (r) {
         r.lo = Math.min(r.lo, m.seq);
         r.hi = Math.max(r.hi, m.seq);
-      } else {
-        // A group's marks are many: only the viewer's are read.
-        const uid = m.receiverType === 'group' ? viewer : undefined;
-        ranges.set(m.conversationId, {
-          conversationId: m.conversationId,
-          lo: m.seq,
-          hi: m.seq,
-          uid,
-        });
+      } else ranges.set(key, { conversationId: m.conversationId, lo: m.seq, hi: m.seq, uid });
+    };
+    for (const m of messages) {
+      if (m.receiverType === 'user') cover(m, undefined);
+      else {
+        cover(m, GROUP_MARK_UID);
+        if (viewer !== undefined && m.sender !== viewer) cover(m, viewer);
       }
     }
     if (!ranges.size) return;
@@ -41,9 +41,12 @@ export class ReceiptViews {
     if (!marks.length) return;
     const at = (m: Message, uid: string, kind: MarkKind) => coveringTime(marks, m, uid, kind);
     for (const m of messages) {
-      if (m.receiverType === 'user') {
-        setIf(m, 'deliveredAt', at(m, m.receiver, 'delivered'));
-        setIf(m, 'readAt', at(m, m.receiver, 'read'));
+      const receiver = m.receiverType === 'user' ? m.receiver : GROUP_MARK_UID;
+      setIf(m, 'deliveredAt', at(m, receiver, 'delivered'));
+      setIf(m, 'readAt', at(m, receiver, 'read'));
+      if (m.receiverType === 'group') {
+        if (m.deliveredAt !== undefined) m.deliveredToAll = true;
+        if (m.readAt !== undefined) m.readByAll = true;
       }
       if (viewer !== undefined && m.sender !== viewer) {
         setIf(m, 'deliveredToMeAt', at(m, viewer, 'delivered'));

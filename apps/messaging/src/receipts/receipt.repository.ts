@@ -4,6 +4,12 @@ import { MarkKind, MarkRow, Position, PositionRow, ReceiptRow } from './receipt.
 
 type Db = Pick<EntityManager, 'query'>;
 
+/** The pseudo-member whose marks say when the whole group had received or read up to a seq. */
+export const GROUP_MARK_UID = '*';
+
+/** Groups up to this size get whole-group receipts (CometChat's limit for group receipts). */
+export const WHOLE_GROUP_RECEIPTS_MAX_MEMBERS = 300;
+
 /**
  * Read and delivered positions (`member_positions`) and when they moved (`receipt_marks`), in raw
  * SQL. Group members get a position row only when they act (mark, tag, delete, send): a message
@@ -216,5 +222,39 @@ export class ReceiptRepository {
       appId,
       uid,
     ]);
+  }
+
+  /**
+   * The whole group's position of one kind: the lowest of its current members' (a member without
+   * a row stands at their join), if the group has at most `maxMembers` members by its snapshot
+   * (else null: no whole-group receipts). Serialised per conversation for the transaction, so the
+   * group marks (`uid` '*') it leads to never overlap.
+   */
+  async groupPosition(
+    tx: Db,
+    appId: string,
+    guid: string,
+    kind: MarkKind,
+    maxMembers: number,
+  ): Promise<{ lowest: number; recorded: number } | null> {
+    const column = kind === 'read' ? 'read_seq' : 'delivered_seq';
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1 || '|group_' || $2))`, [appId, guid]);
+    const [row] = (await tx.query(
+      `SELECT
+         (SELECT MIN(GREATEST(COALESCE(p."${column}", 0), gm."join_seq"))
+          FROM "messaging"."group_members" gm
+          LEFT JOIN "messaging"."member_positions" p
+            ON p."app_id" = gm."app_id" AND p."conversation_id" = 'group_' || gm."guid"
+           AND p."uid" = gm."uid"
+          WHERE gm."app_id" = $1 AND gm."guid" = $2 AND gm."state" = 'member') AS "lowest",
+         (SELECT COALESCE(MAX(r."to_seq"), 0) FROM "messaging"."receipt_marks" r
+          WHERE r."app_id" = $1 AND r."conversation_id" = 'group_' || $2 AND r."uid" = '${GROUP_MARK_UID}'
+            AND r."kind" = $3) AS "recorded"
+       FROM "messaging"."groups" g
+       WHERE g."app_id" = $1 AND g."guid" = $2 AND (g."snapshot"->>'membersCount')::int <= $4`,
+      [appId, guid, kind, maxMembers],
+    )) as Array<{ lowest: string | null; recorded: string }>;
+    if (!row || row.lowest === null) return null;
+    return { lowest: Number(row.lowest), recorded: Number(row.recorded) };
   }
 }

@@ -17,9 +17,13 @@ import { ParticipantDirectory } from '../directory/participant-directory';
 import { userEntity } from '../messages/message.mapper';
 import { MessageRepository } from '../messages/message.repository';
 import { MessageViews } from '../messages/message-views';
-import { ReceiptDelivery, ReceiptMoved } from './receipt-delivery';
+import { ReceiptAction, ReceiptDelivery, ReceiptMoved } from './receipt-delivery';
 import { Position } from './receipt.entity';
-import { ReceiptRepository } from './receipt.repository';
+import {
+  GROUP_MARK_UID,
+  ReceiptRepository,
+  WHOLE_GROUP_RECEIPTS_MAX_MEMBERS,
+} from './receipt.repository';
 
 const success = (message: string) => ({ success: true as const, message });
 
@@ -104,21 +108,43 @@ export class ReceiptService {
           },
         );
       }
-      return kinds.map((k) => ({ kind: k, at }));
+      const frames: Array<{ kind: ReceiptAction; at: number; id: string; sender: string }> =
+        kinds.map((k) => ({ kind: k, at, id: boundary.id, sender: boundary.sender }));
+      if (c.receiverType === 'group') {
+        // The whole group's position may have moved with this member's (small groups only).
+        for (const k of kinds) {
+          const group = await this.positions.groupPosition(
+            tx,
+            appId,
+            c.receiver,
+            k,
+            WHOLE_GROUP_RECEIPTS_MAX_MEMBERS,
+          );
+          if (!group || group.lowest <= group.recorded) continue;
+          const { lowest, recorded } = group;
+          await this.positions.addMark(tx, appId, id, GROUP_MARK_UID, k, recorded, lowest, now);
+          const reached = await this.conversations.messageIdAt(appId, id, lowest, tx);
+          if (reached) {
+            const kind = k === 'read' ? 'readByAll' : 'deliveredToAll';
+            frames.push({ kind, at, id: String(reached.id), sender: reached.sender });
+          }
+        }
+      }
+      return frames;
     });
     if (moved.length) {
       const users = await this.directory.usersForDisplay(appId, [viewer]);
-      for (const { kind: k, at } of moved) {
+      for (const f of moved) {
         const frame: ReceiptMoved = {
           appId,
-          kind: k,
+          kind: f.kind,
           reader: viewer,
           readerEntity: userEntity(viewer, users),
           receiverType: c.receiverType,
           receiver: c.receiver,
-          messageId: boundary.id,
-          messageSender: boundary.sender,
-          at,
+          messageId: f.id,
+          messageSender: f.sender,
+          at: f.at,
           deviceId: req.deviceId,
         };
         this.delivery.deliver(frame);

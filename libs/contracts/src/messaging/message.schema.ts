@@ -47,9 +47,14 @@ export const MessageSchema = z.object({
   parentId: z.string().optional(),
   replyCount: z.number().int().optional(),
   tags: z.array(z.string()).optional(),
-  /** A 1:1 message's receipts: when its receiver received and read it (Unix seconds). */
+  /**
+   * Receipts (Unix seconds): of a 1:1 message, when its receiver received and read it; of a group
+   * message, when the whole group had (then `deliveredToAll`/`readByAll` are true).
+   */
   deliveredAt: z.number().int().optional(),
   readAt: z.number().int().optional(),
+  deliveredToAll: z.boolean().optional(),
+  readByAll: z.boolean().optional(),
   /** The viewer's own receipt of a message sent to them (or to their group). */
   deliveredToMeAt: z.number().int().optional(),
   readByMeAt: z.number().int().optional(),
