@@ -90,6 +90,18 @@ describe('receipts of 1:1 messages', () => {
       },
     ]);
     expect(r1.body.meta.pagination.total).toBe(1);
+    // The sender's GET of the message carries them too (the SDK's getMessageReceipts reads them).
+    const own = await alice.get<{ data: Message & { receipts: { data: unknown[] } } }>(
+      `/messages/${m1.id}`,
+    );
+    expect(own.body.data.receipts.data).toEqual([
+      {
+        recipient: expect.objectContaining({ uid: 'bob' }),
+        deliveredAt: read1.deliveredAt,
+        readAt: read1.readAt,
+      },
+    ]);
+    expect(await message(bob, m1.id)).not.toHaveProperty('receipts');
     const r2 = await alice.get<Receipts>(`/messages/${m2.id}/receipts`);
     expect(r2.body.data).toEqual([expect.not.objectContaining({ readAt: expect.anything() })]);
     expect(code(await carol.get(`/messages/${m1.id}/receipts`))).toBe('ERR_MESSAGE_ID_NOT_FOUND');

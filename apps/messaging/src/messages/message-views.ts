@@ -39,6 +39,10 @@ export class MessageViews {
     if (!row) throw notFound(id);
     if (viewer !== undefined && !(await this.canSee(appId, viewer, row))) throw notFound(id);
     const [message] = await this.renderFor(appId, viewer, [row]);
+    // Its sender also gets who received and read it (the SDK's getMessageReceipts reads it).
+    if (viewer !== undefined && viewer === row.sender) {
+      return this.receipts.withReceiptList(appId, message);
+    }
     return message;
   }
 

@@ -1,5 +1,6 @@
 import { Message } from '@parley/contracts';
 import { T0 } from '../testing/message.factory';
+import { ParticipantDirectory } from '../directory/participant-directory';
 import { MarkRow } from './receipt.entity';
 import { ReceiptRepository } from './receipt.repository';
 import { ReceiptViews } from './receipt-views';
@@ -36,7 +37,13 @@ const mark = (over: Partial<MarkRow>): MarkRow => ({
 
 function setup(marks: MarkRow[]) {
   const repo = { marksCovering: jest.fn(async () => marks) };
-  return { repo, views: new ReceiptViews(repo as unknown as ReceiptRepository) };
+  return {
+    repo,
+    views: new ReceiptViews(
+      repo as unknown as ReceiptRepository,
+      {} as unknown as ParticipantDirectory,
+    ),
+  };
 }
 
 describe('ReceiptViews', () => {

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { toSeconds } from '@parley/common';
-import { Message } from '@parley/contracts';
+import { Message, MessageReceipt } from '@parley/contracts';
+import { ParticipantDirectory } from '../directory/participant-directory';
+import { userEntity } from '../messages/message.mapper';
 import { MarkKind, MarkRow } from './receipt.entity';
 import { GROUP_MARK_UID, ReceiptRepository } from './receipt.repository';
 
@@ -14,7 +16,57 @@ import { GROUP_MARK_UID, ReceiptRepository } from './receipt.repository';
  */
 @Injectable()
 export class ReceiptViews {
-  constructor(private readonly receipts: ReceiptRepository) {}
+  constructor(
+    private readonly receipts: ReceiptRepository,
+    private readonly directory: ParticipantDirectory,
+  ) {}
+
+  /**
+   * One message as its sender gets it: with `receipts.data`, each receiver who
+   * received it (`recipient`, `deliveredAt`, `readAt`), the first 100 by uid, which the client
+   * SDK's getMessageReceipts reads. `GET /messages/{id}/receipts` pages through all of them.
+   */
+  async withReceiptList(appId: string, message: Message): Promise<Message> {
+    const page = await this.receiptPage(appId, message, 100, 0);
+    return {
+      ...message,
+      receipts: {
+        data: page.items.map(({ recipient, deliveredAt, readAt }) => ({
+          recipient,
+          ...(deliveredAt !== undefined ? { deliveredAt } : {}),
+          ...(readAt !== undefined ? { readAt } : {}),
+        })),
+      },
+    };
+  }
+
+  /** Who besides its sender received and read `message`, one page, with the total. */
+  async receiptPage(
+    appId: string,
+    message: Message,
+    limit: number,
+    offset: number,
+  ): Promise<{ items: MessageReceipt[]; total: number }> {
+    const rows = await this.receipts.receiptsOf(
+      appId,
+      message.conversationId,
+      message.seq,
+      message.sender,
+      limit,
+      offset,
+    );
+    const users = await this.directory.usersForDisplay(
+      appId,
+      rows.map((r) => r.uid),
+    );
+    const items = rows.map((r) => {
+      const receipt: MessageReceipt = { uid: r.uid, recipient: userEntity(r.uid, users) };
+      if (r.delivered_at) receipt.deliveredAt = toSeconds(new Date(r.delivered_at));
+      if (r.read_at) receipt.readAt = toSeconds(new Date(r.read_at));
+      return receipt;
+    });
+    return { items, total: Number(rows[0]?.total ?? 0) };
+  }
 
   async decorate(appId: string, viewer: string | undefined, messages: Message[]): Promise<void> {
     const ranges = new Map<

@@ -18,6 +18,7 @@ import { userEntity } from '../messages/message.mapper';
 import { MessageRepository } from '../messages/message.repository';
 import { MessageViews } from '../messages/message-views';
 import { ReceiptAction, ReceiptDelivery, ReceiptMoved } from './receipt-delivery';
+import { ReceiptViews } from './receipt-views';
 import { Position } from './receipt.entity';
 import {
   GROUP_MARK_UID,
@@ -43,6 +44,7 @@ export class ReceiptService {
     private readonly access: ConversationAccess,
     private readonly directory: ParticipantDirectory,
     private readonly views: MessageViews,
+    private readonly receiptViews: ReceiptViews,
     private readonly delivery: ReceiptDelivery,
     private readonly tx: Transactor,
     private readonly outbox: Outbox,
@@ -156,24 +158,12 @@ export class ReceiptService {
   /** Who has received and read message `id` (its sender aside), for whoever may see it. */
   async list({ appId, viewer, id, query }: ReceiptListRequest): Promise<Page<MessageReceipt>> {
     const message = await this.views.get(appId, viewer, id);
-    const rows = await this.positions.receiptsOf(
+    const { items, total } = await this.receiptViews.receiptPage(
       appId,
-      message.conversationId,
-      message.seq,
-      message.sender,
+      message,
       query.perPage,
       (query.page - 1) * query.perPage,
     );
-    const users = await this.directory.usersForDisplay(
-      appId,
-      rows.map((r) => r.uid),
-    );
-    const items = rows.map((r) => {
-      const receipt: MessageReceipt = { uid: r.uid, recipient: userEntity(r.uid, users) };
-      if (r.delivered_at) receipt.deliveredAt = toSeconds(new Date(r.delivered_at));
-      if (r.read_at) receipt.readAt = toSeconds(new Date(r.read_at));
-      return receipt;
-    });
-    return { items, pagination: pagination(Number(rows[0]?.total ?? 0), items.length, query) };
+    return { items, pagination: pagination(total, items.length, query) };
   }
 }

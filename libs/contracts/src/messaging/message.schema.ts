@@ -55,6 +55,8 @@ export const MessageSchema = z.object({
   readAt: z.number().int().optional(),
   deliveredToAll: z.boolean().optional(),
   readByAll: z.boolean().optional(),
+  /** On one message read by its sender: each receiver's receipt (the first 100). */
+  receipts: z.object({ data: z.array(z.record(z.string(), z.unknown())) }).optional(),
   /** The viewer's own receipt of a message sent to them (or to their group). */
   deliveredToMeAt: z.number().int().optional(),
   readByMeAt: z.number().int().optional(),
