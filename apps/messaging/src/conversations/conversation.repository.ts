@@ -26,8 +26,10 @@ export interface UserConversationFilter {
  * have a position in (both users get one with the first message) and the conversations of the
  * groups they are a member of now; a group member without a position row stands at their join.
  * Unread counts come from seqs and positions only:
- *   last_seq - GREATEST(read_seq, join_seq) - own_after_read
- * (own messages never count: sending moves the sender's read position to their message).
+ *   last_seq - GREATEST(read_seq, join_seq) - (action messages after it) - own_after_read
+ * where the action messages after a position are the conversation's `uncounted` minus the
+ * `uncounted_upto` of the message at the position (action messages never count), and own
+ * messages never count: sending moves the sender's read position to their message.
  */
 @Injectable()
 export class ConversationRepository {
@@ -110,21 +112,27 @@ export class ConversationRepository {
           ON p."app_id" = gm."app_id" AND p."conversation_id" = c."conversation_id" AND p."uid" = gm."uid"
         WHERE gm."app_id" = $1 AND gm."uid" = $2 AND gm."state" = 'member'
       ), x AS (
-        SELECT mine.*,
-          GREATEST(0, mine."last_seq" - GREATEST(mine."read_seq", mine."join_seq") - mine."own_after_read") AS "unread",
-          GREATEST(0, mine."last_seq" - GREATEST(mine."delivered_seq", mine."join_seq")) AS "undelivered"
+        -- The messages at the read and delivered positions (key look-ups) say how many action
+        -- messages lie behind them; the conversation, how many in all.
+        SELECT mine.*, r."id" AS "last_read_message_id",
+          GREATEST(0, mine."last_seq" - GREATEST(mine."read_seq", mine."join_seq")
+            - (mine."uncounted" - COALESCE(r."uncounted_upto", 0)) - mine."own_after_read") AS "unread",
+          GREATEST(0, mine."last_seq" - GREATEST(mine."delivered_seq", mine."join_seq")
+            - (mine."uncounted" - COALESCE(d."uncounted_upto", 0))) AS "undelivered"
         FROM mine
+        LEFT JOIN "messaging"."messages" r
+          ON r."app_id" = $1 AND r."conversation_id" = mine."conversation_id"
+         AND r."seq" = GREATEST(mine."read_seq", mine."join_seq")
+        LEFT JOIN "messaging"."messages" d
+          ON d."app_id" = $1 AND d."conversation_id" = mine."conversation_id"
+         AND d."seq" = GREATEST(mine."delivered_seq", mine."join_seq")
       )
-      SELECT x.*, u."profile", g."snapshot", r."id" AS "last_read_message_id",
-             count(*) OVER () AS "total"
+      SELECT x.*, u."profile", g."snapshot", count(*) OVER () AS "total"
       FROM x
       LEFT JOIN "messaging"."users" u
         ON x."conversation_type" = 'user' AND u."app_id" = $1 AND u."uid" = x."with_id"
       LEFT JOIN "messaging"."groups" g
         ON x."conversation_type" = 'group' AND g."app_id" = $1 AND g."guid" = x."with_id"
-      LEFT JOIN "messaging"."messages" r
-        ON r."app_id" = $1 AND r."conversation_id" = x."conversation_id"
-       AND r."seq" = GREATEST(x."read_seq", x."join_seq")
       WHERE ${where.join(' AND ')}
       ORDER BY x."updated_at" DESC, x."conversation_id"${page}`;
     return (await db.query(sql, params)) as Array<UserConversationRow & { undelivered: string }>;

@@ -1,8 +1,10 @@
 import { INestApplicationContext } from '@nestjs/common';
+import { Transactor } from '@parley/common';
 import { startServiceContext, uniqueAppId } from '@parley/common/testing';
 import { DataSource } from 'typeorm';
 import { messagingModule } from '../app.module';
 import { DirectoryRepository } from '../directory/directory.repository';
+import { MessageRepository } from '../messages/message.repository';
 import { MessageService } from '../messages/message.service';
 import { ReceiptService } from '../receipts/receipt.service';
 import { groupSnapshot, profile, textTo } from '../testing/message.factory';
@@ -103,6 +105,32 @@ describe('group unread counts need no row per member', () => {
       messageId: second,
     });
     expect(await rows('member_positions')).toBe(2);
+    expect(await unreadOf('m2')).toBe(1);
+    expect(await unreadOf('m9999')).toBe(3);
+
+    // Action messages (a membership change, an edit, a delete) are never unread: stored like any
+    // message (next seq, one insert), they leave every count as it is.
+    await ctx.get(Transactor).run(async (tx) => {
+      const repo = ctx.get(MessageRepository);
+      const now = new Date();
+      const { seq } = await repo.takeSeq(tx, appId, 'group_big', 'group', now);
+      await repo.insert(tx, {
+        appId,
+        conversationId: 'group_big',
+        seq,
+        muid: null,
+        sender: 'm1',
+        receiver: 'big',
+        receiverType: 'group',
+        category: 'action',
+        type: 'groupMember',
+        data: { action: 'joined' },
+        tags: [],
+        parentId: null,
+        quotedMessageId: null,
+        sentAt: now,
+      });
+    });
     expect(await unreadOf('m2')).toBe(1);
     expect(await unreadOf('m9999')).toBe(3);
 

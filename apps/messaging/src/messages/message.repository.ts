@@ -253,7 +253,7 @@ export class MessageRepository {
     if (viewer !== undefined) {
       // The viewer's position (one key look-up per message): what they deleted stays hidden, and
       // `unread`/`undelivered` keep others' messages after their read/delivered position (a group
-      // member without a position row is at their join).
+      // member without a position row is at their join), action messages aside, as in the counts.
       const v = p(viewer);
       joins += ` LEFT JOIN "messaging"."member_positions" vp
         ON vp."app_id" = m."app_id" AND vp."conversation_id" = m."conversation_id" AND vp."uid" = ${v}`;
@@ -261,7 +261,7 @@ export class MessageRepository {
       if (q.unread || q.undelivered) {
         joins += ` LEFT JOIN "messaging"."group_members" vg ON m."receiver_type" = 'group'
           AND vg."app_id" = m."app_id" AND vg."guid" = m."receiver" AND vg."uid" = ${v}`;
-        where.push(`m."sender" <> ${v}`);
+        where.push(`m."sender" <> ${v}`, `m."category" <> 'action'`);
         const column = q.unread ? 'read_seq' : 'delivered_seq';
         where.push(`m."seq" > GREATEST(COALESCE(vp."${column}", 0), COALESCE(vg."join_seq", 0))`);
       }

@@ -142,7 +142,7 @@ export class ReceiptRepository {
   }
 
   /**
-   * `uid`'s own messages after `seq`: counted only when a mark-unread moved the read position back
+   * `uid`'s own messages after `seq` (action messages aside: they never count): counted only when a mark-unread moved the read position back
    * over them (or a read after that), over the conversation's seq key from `seq` on.
    */
   async countOwnAfter(
@@ -154,7 +154,8 @@ export class ReceiptRepository {
   ): Promise<number> {
     const [row] = (await tx.query(
       `SELECT count(*) AS n FROM "messaging"."messages"
-       WHERE "app_id" = $1 AND "conversation_id" = $2 AND "seq" > $3 AND "sender" = $4`,
+       WHERE "app_id" = $1 AND "conversation_id" = $2 AND "seq" > $3 AND "sender" = $4
+         AND "category" <> 'action'`,
       [appId, conversationId, seq, uid],
     )) as Array<{ n: string }>;
     return Number(row.n);
