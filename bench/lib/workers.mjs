@@ -56,33 +56,39 @@ export function stopServer(server) {
 }
 
 /** A ws-clients worker (workers/ws-clients.mjs) with a promise-returning `ask`. */
-export async function wsClients() {
+export const wsClients = () => forkWorker('ws-clients');
+
+/** An IPC-driven worker (ws-clients, xmpp-clients) with a promise-returning `ask`. */
+export async function forkWorker(name) {
   const { fork } = await import('node:child_process');
-  const child = fork(path.join(here, '..', 'workers', 'ws-clients.mjs'), [], {
+  const child = fork(path.join(here, '..', 'workers', `${name}.mjs`), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const replies = [];
-  let wake;
+  // Each reply names the command it answers (`re`); a waiter takes the next reply to its command.
+  const replies = new Map(); // re -> queued replies
+  const waiters = new Map(); // re -> waiting resolvers
   child.on('message', (m) => {
-    replies.push(m);
-    wake?.();
+    const waiting = waiters.get(m.re) ?? [];
+    if (waiting.length) waiting.shift()(m);
+    else replies.set(m.re, [...(replies.get(m.re) ?? []), m]);
   });
-  const nextReply = async () => {
-    while (!replies.length) await new Promise((r) => (wake = r));
-    return replies.shift();
+  const nextReply = (re) => {
+    const queued = replies.get(re) ?? [];
+    if (queued.length) return Promise.resolve(queued.shift());
+    return new Promise((r) => waiters.set(re, [...(waiters.get(re) ?? []), r]));
   };
-  await nextReply(); // ready
+  await nextReply('ready');
   return {
     pid: child.pid,
     async ask(message) {
       child.send(message);
-      return nextReply();
+      return nextReply(message.cmd);
     },
     /** Arms a count of `total` frames; `done` settles with the count once they arrived. */
     async expect(total, timeoutMs) {
       child.send({ cmd: 'expect', total, timeoutMs });
-      await nextReply(); // armed
-      return { done: nextReply() };
+      await nextReply('armed');
+      return { done: nextReply('expect') };
     },
     close() {
       child.send({ cmd: 'close' });

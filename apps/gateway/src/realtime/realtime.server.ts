@@ -10,10 +10,12 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { rootLogger } from '@parley/common';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ClientReceipts } from './client-receipts';
+import { ClientFrameRelay } from './client-frame-relay';
 import { ClientSession } from './client-session';
 import { ConnectionRegistry } from './connection-registry';
 import { RealtimeAuth } from './realtime-auth';
 import { REALTIME_LIMITS_TOKEN, RealtimeLimits } from './realtime-limits';
+import { SessionPresence } from './session-presence';
 
 /**
  * The WebSocket endpoint on the gateway's own HTTP(S) server. The upgrade is accepted on `/`
@@ -32,6 +34,8 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     private readonly registry: ConnectionRegistry,
     private readonly auth: RealtimeAuth,
     private readonly receipts: ClientReceipts,
+    private readonly presence: SessionPresence,
+    private readonly relay: ClientFrameRelay,
     @Inject(REALTIME_LIMITS_TOKEN) private readonly limits: RealtimeLimits,
   ) {}
 
@@ -51,12 +55,16 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     this.heartbeat.unref();
   }
 
-  /** Closes every socket with 1001 so clients reconnect to another gateway at once. */
-  beforeApplicationShutdown(): void {
+  /**
+   * Closes every socket with 1001 so clients reconnect to another gateway at once, and tells
+   * presence the gateway is gone (its users go offline now, not after the TTL).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.heartbeat);
     this.registry.closeAll(1001, 'server shutting down');
     for (const s of this.sessions) s.close(1001, 'server shutting down');
     this.wss?.close();
+    await this.presence.gatewayStopping();
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -73,6 +81,8 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
       auth: this.auth,
       registry: this.registry,
       receipts: this.receipts,
+      presence: this.presence,
+      relay: this.relay,
       limits: this.limits,
       log: this.log,
     });
