@@ -11,6 +11,7 @@ import {
   UnreadCount,
   UnreadCountsRequest,
 } from '@parley/contracts';
+import { EntityManager } from 'typeorm';
 import { MessageRepository } from '../messages/message.repository';
 import { MessageViews } from '../messages/message-views';
 import { ReceiptRepository } from '../receipts/receipt.repository';
@@ -64,11 +65,12 @@ export class ConversationService {
     if (!(await this.conversations.find(appId, c.conversationId))) {
       throw conversationNotAccessible(c.conversationId);
     }
-    return this.tx.run(async (tx) => {
+    await this.tx.run(async (tx) => {
       const now = this.clock.now();
       await this.positions.setTags(tx, appId, c.conversationId, viewer, ref.tags, c.start, now);
-      return this.updated(tx, appId, viewer, c.conversationId, 'tagged');
+      await this.stageUpdated(tx, appId, viewer, c.conversationId, 'tagged');
     });
+    return this.current(appId, viewer, c.conversationId);
   }
 
   async delete({ appId, viewer, with: target }: ConversationRef) {
@@ -105,9 +107,9 @@ export class ConversationService {
         `The message ${messageId} is not in the conversation ${c.conversationId}.`,
       );
     }
-    return this.tx.run(async (tx) => {
+    const { conversationId } = c;
+    await this.tx.run(async (tx) => {
       const now = this.clock.now();
-      const { conversationId } = c;
       const pos = await this.positions.lockPosition(
         tx,
         appId,
@@ -117,26 +119,26 @@ export class ConversationService {
         now,
       );
       const readSeq = Math.max(Math.min(pos.readSeq, Number(message.seq) - 1), c.start);
-      if (readSeq < pos.readSeq) {
-        const ownAfterRead = await this.positions.countOwnAfter(
-          tx,
-          appId,
-          conversationId,
-          viewer,
-          readSeq,
-        );
-        await this.positions.savePosition(
-          tx,
-          appId,
-          conversationId,
-          viewer,
-          { readSeq, deliveredSeq: pos.deliveredSeq, ownAfterRead },
-          now,
-        );
-        await this.positions.clipReadMarks(tx, appId, conversationId, viewer, readSeq);
-      }
-      return this.updated(tx, appId, viewer, conversationId, 'markedUnread');
+      if (readSeq >= pos.readSeq) return; // already unread
+      const ownAfterRead = await this.positions.countOwnAfter(
+        tx,
+        appId,
+        conversationId,
+        viewer,
+        readSeq,
+      );
+      await this.positions.savePosition(
+        tx,
+        appId,
+        conversationId,
+        viewer,
+        { readSeq, deliveredSeq: pos.deliveredSeq, ownAfterRead },
+        now,
+      );
+      await this.positions.clipReadMarks(tx, appId, conversationId, viewer, readSeq);
+      await this.stageUpdated(tx, appId, viewer, conversationId, 'markedUnread');
     });
+    return this.current(appId, viewer, conversationId);
   }
 
   /** Unread (or undelivered) counts per conversation, in the client SDK's shape. */
@@ -158,7 +160,7 @@ export class ConversationService {
     };
   }
 
-  /** The conversation as the viewer sees it now (inside `tx` when given). */
+  /** The conversation as the viewer sees it now. */
   private async current(appId: string, viewer: string, conversationId: string) {
     const [row] = await this.conversations.forUser(appId, viewer, { conversationId });
     if (!row) throw conversationNotAccessible(conversationId);
@@ -166,25 +168,26 @@ export class ConversationService {
     return conversation;
   }
 
-  /** Stages `conversation.updated` with the conversation as it is after the change. */
-  private async updated(
-    tx: Parameters<Parameters<Transactor['run']>[0]>[0],
+  /**
+   * Stages `conversation.updated` with the conversation as the change leaves it (read through the
+   * transaction, which alone sees the change; without `lastMessage`, which the change does not
+   * touch, so the transaction needs no other connection).
+   */
+  private async stageUpdated(
+    tx: EntityManager,
     appId: string,
     viewer: string,
     conversationId: string,
     change: 'tagged' | 'markedUnread',
-  ): Promise<Conversation> {
-    // Read through the transaction's own connection: the change is not committed yet.
-    const rows = await this.conversations.forUser(appId, viewer, { conversationId }, tx);
-    if (!rows.length) throw conversationNotAccessible(conversationId);
-    const [conversation] = await this.render(appId, viewer, rows);
+  ): Promise<void> {
+    const [row] = await this.conversations.forUser(appId, viewer, { conversationId }, tx);
+    if (!row) throw conversationNotAccessible(conversationId);
     await this.outbox.stage(tx, EVENTS.messaging.conversationUpdated, appId, {
       uid: viewer,
       conversationId,
       change,
-      conversation,
+      conversation: toConversation(row),
     });
-    return conversation;
   }
 
   private async render(appId: string, viewer: string, rows: UserConversationRow[]) {

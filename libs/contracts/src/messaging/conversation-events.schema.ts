@@ -21,7 +21,7 @@ export const ReceiptEventSchema = EventEnvelope.extend({
 
 /**
  * `uid`'s view of a conversation changed by their own hand: tagged, deleted for them, or marked
- * unread. `conversation` is what they see now (absent after a delete).
+ * unread. `conversation` is what they see now, without `lastMessage` (absent after a delete).
  */
 export const ConversationUpdatedEventSchema = EventEnvelope.extend({
   uid: z.string(),
