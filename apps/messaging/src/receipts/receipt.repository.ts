@@ -239,6 +239,12 @@ export class ReceiptRepository {
     maxMembers: number,
   ): Promise<{ lowest: number; recorded: number } | null> {
     const column = kind === 'read' ? 'read_seq' : 'delivered_seq';
+    const [small] = (await tx.query(
+      `SELECT 1 FROM "messaging"."groups" g
+       WHERE g."app_id" = $1 AND g."guid" = $2 AND (g."snapshot"->>'membersCount')::int <= $3`,
+      [appId, guid, maxMembers],
+    )) as unknown[];
+    if (!small) return null; // a large group's marks are never serialised
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1 || '|group_' || $2))`, [appId, guid]);
     const [row] = (await tx.query(
       `SELECT
@@ -250,10 +256,8 @@ export class ReceiptRepository {
           WHERE gm."app_id" = $1 AND gm."guid" = $2 AND gm."state" = 'member') AS "lowest",
          (SELECT COALESCE(MAX(r."to_seq"), 0) FROM "messaging"."receipt_marks" r
           WHERE r."app_id" = $1 AND r."conversation_id" = 'group_' || $2 AND r."uid" = '${GROUP_MARK_UID}'
-            AND r."kind" = $3) AS "recorded"
-       FROM "messaging"."groups" g
-       WHERE g."app_id" = $1 AND g."guid" = $2 AND (g."snapshot"->>'membersCount')::int <= $4`,
-      [appId, guid, kind, maxMembers],
+            AND r."kind" = $3) AS "recorded"`,
+      [appId, guid, kind],
     )) as Array<{ lowest: string | null; recorded: string }>;
     if (!row || row.lowest === null) return null;
     return { lowest: Number(row.lowest), recorded: Number(row.recorded) };
