@@ -23,6 +23,7 @@ export * from './messaging/message.schema';
 export * from './messaging/message-events.schema';
 export * from './messaging/conversation.schema';
 export * from './messaging/conversation-events.schema';
+export * from './messaging/action.schema';
 export * from './messaging/message-import.schema';
 export * from './realtime/jwt.schema';
 export * from './realtime/frames.schema';
