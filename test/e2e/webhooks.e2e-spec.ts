@@ -288,7 +288,12 @@ describe('deliveries', () => {
       expect(q.headers['x-parley-trigger']).toBe(q.body.trigger);
       expect(q.body).toMatchObject({ appId: app.appId, webhook: hook.id });
     }
-    const sent = r.requests.find((q) => q.body.trigger === 'message_sent');
+    // ann's text message (membership changes send action messages under message_sent too).
+    const sent = r.requests.find(
+      (q) =>
+        q.body.trigger === 'message_sent' &&
+        (q.body.data as { message?: { category?: string } }).message?.category === 'message',
+    );
     expect(sent?.body.data).toMatchObject({
       message: { sender: 'ann', receiver: 'bob', data: { text: 'hello' } },
     });

@@ -28,6 +28,7 @@ export class ReceiptViews {
    */
   async withReceiptList(appId: string, message: Message): Promise<Message> {
     const page = await this.receiptPage(appId, message, 100, 0);
+    if (!page.items.length) return message; // none yet: the SDK reads a missing list as empty
     return {
       ...message,
       receipts: {
