@@ -228,6 +228,36 @@ describe('marking read, delivered and unread', () => {
   });
 });
 
+describe('unread counts after edits and deletes', () => {
+  it('stay exact: edited and deleted messages keep their place, action messages never count', async () => {
+    const { alice, bob, send } = await world();
+    const m1 = await send(alice, 'bob', 'first');
+    const m2 = await send(alice, 'bob', 'second');
+    expect(
+      (await alice.put(`/messages/${m1.id}`, { data: { text: 'first, edited' } })).status,
+    ).toBe(200);
+    expect((await alice.delete(`/messages/${m2.id}`)).status).toBe(200);
+
+    const conversation = (await bob.get<One>('/users/alice/conversation')).body.data;
+    expect(conversation.unreadMessageCount).toBe(2);
+    expect(conversation.lastSeq).toBe(4); // two messages, then the edited and deleted actions
+    expect(await unreadWith(alice, '/users/bob')).toBe(0);
+    const unread = await bob.get<{ data: Message[] }>('/users/alice/messages?unread=true');
+    expect(unread.body.data.map((m) => m.id)).toEqual([m1.id, m2.id]);
+    const counts = await bob.get<Counts>('/users/alice/messages?unread=1&count=1');
+    expect(counts.body.data).toEqual([{ entityId: 'alice', entityType: 'user', count: 2 }]);
+
+    // Reading up to the first message leaves the second; reading all (the last message is an
+    // action message) leaves none.
+    await bob.post('/users/alice/conversation/read', { messageId: m1.id });
+    expect(await unreadWith(bob, '/users/alice')).toBe(1);
+    await bob.post('/users/alice/conversation/read', {});
+    expect(await unreadWith(bob, '/users/alice')).toBe(0);
+    await bob.delete('/users/alice/conversation/read', { messageId: m1.id });
+    expect(await unreadWith(bob, '/users/alice')).toBe(2);
+  });
+});
+
 describe('DELETE /v3/users/{uid}/conversation', () => {
   it('hides the conversation and its messages for that user alone until a new message', async () => {
     const { alice, bob, send } = await world();
