@@ -288,7 +288,7 @@ describe('deliveries', () => {
       expect(q.headers['x-parley-trigger']).toBe(q.body.trigger);
       expect(q.body).toMatchObject({ appId: app.appId, webhook: hook.id });
     }
-    // ann's text message (membership changes send action messages under message_sent too).
+    // Parley's own action messages (a member added, ...) are sent messages too; this is ann's text.
     const sent = r.requests.find(
       (q) =>
         q.body.trigger === 'message_sent' &&
