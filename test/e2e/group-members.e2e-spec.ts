@@ -40,6 +40,23 @@ type ItemResult =
   { success: true; data?: unknown } | { success: false; error: { code: string; message: string } };
 type Results = { data: Record<string, Record<string, ItemResult>> };
 type One<T = Group> = { data: T };
+/** The reply to a user's own join: the `joined` action message, the group in `entities.for`. */
+type Joined = {
+  data: {
+    category: string;
+    type: string;
+    sender: string;
+    receiver: string;
+    data: {
+      action: string;
+      entities: Record<
+        'by' | 'on' | 'for',
+        { entity: Group & { uid?: string }; entityType: string }
+      >;
+    };
+  };
+};
+const joinedGroup = (body: Joined) => body.data.data.entities.for.entity;
 type Many<T = Member> = { data: T[]; meta: { pagination: Pagination } };
 type Done = { data: { success: true; message: string } };
 
@@ -184,12 +201,12 @@ describe('adding members', () => {
 });
 
 describe('joining and leaving', () => {
-  it('joins a public group with an auth token, as the SDK does, and answers the group as the member sees it', async () => {
+  it('joins a public group with an auth token, as the SDK does, and answers the joined action with the group as the member sees it', async () => {
     const { app, rest } = await team();
     const amy = await withToken(app, rest, 'amy');
     const before = now();
     // The SDK posts the group it holds.
-    const res = await amy.post<One>('/groups/team/members', {
+    const res = await amy.post<Joined>('/groups/team/members', {
       guid: 'team',
       name: 'Team',
       type: 'public',
@@ -199,6 +216,20 @@ describe('joining and leaving', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({
+      category: 'action',
+      type: 'groupMember',
+      sender: 'amy',
+      receiver: 'team',
+      receiverType: 'group',
+      conversationId: 'group_team',
+      data: { action: 'joined' },
+    });
+    expect(res.body.data.data.entities.by).toMatchObject({
+      entity: { uid: 'amy' },
+      entityType: 'user',
+    });
+    expect(res.body.data.data.entities.for.entityType).toBe('group');
+    expect(joinedGroup(res.body)).toMatchObject({
       guid: 'team',
       owner: 'own',
       hasJoined: true,
@@ -206,7 +237,7 @@ describe('joining and leaving', () => {
       membersCount: 5,
       conversationId: 'group_team',
     });
-    expect(res.body.data.joinedAt).toBeGreaterThanOrEqual(before);
+    expect(joinedGroup(res.body).joinedAt).toBeGreaterThanOrEqual(before);
     const again = await amy.post('/groups/team/members', {});
     expect([again.status, code(again)]).toEqual([409, 'ERR_ALREADY_JOINED']);
     expect((await scopesOf(rest)).amy).toBe('participant');
@@ -219,10 +250,10 @@ describe('joining and leaving', () => {
     expect([none.status, code(none)]).toEqual([400, 'ERR_EMPTY_GROUP_PASS']);
     const wrong = await amy.post('/groups/team/members', { password: 'guess' });
     expect([wrong.status, code(wrong)]).toEqual([403, 'ERR_WRONG_GROUP_PASS']);
-    const right = await amy.post<One>('/groups/team/members', { password: 's3cret' });
+    const right = await amy.post<Joined>('/groups/team/members', { password: 's3cret' });
     expect(right.status).toBe(200);
-    expect(right.body.data).toMatchObject({ type: 'password', hasJoined: true });
-    expect(right.body.data).not.toHaveProperty('password');
+    expect(joinedGroup(right.body)).toMatchObject({ type: 'password', hasJoined: true });
+    expect(joinedGroup(right.body)).not.toHaveProperty('password');
     expect(await membersCount(rest)).toBe(5);
   });
 
@@ -386,8 +417,8 @@ describe('scopes, kicks and bans', () => {
     expect(await membersCount(rest)).toBe(3);
     const again = await rest.delete('/groups/team/members/par');
     expect([again.status, code(again)]).toEqual([403, 'ERR_NOT_A_MEMBER']);
-    const rejoined = await as(app, 'par').post<One>('/groups/team/members', {});
-    expect(rejoined.body.data).toMatchObject({ hasJoined: true, scope: 'participant' });
+    const rejoined = await as(app, 'par').post<Joined>('/groups/team/members', {});
+    expect(joinedGroup(rejoined.body)).toMatchObject({ hasJoined: true, scope: 'participant' });
     const owner = await rest.delete('/groups/team/members/own');
     expect([owner.status, code(owner)]).toEqual([403, 'ERR_GROUP_NO_SCOPE_CLEARANCE']);
   });

@@ -29,6 +29,7 @@ import { ok, paged } from '../http/envelope';
 import { idParam } from '../http/params';
 import { v3 } from '../http/routes';
 import { actingUid } from '../relationships/acting-user';
+import { joinedActionOf } from './joined-action';
 
 /**
  * A group's members (reference §4.7; API.md §2 for the user's own join and leave). Every route also
@@ -44,7 +45,7 @@ export class GroupMembersController {
   @HttpCode(200)
   @ApiDoc({
     summary:
-      'Add members by scope (`admins`, `moderators`, `participants`, `usersToBan`; a result per uid), or, as a user with none of them, join (`password` for a password group)',
+      'Add members by scope (`admins`, `moderators`, `participants`, `usersToBan`; a result per uid), or, as a user with none of them, join (`password` for a password group; the reply is the `joined` action message)',
     body: MembersAddBodySchema,
   })
   async addOrJoin(
@@ -54,16 +55,18 @@ export class GroupMembersController {
   ) {
     if (p.uid && !isMembersAddBody(body)) {
       const { password } = parseOrThrow(MemberJoinBodySchema, body ?? {});
-      // API.md §2 makes the reply the `joined` action message; until messaging builds action
-      // messages, it is the group as the new member sees it.
-      return ok(
-        await this.bus.request(RPC.groups.memberJoin, {
-          appId: p.appId,
-          guid: idParam('guid', guid),
-          uid: p.uid,
-          password,
-        }),
-      );
+      const group = await this.bus.request(RPC.groups.memberJoin, {
+        appId: p.appId,
+        guid: idParam('guid', guid),
+        uid: p.uid,
+        password,
+      });
+      const user = await this.bus.request(RPC.users.userGet, {
+        appId: p.appId,
+        uid: p.uid,
+        viewer: p.uid,
+      });
+      return ok(joinedActionOf(group, user));
     }
     return this.add(p, guid, body);
   }

@@ -1,0 +1,305 @@
+import type {
+  CustomMessage,
+  Group,
+  GroupMember,
+  MediaMessage,
+  TextMessage,
+  User,
+} from '@cometchat/chat-sdk-javascript';
+import { SdkClient } from '../sdk/support/sdk-client';
+import { AppClient, AppKeys, http } from './support/parley';
+import { startTlsGateway, TlsGateway } from './support/tls-gateway';
+import { appWithUsers, sdkTarget } from '../sdk/support/sdk-app';
+
+/**
+ * Contract tests with CometChat's own JavaScript chat SDK (pinned at 4.2.0): each client is the
+ * unmodified SDK in its own browser-like realm, pointed at Parley with `overrideClientHost` and
+ * `overrideAdminHost`, over TLS (the SDK speaks nothing else). Every scenario goes through the
+ * SDK's public API, so it fails when Parley answers in a shape the SDK cannot use.
+ */
+
+jest.setTimeout(30_000);
+
+let tls: TlsGateway;
+const clients: SdkClient[] = [];
+
+beforeAll(async () => {
+  tls = await startTlsGateway();
+}, 45_000);
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await tls?.stop();
+});
+
+async function login(app: AppKeys, uid: string): Promise<SdkClient> {
+  const client = await SdkClient.login(sdkTarget(app, tls), uid, { authKey: app.authKey });
+  clients.push(client);
+  return client;
+}
+
+/** GET /v3.0/me on the plain gateway with `authToken`: who Parley says the token belongs to. */
+async function whoHas(app: AppKeys, authToken: string) {
+  return http<{ data?: { uid: string } }>('GET', `${AppClient.rest(app).gateway}/v3.0/me`, {
+    headers: { appid: app.appId, authtoken: authToken },
+  });
+}
+
+describe('CometChat SDK: session', () => {
+  it('logs in with the auth key: the user, a live socket, and a token Parley accepts', async () => {
+    const app = await appWithUsers('alice');
+    const alice = await login(app, 'alice');
+    const me = (await alice.CometChat.getLoggedinUser()) as User;
+    expect(me.getUid()).toBe('alice');
+    expect(me.getName()).toBe('User alice');
+    expect(alice.CometChat.getConnectionStatus()).toBe('connected');
+    expect((await whoHas(app, me.getAuthToken())).body.data?.uid).toBe('alice');
+  });
+
+  it('logs in with an auth token the server made', async () => {
+    const app = await appWithUsers('bob');
+    const made = await AppClient.rest(app).post<{ data: { authToken: string } }>(
+      '/users/bob/auth_tokens',
+    );
+    const token = made.body.data.authToken;
+    const bob = await SdkClient.login(sdkTarget(app, tls), 'bob', { authToken: token });
+    clients.push(bob);
+    const me = (await bob.CometChat.getLoggedinUser()) as User;
+    expect(me.getUid()).toBe('bob');
+    expect(me.getAuthToken()).toBe(token);
+    expect(bob.CometChat.getConnectionStatus()).toBe('connected');
+  });
+
+  it("refuses a wrong auth key with Parley's error", async () => {
+    const app = await appWithUsers('carol');
+    const client = await SdkClient.init(sdkTarget(app, tls));
+    clients.push(client);
+    await expect(client.CometChat.login('carol', 'not-the-auth-key')).rejects.toMatchObject({
+      code: 'AUTH_ERR_APIKEY_NOT_FOUND',
+    });
+    expect(await client.CometChat.getLoggedinUser()).toBeNull();
+  });
+
+  it('logs out: the SDK forgets the user and Parley revokes the token', async () => {
+    const app = await appWithUsers('dave');
+    const dave = await login(app, 'dave');
+    const token = ((await dave.CometChat.getLoggedinUser()) as User).getAuthToken();
+    await dave.CometChat.logout();
+    expect(await dave.CometChat.getLoggedinUser()).toBeNull();
+    expect((await whoHas(app, token)).status).toBe(401);
+  });
+});
+
+describe('CometChat SDK: groups', () => {
+  let app: AppKeys;
+  let alice: SdkClient;
+  let bob: SdkClient;
+
+  beforeAll(async () => {
+    app = await appWithUsers('alice', 'bob', 'carol');
+    [alice, bob] = await Promise.all([login(app, 'alice'), login(app, 'bob')]);
+  });
+
+  it('creates a group as its owner, and another user joins it', async () => {
+    const { CometChat } = alice;
+    const created = await CometChat.createGroup(
+      new CometChat.Group('team', 'The team', CometChat.GROUP_TYPE.PUBLIC),
+    );
+    expect(created.getGuid()).toBe('team');
+    expect(created.getName()).toBe('The team');
+    expect(created.getOwner()).toBe('alice');
+    expect(created.getHasJoined()).toBe(true);
+
+    const joined = await bob.CometChat.joinGroup('team', bob.CometChat.GROUP_TYPE.PUBLIC);
+    expect(joined.getGuid()).toBe('team');
+    expect(joined.getName()).toBe('The team');
+    expect(joined.getHasJoined()).toBe(true);
+
+    const seen = await bob.CometChat.getGroup('team');
+    expect(seen.getHasJoined()).toBe(true);
+    expect(seen.getMembersCount()).toBe(2);
+  });
+
+  it('lists groups with their per-user fields', async () => {
+    await alice.CometChat.createGroup(new alice.CometChat.Group('other', 'Other', 'public'));
+    const request = new bob.CometChat.GroupsRequestBuilder().setLimit(10).build();
+    const groups: Group[] = await request.fetchNext();
+    const byGuid = Object.fromEntries(groups.map((g) => [g.getGuid(), g]));
+    expect(Object.keys(byGuid).sort()).toEqual(['other', 'team']);
+    expect(byGuid.team.getHasJoined()).toBe(true);
+    expect(byGuid.other.getHasJoined()).toBe(false);
+
+    const joinedOnly = await new bob.CometChat.GroupsRequestBuilder()
+      .setLimit(10)
+      .joinedOnly(true)
+      .build()
+      .fetchNext();
+    expect(joinedOnly.map((g: Group) => g.getGuid())).toEqual(['team']);
+  });
+
+  it('lists group members in pages, with their scope', async () => {
+    await AppClient.rest(app).post('/groups/team/members', { participants: ['carol'] });
+    const request = new bob.CometChat.GroupMembersRequestBuilder('team').setLimit(2).build();
+    const first: GroupMember[] = await request.fetchNext();
+    const second: GroupMember[] = await request.fetchNext();
+    expect(first).toHaveLength(2);
+    const members = [...first, ...second];
+    expect(Object.fromEntries(members.map((m) => [m.getUid(), m.getScope()]))).toEqual({
+      alice: 'admin',
+      bob: 'participant',
+      carol: 'participant',
+    });
+    expect(await request.fetchNext()).toEqual([]);
+  });
+});
+
+describe('CometChat SDK: messages in real time', () => {
+  let app: AppKeys;
+  let alice: SdkClient;
+  let bob: SdkClient;
+
+  beforeAll(async () => {
+    app = await appWithUsers('alice', 'bob');
+    [alice, bob] = await Promise.all([login(app, 'alice'), login(app, 'bob')]);
+    await alice.CometChat.createGroup(new alice.CometChat.Group('room', 'Room', 'public'));
+    await bob.CometChat.joinGroup('room', 'public');
+  });
+
+  describe.each([
+    ['a user', 'user', 'bob'],
+    ['a group', 'group', 'room'],
+  ])('to %s', (_label, receiverType, receiver) => {
+    it('sends a text message that the other client receives live', async () => {
+      const { CometChat } = alice;
+      const text = `hello ${receiverType} ${Date.now()}`;
+      const sent = (await CometChat.sendMessage(
+        new CometChat.TextMessage(receiver, text, receiverType),
+      )) as TextMessage;
+      expect(Number(sent.getId())).toBeGreaterThan(0);
+      expect(sent.getText()).toBe(text);
+
+      const got = await bob.next<TextMessage>('onTextMessageReceived', (m) => m.getText() === text);
+      expect(got.getId()).toBe(sent.getId());
+      expect(got.getSender().getUid()).toBe('alice');
+      expect(got.getReceiverId()).toBe(receiver);
+      expect(got.getReceiverType()).toBe(receiverType);
+    });
+
+    it('sends a media message by attachment URL that the other client receives live', async () => {
+      const { CometChat } = alice;
+      const url = `https://files.example.com/${receiverType}/cat.png`;
+      const media = new CometChat.MediaMessage(
+        receiver,
+        null as unknown as object,
+        CometChat.MESSAGE_TYPE.IMAGE,
+        receiverType,
+      );
+      media.setAttachment(
+        new CometChat.Attachment({
+          url,
+          name: 'cat.png',
+          extension: 'png',
+          mimeType: 'image/png',
+          size: 1234,
+        }),
+      );
+      const sent = (await CometChat.sendMediaMessage(media)) as MediaMessage;
+      expect(sent.getType()).toBe('image');
+
+      const got = await bob.next<MediaMessage>(
+        'onMediaMessageReceived',
+        (m) => m.getId() === sent.getId(),
+      );
+      expect(got.getType()).toBe('image');
+      expect(got.getAttachment().getUrl()).toBe(url);
+      expect(got.getAttachment().getMimeType()).toBe('image/png');
+      expect(got.getSender().getUid()).toBe('alice');
+    });
+
+    it('sends a custom message that the other client receives live', async () => {
+      const { CometChat } = alice;
+      const customData = { lat: 52.5, lng: 13.4, tag: `${receiverType}-${Date.now()}` };
+      const sent = (await CometChat.sendCustomMessage(
+        new CometChat.CustomMessage(receiver, receiverType, 'location', customData),
+      )) as CustomMessage;
+      expect(sent.getType()).toBe('location');
+
+      const got = await bob.next<CustomMessage>(
+        'onCustomMessageReceived',
+        (m) => m.getId() === sent.getId(),
+      );
+      expect(got.getType()).toBe('location');
+      expect(got.getCustomData()).toEqual(customData);
+      expect(got.getSender().getUid()).toBe('alice');
+    });
+  });
+});
+
+describe('CometChat SDK: lists', () => {
+  let app: AppKeys;
+  let alice: SdkClient;
+
+  beforeAll(async () => {
+    app = await appWithUsers('alice', 'bob', 'carol', 'dave', 'erin');
+    alice = await login(app, 'alice');
+    const bob = AppClient.rest(app);
+    for (let i = 1; i <= 5; i++) {
+      const res = await http('POST', `${bob.gateway}/v3/messages`, {
+        headers: { ...bob.headers(), onbehalfof: 'bob' },
+        body: {
+          receiver: 'alice',
+          receiverType: 'user',
+          category: 'message',
+          type: 'text',
+          data: { text: `m${i}` },
+        },
+      });
+      if (res.status !== 200) throw new Error(JSON.stringify(res.body));
+    }
+  });
+
+  it('pages back through a conversation with MessagesRequestBuilder', async () => {
+    const request = new alice.CometChat.MessagesRequestBuilder().setUID('bob').setLimit(2).build();
+    const texts = async () =>
+      ((await request.fetchPrevious()) as TextMessage[]).map((m) => m.getText());
+    expect(await texts()).toEqual(['m4', 'm5']);
+    expect(await texts()).toEqual(['m2', 'm3']);
+    expect(await texts()).toEqual(['m1']);
+    expect(await texts()).toEqual([]);
+  });
+
+  it('pages forward from a message id', async () => {
+    const all = (await new alice.CometChat.MessagesRequestBuilder()
+      .setUID('bob')
+      .setLimit(10)
+      .build()
+      .fetchPrevious()) as TextMessage[];
+    const request = new alice.CometChat.MessagesRequestBuilder()
+      .setUID('bob')
+      .setMessageId(Number(all[1].getId()))
+      .setLimit(2)
+      .build();
+    const texts = async () =>
+      ((await request.fetchNext()) as TextMessage[]).map((m) => m.getText());
+    expect(await texts()).toEqual(['m3', 'm4']);
+    expect(await texts()).toEqual(['m5']);
+  });
+
+  it('lists users in pages with UsersRequestBuilder', async () => {
+    const request = new alice.CometChat.UsersRequestBuilder().setLimit(2).build();
+    const pages: string[][] = [];
+    for (let i = 0; i < 4; i++)
+      pages.push(((await request.fetchNext()) as User[]).map((u) => u.getUid()));
+    expect(pages.map((p) => p.length)).toEqual([2, 2, 1, 0]);
+    expect(pages.flat().sort()).toEqual(['alice', 'bob', 'carol', 'dave', 'erin']);
+  });
+
+  it('searches users by name', async () => {
+    const found = (await new alice.CometChat.UsersRequestBuilder()
+      .setLimit(10)
+      .setSearchKeyword('User car')
+      .build()
+      .fetchNext()) as User[];
+    expect(found.map((u) => u.getUid())).toEqual(['carol']);
+  });
+});
