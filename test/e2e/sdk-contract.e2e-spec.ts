@@ -110,7 +110,7 @@ describe('CometChat SDK: groups', () => {
     expect(created.getOwner()).toBe('alice');
     expect(created.getHasJoined()).toBe(true);
 
-    const joined = await bob.CometChat.joinGroup('team', bob.CometChat.GROUP_TYPE.PUBLIC);
+    const joined = await bob.CometChat.joinGroup('team', bob.CometChat.GroupType.Public);
     expect(joined.getGuid()).toBe('team');
     expect(joined.getName()).toBe('The team');
     expect(joined.getHasJoined()).toBe(true);
@@ -162,7 +162,7 @@ describe('CometChat SDK: messages in real time', () => {
     app = await appWithUsers('alice', 'bob');
     [alice, bob] = await Promise.all([login(app, 'alice'), login(app, 'bob')]);
     await alice.CometChat.createGroup(new alice.CometChat.Group('room', 'Room', 'public'));
-    await bob.CometChat.joinGroup('room', 'public');
+    await bob.CometChat.joinGroup('room', bob.CometChat.GroupType.Public);
   });
 
   describe.each([
@@ -301,5 +301,67 @@ describe('CometChat SDK: lists', () => {
       .build()
       .fetchNext()) as User[];
     expect(found.map((u) => u.getUid())).toEqual(['carol']);
+  });
+});
+
+describe('CometChat SDK: profiles', () => {
+  it("updates the logged-in user's own details (updateCurrentUserDetails)", async () => {
+    const app = await appWithUsers('alice');
+    const alice = await login(app, 'alice');
+    const { CometChat } = alice;
+    const change = new CometChat.User('alice');
+    change.setName('Alice Liddell');
+    change.setStatusMessage('down the rabbit hole');
+    change.setMetadata({ city: 'Oxford' });
+    const updated = await CometChat.updateCurrentUserDetails(change);
+    expect(updated.getName()).toBe('Alice Liddell');
+    expect(updated.getStatusMessage()).toBe('down the rabbit hole');
+    expect(((await CometChat.getLoggedinUser()) as User).getName()).toBe('Alice Liddell');
+    const stored = await AppClient.rest(app).get<{ data: User }>('/users/alice');
+    expect(stored.body.data).toMatchObject({ name: 'Alice Liddell', metadata: { city: 'Oxford' } });
+  });
+
+  it('updates a user with the auth key (updateUser)', async () => {
+    const app = await appWithUsers('alice', 'bob');
+    const alice = await login(app, 'alice');
+    const { CometChat } = alice;
+    const change = new CometChat.User('bob');
+    change.setName('Robert');
+    change.setAvatar('https://img.example.com/bob.png');
+    const updated = await CometChat.updateUser(change, app.authKey);
+    expect(updated.getName()).toBe('Robert');
+    const stored = await AppClient.rest(app).get<{ data: User }>('/users/bob');
+    expect(stored.body.data).toMatchObject({
+      name: 'Robert',
+      avatar: 'https://img.example.com/bob.png',
+    });
+  });
+
+  it("keeps a role the app's to give: neither the auth key nor the user changes it", async () => {
+    const app = await appWithUsers('alice', 'bob');
+    await AppClient.rest(app).post('/roles', { role: 'vip', name: 'VIP' });
+    const alice = await login(app, 'alice');
+    const { CometChat } = alice;
+
+    const promote = new CometChat.User('bob');
+    promote.setRole('vip');
+    await expect(CometChat.updateUser(promote, app.authKey)).rejects.toMatchObject({
+      code: 'AUTH_ERR_NO_ACCESS',
+    });
+    const self = new CometChat.User('alice');
+    self.setRole('vip');
+    await expect(CometChat.updateCurrentUserDetails(self)).rejects.toMatchObject({
+      code: 'AUTH_ERR_NO_ACCESS',
+    });
+
+    // A User read back and sent again carries its unchanged role, and goes through.
+    const bob = await CometChat.getUser('bob');
+    bob.setName('Bobby');
+    expect((await CometChat.updateUser(bob, app.authKey)).getName()).toBe('Bobby');
+    const stored = await AppClient.rest(app).get<{ data: User[] }>('/users');
+    expect(stored.body.data.map((u) => [u.uid, u.role, u.name]).sort()).toEqual([
+      ['alice', 'default', 'User alice'],
+      ['bob', 'default', 'Bobby'],
+    ]);
   });
 });

@@ -63,7 +63,10 @@ export function createBrowserRealm(opts: { ca: Buffer; origin?: string }): Brows
     request: (
       url: string,
       init: { method?: string; headers?: Record<string, string>; body?: unknown },
-    ) => httpsRequest(url, init, opts.ca),
+    ) => {
+      log('fetch')(init.method ?? 'GET', url, typeof init.body === 'string' ? init.body : '');
+      return httpsRequest(url, init, opts.ca);
+    },
     setTimeout: (fn: () => void, ms?: number, ...args: unknown[]) => {
       if (disposed) return undefined;
       const t = setTimeout(() => {
@@ -75,7 +78,7 @@ export function createBrowserRealm(opts: { ca: Buffer; origin?: string }): Brows
     },
     setInterval: (fn: () => void, ms?: number, ...args: unknown[]) => {
       if (disposed) return undefined;
-      const t = setInterval(fn, ms, ...args);
+      const t = setInterval(() => fn(...(args as [])), ms);
       timers.add(t);
       return t;
     },
