@@ -155,7 +155,13 @@ describe('adding members', () => {
       moderators: ['out'],
     });
     expect(put.status).toBe(200);
-    expect(put.body.data).toEqual({ participants: { out: OK }, moderators: { out: OK } });
+    // PUT is the SDK's addMembersToGroup, which reads all four arrays.
+    expect(put.body.data).toEqual({
+      admins: {},
+      participants: { out: OK },
+      moderators: { out: OK },
+      usersToBan: {},
+    });
     expect((await scopesOf(rest)).out).toBe('moderator');
     expect(await membersCount(rest)).toBe(7);
   });

@@ -20,6 +20,15 @@ import { appWithUsers, sdkTarget } from '../sdk/support/sdk-app';
 
 jest.setTimeout(30_000);
 
+/** A user as the REST API answers it. */
+interface RestUser {
+  uid: string;
+  name: string;
+  role: string;
+  avatar?: string;
+  metadata?: Record<string, unknown>;
+}
+
 let tls: TlsGateway;
 const clients: SdkClient[] = [];
 
@@ -150,6 +159,89 @@ describe('CometChat SDK: groups', () => {
       carol: 'participant',
     });
     expect(await request.fetchNext()).toEqual([]);
+  });
+
+  it('manages members: adds, changes a scope, kicks, bans and unbans, hands over and leaves', async () => {
+    const { CometChat } = alice;
+    await CometChat.createGroup(new CometChat.Group('crew', 'Crew', CometChat.GroupType.Private));
+    const added = await CometChat.addMembersToGroup(
+      'crew',
+      [new CometChat.GroupMember('bob', CometChat.GROUP_MEMBER_SCOPE.PARTICIPANT)],
+      [],
+    );
+    expect(added).toEqual({ bob: 'success' });
+    expect(
+      await CometChat.addMembersToGroup(
+        'crew',
+        [new CometChat.GroupMember('nobody', CometChat.GROUP_MEMBER_SCOPE.PARTICIPANT)],
+        [],
+      ),
+    ).toEqual({ nobody: expect.any(String) });
+    expect((await bob.CometChat.getGroup('crew')).getHasJoined()).toBe(true);
+
+    expect(
+      await CometChat.updateGroupMemberScope(
+        'crew',
+        'bob',
+        CometChat.GROUP_MEMBER_SCOPE.MODERATOR as never,
+      ),
+    ).toBe(true);
+    const scopes = async () =>
+      Object.fromEntries(
+        (
+          (await new CometChat.GroupMembersRequestBuilder('crew')
+            .setLimit(10)
+            .build()
+            .fetchNext()) as GroupMember[]
+        ).map((m) => [m.getUid(), m.getScope()]),
+      );
+    expect(await scopes()).toEqual({ alice: 'admin', bob: 'moderator' });
+
+    expect(await CometChat.kickGroupMember('crew', 'bob')).toBe(true);
+    expect(await scopes()).toEqual({ alice: 'admin' });
+    expect(await CometChat.banGroupMember('crew', 'carol')).toBe(true);
+    const banned = (await new CometChat.BannedMembersRequestBuilder('crew')
+      .setLimit(10)
+      .build()
+      .fetchNext()) as GroupMember[];
+    expect(banned.map((m) => m.getUid())).toEqual(['carol']);
+    expect(await CometChat.unbanGroupMember('crew', 'carol')).toBe(true);
+
+    await CometChat.addMembersToGroup(
+      'crew',
+      [new CometChat.GroupMember('bob', CometChat.GROUP_MEMBER_SCOPE.ADMIN)],
+      [],
+    );
+    await CometChat.transferGroupOwnership('crew', 'bob');
+    expect(await CometChat.leaveGroup('crew')).toBe(true);
+    const after = await bob.CometChat.getGroup('crew');
+    expect(after.getOwner()).toBe('bob');
+    expect(after.getMembersCount()).toBe(1);
+  });
+});
+
+describe('CometChat SDK: blocking', () => {
+  it('blocks and unblocks users, and lists the blocked ones', async () => {
+    const app = await appWithUsers('alice', 'bob', 'carol');
+    const alice = await login(app, 'alice');
+    const { CometChat } = alice;
+    expect(await CometChat.blockUsers(['bob', 'carol'])).toEqual({
+      bob: expect.objectContaining({ success: true }),
+      carol: expect.objectContaining({ success: true }),
+    });
+    const blocked = (await new CometChat.BlockedUsersRequestBuilder()
+      .setLimit(10)
+      .build()
+      .fetchNext()) as User[];
+    expect(blocked.map((u) => [u.getUid(), u.getBlockedByMe()])).toEqual([
+      ['bob', true],
+      ['carol', true],
+    ]);
+    expect(await CometChat.unblockUsers(['bob'])).toEqual({
+      bob: expect.objectContaining({ success: true }),
+    });
+    expect((await CometChat.getUser('bob')).getBlockedByMe()).toBe(false);
+    expect((await CometChat.getUser('carol')).getBlockedByMe()).toBe(true);
   });
 });
 
@@ -317,7 +409,7 @@ describe('CometChat SDK: profiles', () => {
     expect(updated.getName()).toBe('Alice Liddell');
     expect(updated.getStatusMessage()).toBe('down the rabbit hole');
     expect(((await CometChat.getLoggedinUser()) as User).getName()).toBe('Alice Liddell');
-    const stored = await AppClient.rest(app).get<{ data: User }>('/users/alice');
+    const stored = await AppClient.rest(app).get<{ data: RestUser }>('/users/alice');
     expect(stored.body.data).toMatchObject({ name: 'Alice Liddell', metadata: { city: 'Oxford' } });
   });
 
@@ -330,7 +422,7 @@ describe('CometChat SDK: profiles', () => {
     change.setAvatar('https://img.example.com/bob.png');
     const updated = await CometChat.updateUser(change, app.authKey);
     expect(updated.getName()).toBe('Robert');
-    const stored = await AppClient.rest(app).get<{ data: User }>('/users/bob');
+    const stored = await AppClient.rest(app).get<{ data: RestUser }>('/users/bob');
     expect(stored.body.data).toMatchObject({
       name: 'Robert',
       avatar: 'https://img.example.com/bob.png',
@@ -358,7 +450,7 @@ describe('CometChat SDK: profiles', () => {
     const bob = await CometChat.getUser('bob');
     bob.setName('Bobby');
     expect((await CometChat.updateUser(bob, app.authKey)).getName()).toBe('Bobby');
-    const stored = await AppClient.rest(app).get<{ data: User[] }>('/users');
+    const stored = await AppClient.rest(app).get<{ data: RestUser[] }>('/users');
     expect(stored.body.data.map((u) => [u.uid, u.role, u.name]).sort()).toEqual([
       ['alice', 'default', 'User alice'],
       ['bob', 'default', 'Bobby'],

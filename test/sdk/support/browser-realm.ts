@@ -65,7 +65,16 @@ export function createBrowserRealm(opts: { ca: Buffer; origin?: string }): Brows
       init: { method?: string; headers?: Record<string, string>; body?: unknown },
     ) => {
       log('fetch')(init.method ?? 'GET', url, typeof init.body === 'string' ? init.body : '');
-      return httpsRequest(url, init, opts.ca);
+      return httpsRequest(url, init, opts.ca).then(
+        (r) => {
+          log('fetched')(r.status, r.text.slice(0, 500));
+          return r;
+        },
+        (err: Error) => {
+          log('fetch-failed')(err.message);
+          throw err;
+        },
+      );
     },
     setTimeout: (fn: () => void, ms?: number, ...args: unknown[]) => {
       if (disposed) return undefined;
@@ -235,18 +244,17 @@ function httpsRequest(
   ca: Buffer,
 ): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(
-      new URL(url),
-      { method: init.method ?? 'GET', headers: { ...init.headers }, ca },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      },
-    );
+    const body = typeof init.body === 'string' ? Buffer.from(init.body) : undefined;
+    // A browser frames every body with Content-Length; Node would send a DELETE's unframed.
+    const headers = { ...init.headers, ...(body && { 'content-length': String(body.length) }) };
+    const req = request(new URL(url), { method: init.method ?? 'GET', headers, ca }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
     req.on('error', reject);
-    req.end(typeof init.body === 'string' ? init.body : undefined);
+    req.end(body);
   });
 }
 

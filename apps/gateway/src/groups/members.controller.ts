@@ -71,10 +71,25 @@ export class GroupMembersController {
     return this.add(p, guid, body);
   }
 
-  /** The SDK's `addMembersToGroup`. */
+  /**
+   * The SDK's `addMembersToGroup`, which reads the result of each of the four arrays, so each is
+   * in the reply (empty when not asked for).
+   */
   @Put()
-  @ApiDoc({ summary: 'Add members by scope (as POST)', body: MembersAddBodySchema })
-  async add(@CurrentPrincipal() p: Principal, @Param('guid') guid: string, @Body() body: unknown) {
+  @ApiDoc({
+    summary: 'Add members by scope (as POST; the reply has all four arrays)',
+    body: MembersAddBodySchema,
+  })
+  async addAll(
+    @CurrentPrincipal() p: Principal,
+    @Param('guid') guid: string,
+    @Body() body: unknown,
+  ) {
+    const { data } = await this.add(p, guid, body);
+    return ok({ admins: {}, moderators: {}, participants: {}, usersToBan: {}, ...data });
+  }
+
+  private async add(p: Principal, guid: string, body: unknown) {
     const input = parseOrThrow(MembersAddBodySchema, body ?? {});
     return ok(
       await this.bus.request(RPC.groups.memberAdd, {
