@@ -104,7 +104,8 @@ describe('CometChat SDK: groups', () => {
   let alice: SdkClient;
   let bob: SdkClient;
 
-  beforeAll(async () => {
+  // Each scenario in its own app: alice and bob logged in, carol a user.
+  beforeEach(async () => {
     app = await appWithUsers('alice', 'bob', 'carol');
     [alice, bob] = await Promise.all([login(app, 'alice'), login(app, 'bob')]);
   });
@@ -130,7 +131,9 @@ describe('CometChat SDK: groups', () => {
   });
 
   it('lists groups with their per-user fields', async () => {
+    await alice.CometChat.createGroup(new alice.CometChat.Group('team', 'Team', 'public'));
     await alice.CometChat.createGroup(new alice.CometChat.Group('other', 'Other', 'public'));
+    await bob.CometChat.joinGroup('team', bob.CometChat.GroupType.Public);
     const request = new bob.CometChat.GroupsRequestBuilder().setLimit(10).build();
     const groups: Group[] = await request.fetchNext();
     const byGuid = Object.fromEntries(groups.map((g) => [g.getGuid(), g]));
@@ -147,7 +150,8 @@ describe('CometChat SDK: groups', () => {
   });
 
   it('lists group members in pages, with their scope', async () => {
-    await AppClient.rest(app).post('/groups/team/members', { participants: ['carol'] });
+    await alice.CometChat.createGroup(new alice.CometChat.Group('team', 'Team', 'public'));
+    await AppClient.rest(app).post('/groups/team/members', { participants: ['bob', 'carol'] });
     const request = new bob.CometChat.GroupMembersRequestBuilder('team').setLimit(2).build();
     const first: GroupMember[] = await request.fetchNext();
     const second: GroupMember[] = await request.fetchNext();
