@@ -79,6 +79,34 @@ describe('CometChat SDK: session', () => {
     expect(bob.CometChat.getConnectionStatus()).toBe('connected');
   });
 
+  it('resumes a stored session on reload: no login, straight to a socket that receives', async () => {
+    const app = await appWithUsers('alice', 'bob');
+    const first = await login(app, 'alice');
+    const storage = first.storage();
+    first.dispose();
+
+    const reloaded = await SdkClient.init(sdkTarget(app, tls), storage);
+    clients.push(reloaded);
+    expect(((await reloaded.CometChat.getLoggedinUser()) as User).getUid()).toBe('alice');
+    await reloaded.connected();
+    const text = `after reload ${Date.now()}`;
+    await http('POST', `${AppClient.rest(app).gateway}/v3/messages`, {
+      headers: { ...AppClient.rest(app).headers(), onbehalfof: 'bob' },
+      body: {
+        receiver: 'alice',
+        receiverType: 'user',
+        category: 'message',
+        type: 'text',
+        data: { text },
+      },
+    });
+    const got = await reloaded.next<TextMessage>(
+      'onTextMessageReceived',
+      (m) => m.getText() === text,
+    );
+    expect(got.getSender().getUid()).toBe('bob');
+  });
+
   it("refuses a wrong auth key with Parley's error", async () => {
     const app = await appWithUsers('carol');
     const client = await SdkClient.init(sdkTarget(app, tls));

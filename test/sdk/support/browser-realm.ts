@@ -12,6 +12,8 @@ export interface BrowserRealm {
   sdk: CometChatModule;
   /** What the SDK logged (shown when PARLEY_SDK_DEBUG is set). */
   logs: string[];
+  /** The tab's localStorage, to open another tab of the same browser (a reload). */
+  storage(): Array<[string, string]>;
   /** Closes the tab: its sockets and timers. */
   dispose(): void;
 }
@@ -30,7 +32,12 @@ let sdkScript: vm.Script | undefined;
  * `location`, a `document` with no elements, `crypto`, `fetch` over https trusting `ca` (Node's
  * fetch refuses the SDK's `referrer` option), and `WebSocket` from `ws` trusting `ca`.
  */
-export function createBrowserRealm(opts: { ca: Buffer; origin?: string }): BrowserRealm {
+export function createBrowserRealm(opts: {
+  ca: Buffer;
+  origin?: string;
+  /** localStorage to start with (another tab's, for a reload). */
+  storage?: Array<[string, string]>;
+}): BrowserRealm {
   const logs: string[] = [];
   const sockets = new Set<WebSocket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -146,6 +153,8 @@ export function createBrowserRealm(opts: { ca: Buffer; origin?: string }): Brows
   };
   const context = vm.createContext(sandbox, { name: 'cometchat-sdk-tab' });
   vm.runInContext(BROWSER_PRELUDE, context, { filename: 'browser-prelude.js' });
+  const localStorage = vm.runInContext('localStorage', context) as MemoryStorage;
+  for (const [k, v] of opts.storage ?? []) localStorage.setItem(k, v);
   sdkScript ??= new vm.Script(readFileSync(SDK_FILE, 'utf8'), { filename: SDK_FILE });
   sdkScript.runInContext(context);
   const sdk = vm.runInContext('module.exports', context) as CometChatModule;
@@ -153,6 +162,10 @@ export function createBrowserRealm(opts: { ca: Buffer; origin?: string }): Brows
   return {
     sdk,
     logs,
+    storage: () =>
+      Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i) as string).map(
+        (k) => [k, localStorage.getItem(k) as string],
+      ),
     dispose() {
       disposed = true;
       for (const t of timers) clearTimeout(t);
@@ -236,6 +249,14 @@ globalThis.fetch = function (url, init) {
   ).then((r) => new FetchResponse(r.status, r.text));
 };
 `;
+
+/** The prelude's `MemoryStorage`, as the host sees it. */
+interface MemoryStorage {
+  readonly length: number;
+  key(i: number): string | null;
+  getItem(k: string): string | null;
+  setItem(k: string, v: string): void;
+}
 
 /** An https request as a browser's fetch makes it (the URL normalised, so spaces are encoded). */
 function httpsRequest(

@@ -64,9 +64,12 @@ export class SdkClient {
     return this.realm.sdk.CometChat;
   }
 
-  /** A fresh tab, initialised for `target`, with every listener registered. */
-  static async init(target: SdkTarget): Promise<SdkClient> {
-    const client = new SdkClient(createBrowserRealm({ ca: target.ca }), target);
+  /**
+   * A tab initialised for `target`, with every listener registered: a fresh one, or, given another
+   * tab's `storage`, that browser reloaded (the SDK then resumes the stored session from `init`).
+   */
+  static async init(target: SdkTarget, storage?: Array<[string, string]>): Promise<SdkClient> {
+    const client = new SdkClient(createBrowserRealm({ ca: target.ca, storage }), target);
     const { CometChat } = client;
     const api = `${target.host}/v3.0`;
     const settings = new CometChat.AppSettingsBuilder()
@@ -144,6 +147,16 @@ export class SdkClient {
       };
       this.waiters.push({ match: test, resolve: done });
     });
+  }
+
+  /** This tab's localStorage, to reload it as another tab. */
+  storage(): Array<[string, string]> {
+    return this.realm.storage();
+  }
+
+  /** Closes the tab without logging out (as a browser tab closed or reloaded). */
+  dispose(): void {
+    this.realm.dispose();
   }
 
   /** Logs out if still logged in, and closes the tab. */
