@@ -296,9 +296,10 @@ describe('CometChat SDK: messages in real time', () => {
     it('sends a text message that the other client receives live', async () => {
       const { CometChat } = alice;
       const text = `hello ${receiverType} ${Date.now()}`;
-      const sent = (await CometChat.sendMessage(
-        new CometChat.TextMessage(receiver, text, receiverType),
-      )) as TextMessage;
+      const message = new CometChat.TextMessage(receiver, text, receiverType);
+      message.setMetadata({ lang: 'en' });
+      message.setMuid(`muid-${text}`);
+      const sent = (await CometChat.sendMessage(message)) as TextMessage;
       expect(Number(sent.getId())).toBeGreaterThan(0);
       expect(sent.getText()).toBe(text);
 
@@ -307,6 +308,8 @@ describe('CometChat SDK: messages in real time', () => {
       expect(got.getSender().getUid()).toBe('alice');
       expect(got.getReceiverId()).toBe(receiver);
       expect(got.getReceiverType()).toBe(receiverType);
+      expect(got.getMetadata()).toEqual({ lang: 'en' });
+      expect(got.getMuid()).toBe(`muid-${text}`);
     });
 
     it('sends a media message by attachment URL that the other client receives live', async () => {
@@ -366,20 +369,19 @@ describe('CometChat SDK: lists', () => {
   beforeAll(async () => {
     app = await appWithUsers('alice', 'bob', 'carol', 'dave', 'erin');
     alice = await login(app, 'alice');
-    const bob = AppClient.rest(app);
-    for (let i = 1; i <= 5; i++) {
-      const res = await http('POST', `${bob.gateway}/v3/messages`, {
-        headers: { ...bob.headers(), onbehalfof: 'bob' },
-        body: {
-          receiver: 'alice',
-          receiverType: 'user',
-          category: 'message',
-          type: 'text',
-          data: { text: `m${i}` },
-        },
+    const rest = AppClient.rest(app);
+    await rest.post('/groups', { guid: 'club', name: 'Club', type: 'public', owner: 'bob' });
+    await rest.post('/groups/club/members', { participants: ['alice'] });
+    // As bob: five messages to alice, then three to the group.
+    const send = async (receiver: string, receiverType: string, text: string) => {
+      const res = await http('POST', `${rest.gateway}/v3/messages`, {
+        headers: { ...rest.headers(), onbehalfof: 'bob' },
+        body: { receiver, receiverType, category: 'message', type: 'text', data: { text } },
       });
       if (res.status !== 200) throw new Error(JSON.stringify(res.body));
-    }
+    };
+    for (let i = 1; i <= 5; i++) await send('alice', 'user', `m${i}`);
+    for (let i = 1; i <= 3; i++) await send('club', 'group', `g${i}`);
   });
 
   it('pages back through a conversation with MessagesRequestBuilder', async () => {
@@ -407,6 +409,18 @@ describe('CometChat SDK: lists', () => {
       ((await request.fetchNext()) as TextMessage[]).map((m) => m.getText());
     expect(await texts()).toEqual(['m3', 'm4']);
     expect(await texts()).toEqual(['m5']);
+  });
+
+  it("pages back through a group's messages", async () => {
+    const request = new alice.CometChat.MessagesRequestBuilder()
+      .setGUID('club')
+      .setLimit(2)
+      .build();
+    const page = async () => (await request.fetchPrevious()) as TextMessage[];
+    const first = await page();
+    expect(first.map((m) => m.getText())).toEqual(['g2', 'g3']);
+    expect(first.map((m) => m.getReceiverId())).toEqual(['club', 'club']);
+    expect((await page()).map((m) => m.getText())).toEqual(['g1']);
   });
 
   it('lists users in pages with UsersRequestBuilder', async () => {
