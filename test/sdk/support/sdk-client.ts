@@ -149,6 +149,12 @@ export class SdkClient {
     });
   }
 
+  /** The settings the SDK stored from Parley's `PUT /v3.0/me` (its hosts from then on). */
+  appSettings(): Record<string, unknown> | undefined {
+    const entry = this.storage().find(([k]) => k.endsWith(':common_store/app_settings'));
+    return entry && (JSON.parse(JSON.parse(entry[1]) as string) as Record<string, unknown>);
+  }
+
   /** This tab's localStorage, to reload it as another tab. */
   storage(): Array<[string, string]> {
     return this.realm.storage();
