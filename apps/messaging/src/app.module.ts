@@ -11,18 +11,24 @@ import { MessageService } from './messages/message.service';
 import { MessageViews } from './messages/message-views';
 import { SendRules } from './messages/send-rules';
 import { MessagingInitial1764400000000 } from './migrations/1764400000000-messaging-initial';
+import { MessagingRulesThreadsImport1764530000000 } from './migrations/1764530000000-messaging-rules-threads-import';
+import { MessageImportHandler } from './data-import/message-import.handler';
+import { MessageImportService } from './data-import/message-import.service';
+import { ReadPositionsErasure, SentMessagesErasure } from './erasure/erasure-steps';
+import { USER_ERASURE_STEPS, UserErasure, UserErasureStep } from './erasure/user-erasure';
+import { UserErasureConsumer } from './erasure/user-erasure.consumer';
 
 export const MESSAGING_DATABASE = {
   schema: 'messaging',
   // Raw SQL throughout (see the repositories); the outbox entity is added by the platform.
   entities: [],
-  migrations: [MessagingInitial1764400000000],
+  migrations: [MessagingInitial1764400000000, MessagingRulesThreadsImport1764530000000],
 };
 
 /**
  * Messaging: conversations, messages with a gap-free seq per conversation, read positions, and
- * the read models of users, blocks, groups and memberships it decides sends with (schema
- * `messaging`).
+ * the read models of users, blocks, roles, friendships, groups and memberships it decides sends
+ * with (schema `messaging`).
  *
  * `consumers: false` leaves out the durable consumers that feed the read models: for tests that
  * boot the service in-process and write the models themselves, so they never take events from
@@ -48,6 +54,18 @@ export function messagingModule(opts: { http?: boolean; consumers?: boolean } = 
       MessageViews,
       MessageService,
       MessageHandler,
+      MessageImportService,
+      MessageImportHandler,
+      // Erasing a permanently deleted user: each feature storing a user's data adds its step.
+      SentMessagesErasure,
+      ReadPositionsErasure,
+      {
+        provide: USER_ERASURE_STEPS,
+        useFactory: (...steps: UserErasureStep[]) => steps,
+        inject: [SentMessagesErasure, ReadPositionsErasure],
+      },
+      UserErasure,
+      ...(opts.consumers === false ? [] : [UserErasureConsumer]),
     ],
   })
   class MessagingModule {}

@@ -18,6 +18,7 @@ export interface MessageRow {
   tags: string[];
   parent_id: string | null;
   reply_count: number;
+  quoted_message_id: string | null;
   sent_at: Date;
   updated_at: Date;
 }
@@ -36,5 +37,6 @@ export interface NewMessage {
   data: Record<string, unknown>;
   tags: string[];
   parentId: string | null;
+  quotedMessageId: string | null;
   sentAt: Date;
 }

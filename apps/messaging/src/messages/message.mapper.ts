@@ -60,5 +60,7 @@ export function toMessage(row: MessageRow, participants: Participants): Message 
   if (row.parent_id !== null) message.parentId = String(row.parent_id);
   if (row.reply_count > 0) message.replyCount = row.reply_count;
   if (row.tags.length) message.tags = [...row.tags];
+  // The quoted message itself is added by the views (it is another row).
+  if (row.quoted_message_id != null) message.quotedMessageId = String(row.quoted_message_id);
   return message;
 }
