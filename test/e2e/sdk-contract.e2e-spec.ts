@@ -362,6 +362,36 @@ describe('CometChat SDK: messages in real time', () => {
   });
 });
 
+describe('CometChat SDK: threads', () => {
+  it('replies in a thread, seen live, listed under the parent and counted on it', async () => {
+    const app = await appWithUsers('alice', 'bob');
+    const [alice, bob] = await Promise.all([login(app, 'alice'), login(app, 'bob')]);
+    const { CometChat } = alice;
+    const parent = (await CometChat.sendMessage(
+      new CometChat.TextMessage('bob', 'start a thread', 'user'),
+    )) as TextMessage;
+    for (const text of ['first reply', 'second reply']) {
+      const reply = new CometChat.TextMessage('bob', text, 'user');
+      reply.setParentMessageId(Number(parent.getId()));
+      const sent = (await CometChat.sendMessage(reply)) as TextMessage;
+      expect(String(sent.getParentMessageId())).toBe(String(parent.getId()));
+    }
+    const live = await bob.next<TextMessage>(
+      'onTextMessageReceived',
+      (m) => m.getText() === 'second reply',
+    );
+    expect(String(live.getParentMessageId())).toBe(String(parent.getId()));
+
+    const thread = (await new bob.CometChat.MessagesRequestBuilder()
+      .setParentMessageId(Number(parent.getId()))
+      .setLimit(10)
+      .build()
+      .fetchPrevious()) as TextMessage[];
+    expect(thread.map((m) => m.getText())).toEqual(['first reply', 'second reply']);
+    expect((await bob.CometChat.getMessageDetails(parent.getId())).getReplyCount()).toBe(2);
+  });
+});
+
 describe('CometChat SDK: several devices', () => {
   it("gives a user's message to their other tab, not back to the tab that sent it", async () => {
     const app = await appWithUsers('alice', 'bob');
