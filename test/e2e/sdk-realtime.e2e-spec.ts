@@ -1,0 +1,111 @@
+import type {
+  TextMessage,
+  TransientMessage,
+  TypingIndicator,
+  User,
+} from '@cometchat/chat-sdk-javascript';
+import { appWithUsers, sdkTarget } from '../sdk/support/sdk-app';
+import { SdkClient } from '../sdk/support/sdk-client';
+import { AppKeys } from './support/parley';
+import { startTlsGateway, TlsGateway } from './support/tls-gateway';
+
+/**
+ * Contract tests with CometChat's JavaScript SDK for what happens live beyond messages: typing,
+ * transient messages and presence (see sdk-contract.e2e-spec.ts for the set-up: the unmodified SDK in browser-like realms,
+ * against Parley over TLS).
+ */
+
+jest.setTimeout(30_000);
+
+let tls: TlsGateway;
+const clients: SdkClient[] = [];
+
+beforeAll(async () => {
+  tls = await startTlsGateway();
+}, 45_000);
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await tls?.stop();
+});
+
+async function login(app: AppKeys, uid: string): Promise<SdkClient> {
+  const client = await SdkClient.login(sdkTarget(app, tls), uid, { authKey: app.authKey });
+  clients.push(client);
+  return client;
+}
+
+/** A fresh app with alice and bob logged in, and a group `room` they are both in. */
+async function pair() {
+  const app = await appWithUsers('alice', 'bob');
+  const [alice, bob] = await Promise.all([login(app, 'alice'), login(app, 'bob')]);
+  await alice.CometChat.createGroup(new alice.CometChat.Group('room', 'Room', 'public'));
+  await bob.CometChat.joinGroup('room', bob.CometChat.GroupType.Public);
+  return { app, alice, bob };
+}
+
+async function sendText(from: SdkClient, receiver: string, receiverType: string, text: string) {
+  const { CometChat } = from;
+  return (await CometChat.sendMessage(
+    new CometChat.TextMessage(receiver, text, receiverType),
+  )) as TextMessage;
+}
+
+describe('CometChat SDK: typing', () => {
+  it.each([
+    ['a user', 'user', 'bob'],
+    ['a group', 'group', 'room'],
+  ])('shows typing started and ended to %s', async (_label, receiverType, receiver) => {
+    const { alice, bob } = await pair();
+    const { CometChat } = alice;
+    const indicator = new CometChat.TypingIndicator(receiver, receiverType, { draft: 1 });
+    CometChat.startTyping(indicator);
+    const started = await bob.next<TypingIndicator>('onTypingStarted');
+    expect(started.getSender().getUid()).toBe('alice');
+    expect(started.getReceiverType()).toBe(receiverType);
+    expect(started.getReceiverId()).toBe(receiver);
+    expect(started.getMetadata()).toEqual({ draft: 1 });
+    CometChat.endTyping(new CometChat.TypingIndicator(receiver, receiverType));
+    const ended = await bob.next<TypingIndicator>('onTypingEnded');
+    expect(ended.getSender().getUid()).toBe('alice');
+  });
+});
+
+describe('CometChat SDK: transient messages', () => {
+  it('relays a transient message to the other user, stored nowhere', async () => {
+    const { alice, bob } = await pair();
+    const { CometChat } = alice;
+    CometChat.sendTransientMessage(
+      new CometChat.TransientMessage('bob', 'user', { live: 'location', lat: 1.5 }),
+    );
+    const got = await bob.next<TransientMessage>('onTransientMessageReceived');
+    expect(got.getSender().getUid()).toBe('alice');
+    expect(got.getData()).toEqual({ live: 'location', lat: 1.5 });
+    const history = (await new bob.CometChat.MessagesRequestBuilder()
+      .setUID('alice')
+      .setLimit(10)
+      .build()
+      .fetchPrevious()) as unknown[];
+    expect(history).toEqual([]);
+  });
+});
+
+describe('CometChat SDK: presence', () => {
+  it('tells subscribers when a user comes online and goes offline, and lists who is online', async () => {
+    const app = await appWithUsers('alice', 'bob');
+    const bob = await login(app, 'bob');
+    const alice = await SdkClient.login(sdkTarget(app, tls), 'alice', { authKey: app.authKey });
+    const online = await bob.next<User>('onUserOnline', (u) => u.getUid() === 'alice');
+    expect(online.getStatus()).toBe('online');
+    const listed = (await new bob.CometChat.UsersRequestBuilder()
+      .setLimit(10)
+      .setStatus(bob.CometChat.USER_STATUS.ONLINE)
+      .build()
+      .fetchNext()) as User[];
+    expect(listed.map((u) => u.getUid()).sort()).toEqual(['alice', 'bob']);
+    // The tab closes without logging out: its socket goes, and so does alice's presence.
+    alice.dispose();
+    const offline = await bob.next<User>('onUserOffline', (u) => u.getUid() === 'alice');
+    expect(offline.getStatus()).toBe('offline');
+  });
+});
