@@ -40,27 +40,31 @@ type ItemResult =
   { success: true; data?: unknown } | { success: false; error: { code: string; message: string } };
 type Results = { data: Record<string, Record<string, ItemResult>> };
 type One<T = Group> = { data: T };
-/** The reply to a user's own join: the `joined` action message, the group in `entities.for`. */
+type Many<T = Member> = { data: T[]; meta: { pagination: Pagination } };
+type Done = { data: { success: true; message: string } };
+/** A join's reply: the `joined` action message, the group (as the member sees it) its `for`. */
 type Joined = {
   data: {
     category: string;
-    type: string;
-    sender: string;
-    receiver: string;
-    data: {
-      action: string;
-      entities: Record<
-        'by' | 'on' | 'for',
-        { entity: Group & { uid?: string }; entityType: string }
-      >;
-    };
+    data: { action: string; entities: { for: { entity: Group; entityType: string } } };
   };
 };
-const joinedGroup = (body: Joined) => body.data.data.entities.for.entity;
-type Many<T = Member> = { data: T[]; meta: { pagination: Pagination } };
-type Done = { data: { success: true; message: string } };
 
 const OK = { success: true };
+/** An added member's item carries the `added` action message on them (reference §4.7). */
+const ADDED = (uid: string) => ({
+  success: true,
+  data: expect.objectContaining({
+    category: 'action',
+    type: 'groupMember',
+    data: expect.objectContaining({
+      action: 'added',
+      entities: expect.objectContaining({
+        on: { entity: expect.objectContaining({ uid }), entityType: 'user' },
+      }),
+    }),
+  }),
+});
 const DONE = { success: true, message: expect.any(String) };
 const failed = (code: string) => ({ success: false, error: { code, message: expect.any(String) } });
 const now = () => Math.floor(Date.now() / 1000);
@@ -132,9 +136,9 @@ describe('adding members', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual({
-      admins: { amy: OK },
+      admins: { amy: ADDED('amy') },
       participants: {
-        ben: OK,
+        ben: ADDED('ben'),
         ghost: failed('ERR_UID_NOT_FOUND'),
         par: failed('ERR_ALREADY_JOINED'),
       },
@@ -158,8 +162,8 @@ describe('adding members', () => {
     // PUT is the SDK's addMembersToGroup, which reads all four arrays.
     expect(put.body.data).toEqual({
       admins: {},
-      participants: { out: OK },
-      moderators: { out: OK },
+      participants: { out: ADDED('out') },
+      moderators: { out: ADDED('out') },
       usersToBan: {},
     });
     expect((await scopesOf(rest)).out).toBe('moderator');
@@ -174,7 +178,7 @@ describe('adding members', () => {
     });
     expect(res.body.data).toEqual({
       usersToBan: { par: OK, amy: OK },
-      participants: { amy: failed('ERR_BANNED_GROUPMEMBER'), ben: OK },
+      participants: { amy: failed('ERR_BANNED_GROUPMEMBER'), ben: ADDED('ben') },
     });
     const again = await rest.post<Results>('/groups/team/members', {
       participants: ['par'],
@@ -207,7 +211,7 @@ describe('adding members', () => {
 });
 
 describe('joining and leaving', () => {
-  it('joins a public group with an auth token, as the SDK does, and answers the joined action with the group as the member sees it', async () => {
+  it('joins a public group with an auth token, as the SDK does, and answers the `joined` action message', async () => {
     const { app, rest } = await team();
     const amy = await withToken(app, rest, 'amy');
     const before = now();
@@ -228,14 +232,18 @@ describe('joining and leaving', () => {
       receiver: 'team',
       receiverType: 'group',
       conversationId: 'group_team',
-      data: { action: 'joined' },
+      data: {
+        action: 'joined',
+        entities: {
+          by: { entityType: 'user', entity: { uid: 'amy' } },
+          on: { entityType: 'user', entity: { uid: 'amy' } },
+          for: { entityType: 'group' },
+        },
+      },
     });
-    expect(res.body.data.data.entities.by).toMatchObject({
-      entity: { uid: 'amy' },
-      entityType: 'user',
-    });
-    expect(res.body.data.data.entities.for.entityType).toBe('group');
-    expect(joinedGroup(res.body)).toMatchObject({
+    // The client SDK takes `data.entities.for.entity` as the joined group.
+    const group = res.body.data.data.entities.for.entity;
+    expect(group).toMatchObject({
       guid: 'team',
       owner: 'own',
       hasJoined: true,
@@ -243,7 +251,7 @@ describe('joining and leaving', () => {
       membersCount: 5,
       conversationId: 'group_team',
     });
-    expect(joinedGroup(res.body).joinedAt).toBeGreaterThanOrEqual(before);
+    expect(group.joinedAt).toBeGreaterThanOrEqual(before);
     const again = await amy.post('/groups/team/members', {});
     expect([again.status, code(again)]).toEqual([409, 'ERR_ALREADY_JOINED']);
     expect((await scopesOf(rest)).amy).toBe('participant');
@@ -258,8 +266,9 @@ describe('joining and leaving', () => {
     expect([wrong.status, code(wrong)]).toEqual([403, 'ERR_WRONG_GROUP_PASS']);
     const right = await amy.post<Joined>('/groups/team/members', { password: 's3cret' });
     expect(right.status).toBe(200);
-    expect(joinedGroup(right.body)).toMatchObject({ type: 'password', hasJoined: true });
-    expect(joinedGroup(right.body)).not.toHaveProperty('password');
+    const group = right.body.data.data.entities.for.entity;
+    expect(group).toMatchObject({ type: 'password', hasJoined: true });
+    expect(group).not.toHaveProperty('password');
     expect(await membersCount(rest)).toBe(5);
   });
 
@@ -275,7 +284,7 @@ describe('joining and leaving', () => {
     const added = await as(app, 'adm').post<Results>('/groups/team/members', {
       participants: ['amy'],
     });
-    expect(added.body.data).toEqual({ participants: { amy: OK } });
+    expect(added.body.data).toEqual({ participants: { amy: ADDED('amy') } });
   });
 
   it('leaves with a user credential; the owner only after handing the group on', async () => {
@@ -424,7 +433,10 @@ describe('scopes, kicks and bans', () => {
     const again = await rest.delete('/groups/team/members/par');
     expect([again.status, code(again)]).toEqual([403, 'ERR_NOT_A_MEMBER']);
     const rejoined = await as(app, 'par').post<Joined>('/groups/team/members', {});
-    expect(joinedGroup(rejoined.body)).toMatchObject({ hasJoined: true, scope: 'participant' });
+    expect(rejoined.body.data.data.entities.for.entity).toMatchObject({
+      hasJoined: true,
+      scope: 'participant',
+    });
     const owner = await rest.delete('/groups/team/members/own');
     expect([owner.status, code(owner)]).toEqual([403, 'ERR_GROUP_NO_SCOPE_CLEARANCE']);
   });

@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@parley/common';
+import { ActionHandler } from './actions/action.handler';
+import { ActionLookup } from './actions/action-lookup';
+import { ActionMessageWriter } from './actions/action-message.writer';
+import { ActionRepository } from './actions/action.repository';
+import { MembershipActions } from './actions/membership-actions';
+import { MembershipActionsConsumer } from './actions/membership-actions.consumer';
 import { DirectoryConsumer } from './directory/directory.consumer';
 import { DirectoryEvents } from './directory/directory-events';
 import { DirectoryRepository } from './directory/directory.repository';
@@ -10,11 +16,19 @@ import { MessageRepository } from './messages/message.repository';
 import { MessageService } from './messages/message.service';
 import { MessageViews } from './messages/message-views';
 import { SendRules } from './messages/send-rules';
+import { MessageLifecycleHandler } from './lifecycle/message-lifecycle.handler';
+import { MessageLifecycleRepository } from './lifecycle/message-lifecycle.repository';
+import { MessageLifecycleService } from './lifecycle/message-lifecycle.service';
 import { MessagingInitial1764400000000 } from './migrations/1764400000000-messaging-initial';
+import { MessageLifecycle1764500000000 } from './migrations/1764500000000-message-lifecycle';
 import { MessagingRulesThreadsImport1764530000000 } from './migrations/1764530000000-messaging-rules-threads-import';
 import { MessageImportHandler } from './data-import/message-import.handler';
 import { MessageImportService } from './data-import/message-import.service';
-import { ReadPositionsErasure, SentMessagesErasure } from './erasure/erasure-steps';
+import {
+  ReadPositionsErasure,
+  RevisionsErasure,
+  SentMessagesErasure,
+} from './erasure/erasure-steps';
 import { USER_ERASURE_STEPS, UserErasure, UserErasureStep } from './erasure/user-erasure';
 import { UserErasureConsumer } from './erasure/user-erasure.consumer';
 
@@ -22,7 +36,11 @@ export const MESSAGING_DATABASE = {
   schema: 'messaging',
   // Raw SQL throughout (see the repositories); the outbox entity is added by the platform.
   entities: [],
-  migrations: [MessagingInitial1764400000000, MessagingRulesThreadsImport1764530000000],
+  migrations: [
+    MessagingInitial1764400000000,
+    MessageLifecycle1764500000000,
+    MessagingRulesThreadsImport1764530000000,
+  ],
 };
 
 /**
@@ -54,15 +72,25 @@ export function messagingModule(opts: { http?: boolean; consumers?: boolean } = 
       MessageViews,
       MessageService,
       MessageHandler,
+      ActionRepository,
+      ActionMessageWriter,
+      MembershipActions,
+      ...(opts.consumers === false ? [] : [MembershipActionsConsumer]),
+      ActionLookup,
+      ActionHandler,
+      MessageLifecycleRepository,
+      MessageLifecycleService,
+      MessageLifecycleHandler,
       MessageImportService,
       MessageImportHandler,
       // Erasing a permanently deleted user: each feature storing a user's data adds its step.
       SentMessagesErasure,
       ReadPositionsErasure,
+      RevisionsErasure,
       {
         provide: USER_ERASURE_STEPS,
         useFactory: (...steps: UserErasureStep[]) => steps,
-        inject: [SentMessagesErasure, ReadPositionsErasure],
+        inject: [SentMessagesErasure, ReadPositionsErasure, RevisionsErasure],
       },
       UserErasure,
       ...(opts.consumers === false ? [] : [UserErasureConsumer]),

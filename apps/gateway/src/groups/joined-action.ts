@@ -1,10 +1,11 @@
 import { Group, groupConversationId, User } from '@parley/contracts';
 
 /**
- * The reply to a user's own join (API.md §2): the `joined` action message (reference §6.4), whose
- * `data.entities.for.entity` is the group as the new member sees it. CometChat's SDK reads the
- * group from exactly there (`joinGroup`). The message is composed from the join, not read back from
- * the conversation, so it carries no id.
+ * The reply to a user's own join when messaging's stored `joined` action message is late (see
+ * MemberActionReplies): the same shape (reference §6.4), composed from the join, so without an id.
+ * Its `data.entities.for.entity` is the group as the new member sees it, which is where CometChat's
+ * SDK reads the joined group from (`joinGroup`); the bare group would leave the SDK's promise
+ * unsettled.
  */
 export function joinedActionOf(group: Group, user: User) {
   const at = group.joinedAt ?? group.updatedAt ?? group.createdAt;

@@ -30,6 +30,12 @@ import { idParam } from '../http/params';
 import { v3 } from '../http/routes';
 import { actingUid } from '../relationships/acting-user';
 import { joinedActionOf } from './joined-action';
+import {
+  addedUids,
+  joinedReply,
+  MemberActionReplies,
+  withAddedMessages,
+} from './member-action-replies';
 
 /**
  * A group's members (reference §4.7; API.md §2 for the user's own join and leave). Every route also
@@ -39,7 +45,11 @@ import { joinedActionOf } from './joined-action';
 @Controller(v3('groups/:guid/members'))
 @Allow('fullAccess', 'user')
 export class GroupMembersController {
-  constructor(private readonly bus: MessageBus) {}
+  private readonly actions: MemberActionReplies;
+
+  constructor(private readonly bus: MessageBus) {
+    this.actions = new MemberActionReplies(bus);
+  }
 
   @Post()
   @HttpCode(200)
@@ -55,12 +65,25 @@ export class GroupMembersController {
   ) {
     if (p.uid && !isMembersAddBody(body)) {
       const { password } = parseOrThrow(MemberJoinBodySchema, body ?? {});
+      const id = idParam('guid', guid);
+      const afterSeq = await this.actions.mark(p.appId, id);
       const group = await this.bus.request(RPC.groups.memberJoin, {
         appId: p.appId,
-        guid: idParam('guid', guid),
+        guid: id,
         uid: p.uid,
         password,
       });
+      // API.md §2: the reply is the `joined` action message (the group as its `for` entity). When
+      // the stored message is late, one composed from the join: CometChat's SDK reads the group
+      // from there and nowhere else.
+      const { [p.uid]: joined } = await this.actions.collect(
+        p.appId,
+        id,
+        'joined',
+        [p.uid],
+        afterSeq,
+      );
+      if (joined) return ok(joinedReply(joined, group));
       const user = await this.bus.request(RPC.users.userGet, {
         appId: p.appId,
         uid: p.uid,
@@ -73,7 +96,7 @@ export class GroupMembersController {
 
   /**
    * The SDK's `addMembersToGroup`, which reads the result of each of the four arrays, so each is
-   * in the reply (empty when not asked for).
+   * in the reply (empty when not asked for). Each added member's item carries its `added` message.
    */
   @Put()
   @ApiDoc({
@@ -91,14 +114,16 @@ export class GroupMembersController {
 
   private async add(p: Principal, guid: string, body: unknown) {
     const input = parseOrThrow(MembersAddBodySchema, body ?? {});
-    return ok(
-      await this.bus.request(RPC.groups.memberAdd, {
-        ...input,
-        appId: p.appId,
-        guid: idParam('guid', guid),
-        actor: p.uid,
-      }),
-    );
+    const id = idParam('guid', guid);
+    const afterSeq = await this.actions.mark(p.appId, id);
+    const results = await this.bus.request(RPC.groups.memberAdd, {
+      ...input,
+      appId: p.appId,
+      guid: id,
+      actor: p.uid,
+    });
+    const added = await this.actions.collect(p.appId, id, 'added', addedUids(results), afterSeq);
+    return ok(withAddedMessages(results, added));
   }
 
   @Delete()

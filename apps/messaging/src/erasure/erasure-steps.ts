@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@parley/common';
 import { EntityManager } from 'typeorm';
+import { MessageLifecycleRepository } from '../lifecycle/message-lifecycle.repository';
 import { MessageRepository } from '../messages/message.repository';
 import { UserErasureStep } from './user-erasure';
 
@@ -28,5 +29,20 @@ export class ReadPositionsErasure implements UserErasureStep {
 
   erase(tx: EntityManager, appId: string, uid: string): Promise<void> {
     return this.messages.dropPositionsOf(tx, appId, uid);
+  }
+}
+
+/** What edits kept of the user's messages: revisions, and copies in edit/delete action messages. */
+@Injectable()
+export class RevisionsErasure implements UserErasureStep {
+  readonly erases = 'message revisions';
+
+  constructor(
+    private readonly lifecycle: MessageLifecycleRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  erase(tx: EntityManager, appId: string, uid: string): Promise<void> {
+    return this.lifecycle.eraseRevisionsOf(tx, appId, uid, this.clock.now());
   }
 }

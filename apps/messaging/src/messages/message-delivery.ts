@@ -20,7 +20,13 @@ export class MessageDelivery {
 
   constructor(private readonly bus: MessageBus) {}
 
-  deliver(appId: string, message: Message, deviceId: string | undefined): void {
+  /** `alsoTo`: users who hear it on their own subject too (e.g. one just removed from the group). */
+  deliver(
+    appId: string,
+    message: Message,
+    deviceId: string | undefined,
+    alsoTo: readonly string[] = [],
+  ): void {
     const frame: DeliveryFrame = {
       appId,
       type: 'message',
@@ -30,12 +36,14 @@ export class MessageDelivery {
       ...(deviceId ? { deviceId } : {}),
       body: message,
     };
-    const subjects =
-      message.receiverType === 'group'
-        ? [deliverToGroupSubject(appId, message.receiver)]
-        : [...new Set([message.receiver, message.sender])]
-            .filter((uid) => uid !== APP_SYSTEM_UID)
-            .map((uid) => deliverToUserSubject(appId, uid));
+    const group = message.receiverType === 'group';
+    const uids = group ? alsoTo : [message.receiver, message.sender, ...alsoTo];
+    const subjects = [
+      ...(group ? [deliverToGroupSubject(appId, message.receiver)] : []),
+      ...[...new Set(uids)]
+        .filter((uid) => uid !== APP_SYSTEM_UID)
+        .map((uid) => deliverToUserSubject(appId, uid)),
+    ];
     try {
       for (const subject of subjects) this.bus.publish(subject, frame);
     } catch (err) {

@@ -21,6 +21,15 @@ export interface MessageRow {
   quoted_message_id: string | null;
   sent_at: Date;
   updated_at: Date;
+  /** Edits and deletes (migration 1764500000000); absent or null while none happened. */
+  edited_at?: Date | null;
+  edited_by?: string | null;
+  deleted_at?: Date | null;
+  deleted_by?: string | null;
+  /** A permanent delete erased the content; the row keeps the message's place (id, seq). */
+  erased?: boolean;
+  /** The event an action message was made from (one message per event). */
+  source_event_id?: string | null;
 }
 
 /** A message to insert: the conversation's seq is taken in the same transaction. */
@@ -37,6 +46,9 @@ export interface NewMessage {
   data: Record<string, unknown>;
   tags: string[];
   parentId: string | null;
-  quotedMessageId: string | null;
+  /** Absent: none (action messages never quote). */
+  quotedMessageId?: string | null;
   sentAt: Date;
+  /** An action message's source event (its unique key), see MessageRow.source_event_id. */
+  sourceEventId?: string | null;
 }

@@ -48,6 +48,8 @@ export function toMessage(row: MessageRow, participants: Participants): Message 
     data: {
       ...row.data,
       entities: {
+        // An action message keeps its own `by`/`on`/`for` (reference §6.4) beside these.
+        ...(row.data.entities as Record<string, unknown> | undefined),
         sender: { entity: userEntity(row.sender, participants.users), entityType: 'user' },
         receiver,
       },
@@ -60,6 +62,10 @@ export function toMessage(row: MessageRow, participants: Participants): Message 
   if (row.parent_id !== null) message.parentId = String(row.parent_id);
   if (row.reply_count > 0) message.replyCount = row.reply_count;
   if (row.tags.length) message.tags = [...row.tags];
+  if (row.edited_at) message.editedAt = toSeconds(row.edited_at);
+  if (row.edited_by) message.editedBy = row.edited_by;
+  if (row.deleted_at) message.deletedAt = toSeconds(row.deleted_at);
+  if (row.deleted_by) message.deletedBy = row.deleted_by;
   // The quoted message itself is added by the views (it is another row).
   if (row.quoted_message_id != null) message.quotedMessageId = String(row.quoted_message_id);
   return message;

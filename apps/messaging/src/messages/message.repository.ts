@@ -13,11 +13,22 @@ export interface Sql {
 
 /** The muid index: a second insert of (app, sender, muid) violates it. */
 const MUID_INDEX = 'messages_sender_muid';
+/** The source-event index: a second action message of one event violates it. */
+const SOURCE_EVENT_INDEX = 'messages_source_event';
+
+const isUniqueViolationOf = (err: unknown, index: string): boolean => {
+  const e = err as { code?: string; constraint?: string; driverError?: { constraint?: string } };
+  return e?.code === '23505' && (e.constraint ?? e.driverError?.constraint) === index;
+};
 
 /** True when `err` is the unique violation of (app, sender, muid): the message exists already. */
 export function isMuidTaken(err: unknown): boolean {
-  const e = err as { code?: string; constraint?: string; driverError?: { constraint?: string } };
-  return e?.code === '23505' && (e.constraint ?? e.driverError?.constraint) === MUID_INDEX;
+  return isUniqueViolationOf(err, MUID_INDEX);
+}
+
+/** True when `err` says the event's action message exists already. */
+export function isSourceEventTaken(err: unknown): boolean {
+  return isUniqueViolationOf(err, SOURCE_EVENT_INDEX);
 }
 
 /** Messages, conversations and read positions (schema `messaging`), in raw SQL. */
@@ -90,8 +101,8 @@ export class MessageRepository {
          INSERT INTO "messaging"."messages"
            ("app_id", "conversation_id", "seq", "muid", "sender", "receiver", "receiver_type",
             "category", "type", "data", "tags", "parent_id", "quoted_message_id", "sent_at",
-            "updated_at")
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12, $13, $14, $14)
+            "updated_at", "source_event_id")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12, $13, $14, $14, $15)
          RETURNING *
        ), latest AS (
          UPDATE "messaging"."conversations" c SET "last_message_id" = i."id"
@@ -111,8 +122,9 @@ export class MessageRepository {
         JSON.stringify(m.data),
         m.tags,
         m.parentId,
-        m.quotedMessageId,
+        m.quotedMessageId ?? null,
         m.sentAt,
+        m.sourceEventId ?? null,
       ],
     )) as MessageRow[];
     return row;
@@ -123,12 +135,12 @@ export class MessageRepository {
     tx: Db,
     appId: string,
     id: string,
-  ): Promise<Pick<MessageRow, 'conversation_id' | 'parent_id' | 'category'> | null> {
+  ): Promise<Pick<MessageRow, 'conversation_id' | 'parent_id' | 'category' | 'erased'> | null> {
     const [row] = (await tx.query(
-      `SELECT "conversation_id", "parent_id", "category" FROM "messaging"."messages"
+      `SELECT "conversation_id", "parent_id", "category", "erased" FROM "messaging"."messages"
        WHERE "app_id" = $1 AND "id" = $2`,
       [appId, id],
-    )) as Array<Pick<MessageRow, 'conversation_id' | 'parent_id' | 'category'>>;
+    )) as Array<Pick<MessageRow, 'conversation_id' | 'parent_id' | 'category' | 'erased'>>;
     return row ?? null;
   }
 
@@ -253,6 +265,11 @@ export class MessageRepository {
     }
     if (q.toTimestamp !== undefined) {
       where.push(`m."sent_at" < to_timestamp(${p(q.toTimestamp + 1)})`);
+    }
+    if (q.hideDeleted) where.push(`m."deleted_at" IS NULL`);
+    if (q.onlyDeleted) where.push(`m."deleted_at" IS NOT NULL`);
+    if (q.updatedSince !== undefined) {
+      where.push(`m."updated_at" >= to_timestamp(${p(q.updatedSince)})`);
     }
     // Within a conversation seq and id order agree; a seq range reads the seq key.
     const bySeq =
