@@ -1,4 +1,7 @@
 import type {
+  Action,
+  BaseMessage,
+  Group,
   TextMessage,
   TransientMessage,
   TypingIndicator,
@@ -11,7 +14,7 @@ import { startTlsGateway, TlsGateway } from './support/tls-gateway';
 
 /**
  * Contract tests with CometChat's JavaScript SDK for what happens live beyond messages: typing,
- * transient messages and presence (see sdk-contract.e2e-spec.ts for the set-up: the unmodified SDK in browser-like realms,
+ * transient messages, edits, deletes, membership changes and presence (see sdk-contract.e2e-spec.ts for the set-up: the unmodified SDK in browser-like realms,
  * against Parley over TLS).
  */
 
@@ -87,6 +90,47 @@ describe('CometChat SDK: transient messages', () => {
       .build()
       .fetchPrevious()) as unknown[];
     expect(history).toEqual([]);
+  });
+});
+
+describe('CometChat SDK: edits and deletes', () => {
+  it('shows an edit and a delete live on the other client', async () => {
+    const { alice, bob } = await pair();
+    const { CometChat } = alice;
+    const sent = await sendText(alice, 'bob', 'user', 'typo');
+    const edit = new CometChat.TextMessage('bob', 'fixed', 'user');
+    edit.setId(Number(sent.getId()));
+    const edited = (await CometChat.editMessage(edit)) as TextMessage;
+    expect(edited.getText()).toBe('fixed');
+    const seenEdit = await bob.next<TextMessage>(
+      'onMessageEdited',
+      (m) => m.getId() === sent.getId(),
+    );
+    expect(seenEdit.getText()).toBe('fixed');
+    expect(seenEdit.getEditedAt()).toBeGreaterThan(0);
+
+    await CometChat.deleteMessage(String(sent.getId()));
+    const seenDelete = await bob.next<BaseMessage>(
+      'onMessageDeleted',
+      (m) => m.getId() === sent.getId(),
+    );
+    expect(seenDelete.getDeletedAt()).toBeGreaterThan(0);
+  });
+});
+
+describe('CometChat SDK: membership live', () => {
+  it('shows a member joining live to the group', async () => {
+    const app = await appWithUsers('alice', 'bob');
+    const [alice, bob] = await Promise.all([login(app, 'alice'), login(app, 'bob')]);
+    await alice.CometChat.createGroup(new alice.CometChat.Group('room', 'Room', 'public'));
+    await bob.CometChat.joinGroup('room', bob.CometChat.GroupType.Public);
+    const [action, joinedUser, joinedGroup] = (await alice.nextCall(
+      'onGroupMemberJoined',
+      (a) => (a[1] as User).getUid() === 'bob',
+    )) as [Action, User, Group];
+    expect(action.getAction()).toBe('joined');
+    expect(joinedUser.getUid()).toBe('bob');
+    expect(joinedGroup.getGuid()).toBe('room');
   });
 });
 

@@ -123,14 +123,31 @@ export class SdkClient {
   }
 
   /** The first callback named `name` (already made or still to come) that `match` accepts. */
-  next<T = unknown>(
+  async next<T = unknown>(
     name: string,
     match: (arg: T) => boolean = () => true,
     timeoutMs = 8000,
   ): Promise<T> {
-    const test = (e: SdkEvent) => e.name === name && match(e.arg as T);
+    return (await this.waitFor(name, (e) => match(e.arg as T), timeoutMs)).arg as T;
+  }
+
+  /** As `next`, for callbacks with several arguments: all of them. */
+  async nextCall(
+    name: string,
+    match: (args: unknown[]) => boolean = () => true,
+    timeoutMs = 8000,
+  ): Promise<unknown[]> {
+    return (await this.waitFor(name, (e) => match(e.args), timeoutMs)).args;
+  }
+
+  private waitFor(
+    name: string,
+    match: (e: SdkEvent) => boolean,
+    timeoutMs: number,
+  ): Promise<SdkEvent> {
+    const test = (e: SdkEvent) => e.name === name && match(e);
     const seen = this.events.find(test);
-    if (seen) return Promise.resolve(seen.arg as T);
+    if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w.resolve !== done);
@@ -143,7 +160,7 @@ export class SdkClient {
       }, timeoutMs);
       const done = (e: SdkEvent) => {
         clearTimeout(timer);
-        resolve(e.arg as T);
+        resolve(e);
       };
       this.waiters.push({ match: test, resolve: done });
     });
