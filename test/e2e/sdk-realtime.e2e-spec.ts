@@ -1,7 +1,9 @@
 import type {
   Action,
   BaseMessage,
+  Conversation,
   Group,
+  MessageReceipt,
   TextMessage,
   TransientMessage,
   TypingIndicator,
@@ -14,7 +16,7 @@ import { startTlsGateway, TlsGateway } from './support/tls-gateway';
 
 /**
  * Contract tests with CometChat's JavaScript SDK for what happens live beyond messages: typing,
- * transient messages, edits, deletes, membership changes and presence (see sdk-contract.e2e-spec.ts for the set-up: the unmodified SDK in browser-like realms,
+ * transient messages, edits, deletes, membership changes, receipts, conversations and presence (see sdk-contract.e2e-spec.ts for the set-up: the unmodified SDK in browser-like realms,
  * against Parley over TLS).
  */
 
@@ -131,6 +133,51 @@ describe('CometChat SDK: membership live', () => {
     expect(action.getAction()).toBe('joined');
     expect(joinedUser.getUid()).toBe('bob');
     expect(joinedGroup.getGuid()).toBe('room');
+  });
+});
+
+describe('CometChat SDK: receipts', () => {
+  it('tells the sender when the receiver marks a message delivered and read', async () => {
+    const { alice, bob } = await pair();
+    const sent = await sendText(alice, 'bob', 'user', 'receipt me');
+    const got = await bob.next<TextMessage>(
+      'onTextMessageReceived',
+      (m) => m.getId() === sent.getId(),
+    );
+    bob.CometChat.markAsDelivered(got);
+    const delivered = await alice.next<MessageReceipt>('onMessagesDelivered');
+    expect(delivered.getMessageId()).toBe(sent.getId());
+    expect(delivered.getSender().getUid()).toBe('bob');
+    bob.CometChat.markAsRead(got);
+    const read = await alice.next<MessageReceipt>('onMessagesRead');
+    expect(read.getMessageId()).toBe(sent.getId());
+    expect(read.getSender().getUid()).toBe('bob');
+  });
+});
+
+describe('CometChat SDK: conversations', () => {
+  it('lists conversations with their last message and unread count', async () => {
+    const { alice, bob } = await pair();
+    await sendText(alice, 'bob', 'user', 'first');
+    const last = await sendText(alice, 'bob', 'user', 'second');
+    await sendText(alice, 'room', 'group', 'to the room');
+    const conversations = (await new bob.CometChat.ConversationsRequestBuilder()
+      .setLimit(10)
+      .build()
+      .fetchNext()) as Conversation[];
+    const byId = Object.fromEntries(conversations.map((c) => [c.getConversationId(), c]));
+    expect(Object.keys(byId).sort()).toEqual(['alice_user_bob', 'group_room']);
+    const withAlice = byId.alice_user_bob;
+    expect(withAlice.getConversationType()).toBe('user');
+    expect((withAlice.getConversationWith() as User).getUid()).toBe('alice');
+    expect((withAlice.getLastMessage() as BaseMessage).getId()).toBe(last.getId());
+    expect(withAlice.getUnreadMessageCount()).toBe(2);
+    expect(byId.group_room.getUnreadMessageCount()).toBe(1);
+
+    expect(await bob.CometChat.getUnreadMessageCountForUser('alice')).toEqual({ alice: 2 });
+    await bob.CometChat.markConversationAsRead('alice', 'user');
+    const after = await bob.CometChat.getConversation('alice', 'user');
+    expect(after.getUnreadMessageCount()).toBe(0);
   });
 });
 
