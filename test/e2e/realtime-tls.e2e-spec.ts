@@ -36,7 +36,7 @@ beforeAll(async () => {
   ({ dir, ca, port, base } = tls);
   gateway = tls.process;
   nc = await natsPublisher();
-}, 45_000);
+}, 90_000);
 
 afterAll(async () => {
   await nc?.close();

@@ -35,7 +35,7 @@ const clients: SdkClient[] = [];
 
 beforeAll(async () => {
   tls = await startTlsGateway();
-}, 45_000);
+}, 90_000);
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));

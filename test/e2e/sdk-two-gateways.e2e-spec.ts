@@ -30,7 +30,7 @@ beforeAll(async () => {
   expect(bob.appSettings()).toMatchObject({ CHAT_WSS_PORT: String(gateways[1].port) });
   await alice.CometChat.createGroup(new alice.CometChat.Group('both', 'Both', 'public'));
   await bob.CometChat.joinGroup('both', bob.CometChat.GroupType.Public);
-}, 60_000);
+}, 90_000);
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));

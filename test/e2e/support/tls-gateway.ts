@@ -135,7 +135,8 @@ export async function startTlsGateway(env: Record<string, string> = {}): Promise
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 30_000;
+  // Generous: on a machine busy with other suites a gateway can take a while to be ready.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) {
       await stop();
