@@ -11,12 +11,21 @@ import { MessageService } from './messages/message.service';
 import { MessageViews } from './messages/message-views';
 import { SendRules } from './messages/send-rules';
 import { MessagingInitial1764400000000 } from './migrations/1764400000000-messaging-initial';
+import { MessageSocial1764510000000 } from './migrations/1764510000000-message-social';
+import { InteractionHandler } from './interactions/interaction.handler';
+import { InteractionRepository } from './interactions/interaction.repository';
+import { InteractionService } from './interactions/interaction.service';
+import { MessageMentions } from './messages/mentions';
+import { ViewerExtras } from './messages/viewer-extras';
+import { ReactionHandler } from './reactions/reaction.handler';
+import { ReactionRepository } from './reactions/reaction.repository';
+import { ReactionService } from './reactions/reaction.service';
 
 export const MESSAGING_DATABASE = {
   schema: 'messaging',
   // Raw SQL throughout (see the repositories); the outbox entity is added by the platform.
   entities: [],
-  migrations: [MessagingInitial1764400000000],
+  migrations: [MessagingInitial1764400000000, MessageSocial1764510000000],
 };
 
 /**
@@ -48,6 +57,14 @@ export function messagingModule(opts: { http?: boolean; consumers?: boolean } = 
       MessageViews,
       MessageService,
       MessageHandler,
+      MessageMentions,
+      ViewerExtras,
+      ReactionRepository,
+      ReactionService,
+      ReactionHandler,
+      InteractionRepository,
+      InteractionService,
+      InteractionHandler,
     ],
   })
   class MessagingModule {}

@@ -25,6 +25,8 @@ import * as member from './groups/member.schema';
 import * as memberLookup from './groups/member-lookup.schema';
 import * as message from './messaging/message.schema';
 import * as messageEvents from './messaging/message-events.schema';
+import * as reaction from './messaging/reaction.schema';
+import * as interaction from './messaging/interaction.schema';
 import * as jwt from './realtime/jwt.schema';
 import { ApiKeySchema } from './identity/api-key.schema';
 import { AuthTokenSchema } from './identity/auth-token.schema';
@@ -198,6 +200,27 @@ export const RPC = {
       message.MessageListSchema,
       message.MessagePageSchema,
     ),
+    /** Add a reaction; the reply is the message with its `data.reactions` as the reactor sees it. */
+    reactionAdd: rpc(
+      'rpc.messaging.reaction.add',
+      reaction.ReactionChangeSchema,
+      message.MessageSchema,
+    ),
+    reactionRemove: rpc(
+      'rpc.messaging.reaction.remove',
+      reaction.ReactionChangeSchema,
+      message.MessageSchema,
+    ),
+    reactionList: rpc(
+      'rpc.messaging.reaction.list',
+      reaction.ReactionListSchema,
+      reaction.ReactionPageSchema,
+    ),
+    messageInteracted: rpc(
+      'rpc.messaging.message.interacted',
+      interaction.MessageInteractedSchema,
+      Success,
+    ),
   },
 } as const;
 
@@ -266,6 +289,13 @@ export const EVENTS = {
   },
   messaging: {
     messageCreated: event('messaging', 'message.created', messageEvents.MessageCreatedEventSchema),
+    reactionAdded: event('messaging', 'reaction.added', reaction.ReactionEventSchema),
+    reactionRemoved: event('messaging', 'reaction.removed', reaction.ReactionEventSchema),
+    messageInteracted: event(
+      'messaging',
+      'message.interacted',
+      interaction.MessageInteractedEventSchema,
+    ),
   },
 } as const;
 

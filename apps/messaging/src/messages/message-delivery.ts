@@ -21,7 +21,7 @@ export class MessageDelivery {
   constructor(private readonly bus: MessageBus) {}
 
   deliver(appId: string, message: Message, deviceId: string | undefined): void {
-    const frame: DeliveryFrame = {
+    this.publish(message, {
       appId,
       type: 'message',
       sender: message.sender,
@@ -29,20 +29,30 @@ export class MessageDelivery {
       receiverType: message.receiverType,
       ...(deviceId ? { deviceId } : {}),
       body: message,
-    };
+    });
+  }
+
+  /**
+   * Publishes a frame about a message (the message itself, a reaction, an interaction) to its
+   * conversation: the group's subject, or both users' of a 1:1 conversation.
+   */
+  publish(message: ConversationOf, frame: DeliveryFrame): void {
     const subjects =
       message.receiverType === 'group'
-        ? [deliverToGroupSubject(appId, message.receiver)]
+        ? [deliverToGroupSubject(frame.appId, message.receiver)]
         : [...new Set([message.receiver, message.sender])]
             .filter((uid) => uid !== APP_SYSTEM_UID)
-            .map((uid) => deliverToUserSubject(appId, uid));
+            .map((uid) => deliverToUserSubject(frame.appId, uid));
     try {
       for (const subject of subjects) this.bus.publish(subject, frame);
     } catch (err) {
       this.log.warn(
-        { err, messageId: message.id },
+        { err, messageId: message.id, type: frame.type },
         'real-time delivery failed; clients sync by seq',
       );
     }
   }
 }
+
+/** Where a message is: what its frames are delivered by. */
+export type ConversationOf = Pick<Message, 'id' | 'sender' | 'receiver' | 'receiverType'>;

@@ -5,6 +5,7 @@ import { groupSnapshot, messageRow, profile } from '../testing/message.factory';
 import { MessageRow } from './message.entity';
 import { MessageRepository } from './message.repository';
 import { MessageViews } from './message-views';
+import { ViewerExtras } from './viewer-extras';
 
 function setup(opts: { rows?: MessageRow[]; member?: boolean; group?: boolean } = {}) {
   const repo = {
@@ -29,6 +30,7 @@ function setup(opts: { rows?: MessageRow[]; member?: boolean; group?: boolean } 
     views: new MessageViews(
       repo as unknown as MessageRepository,
       directory as unknown as ParticipantDirectory,
+      { apply: jest.fn(async () => undefined) } as unknown as ViewerExtras,
     ),
   };
 }
@@ -82,18 +84,24 @@ describe('MessageViews', () => {
       'app1',
       ['alice_user_bob', 'group_team'],
       expect.anything(),
+      'alice',
     );
   });
 
   it('reads the whole app for the app, and asks for a user on a 1:1 list', async () => {
     const { views, repo } = setup();
     await views.list(request({ viewer: undefined }));
-    expect(repo.list).toHaveBeenCalledWith('app1', undefined, expect.anything());
+    expect(repo.list).toHaveBeenCalledWith('app1', undefined, expect.anything(), undefined);
     const err = await domainErrorOf(
       views.list(request({ viewer: undefined, scope: { kind: 'user', uid: 'bob' } })),
     );
     expect(err.code).toBe('ERR_BAD_REQUEST');
     expect(err.details).toHaveProperty('onBehalfOf');
+    // myMentionsOnly means the viewer's mentions: the app has none.
+    const mine = await domainErrorOf(
+      views.list(request({ viewer: undefined, q: { myMentionsOnly: 'true' } })),
+    );
+    expect(mine.details).toHaveProperty('onBehalfOf');
   });
 
   it("refuses a group's list to a non-member, and an unknown group", async () => {

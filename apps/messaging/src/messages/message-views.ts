@@ -12,6 +12,7 @@ import { ParticipantDirectory } from '../directory/participant-directory';
 import { MessageRow } from './message.entity';
 import { toMessage } from './message.mapper';
 import { MessageRepository } from './message.repository';
+import { ViewerExtras } from './viewer-extras';
 
 const notFound = (id: string) =>
   new DomainError('ERR_MESSAGE_ID_NOT_FOUND', `The message ${id} does not exist.`);
@@ -27,16 +28,23 @@ export class MessageViews {
   constructor(
     private readonly messages: MessageRepository,
     private readonly directory: ParticipantDirectory,
+    private readonly extras: ViewerExtras,
   ) {}
 
   async get(appId: string, viewer: string | undefined, id: string): Promise<Message> {
+    return this.render(appId, await this.findVisible(appId, viewer, id), viewer);
+  }
+
+  /** The stored message, if the viewer may see it (else ERR_MESSAGE_ID_NOT_FOUND). */
+  async findVisible(appId: string, viewer: string | undefined, id: string): Promise<MessageRow> {
     const row = await this.messages.findById(appId, id);
     if (!row) throw notFound(id);
     if (viewer !== undefined && !(await this.canSee(appId, viewer, row))) throw notFound(id);
-    return this.render(appId, row);
+    return row;
   }
 
   async list({ appId, viewer, scope, query }: MessageListRequest): Promise<MessagePage> {
+    if (query.myMentionsOnly && viewer === undefined) throw viewerNeeded();
     let conversations: string[] | undefined;
     if (scope.kind === 'user') {
       if (viewer === undefined) throw viewerNeeded();
@@ -52,10 +60,12 @@ export class MessageViews {
       conversations = [...direct, ...guids.map(groupConversationId)];
     }
     const rows =
-      conversations?.length === 0 ? [] : await this.messages.list(appId, conversations, query);
+      conversations?.length === 0
+        ? []
+        : await this.messages.list(appId, conversations, query, viewer);
     // Pages are shown oldest first, whichever way they were read.
     const ordered = query.affix === 'prepend' ? [...rows].reverse() : rows;
-    const items = await this.renderMany(appId, ordered);
+    const items = await this.renderMany(appId, ordered, viewer);
     const edge = query.affix === 'prepend' ? items[0] : items[items.length - 1];
     const next: MessageCursor | undefined = edge
       ? { affix: query.affix, id: edge.id, sentAt: edge.sentAt }
@@ -71,22 +81,26 @@ export class MessageViews {
     };
   }
 
-  render(appId: string, row: MessageRow): Promise<Message> {
-    return this.renderMany(appId, [row]).then(([m]) => m);
+  /** `viewer`: the user it is shown to (their reactions, mentions, interactions); none: the app. */
+  render(appId: string, row: MessageRow, viewer?: string): Promise<Message> {
+    return this.renderMany(appId, [row], viewer).then(([m]) => m);
   }
 
   /** Messages with their entities, from the read models (one look-up for the page). */
-  async renderMany(appId: string, rows: MessageRow[]): Promise<Message[]> {
+  async renderMany(appId: string, rows: MessageRow[], viewer?: string): Promise<Message[]> {
     if (!rows.length) return [];
-    const uids = rows.flatMap((r) =>
-      r.receiver_type === 'user' ? [r.sender, r.receiver] : [r.sender],
-    );
+    const uids = rows.flatMap((r) => [
+      ...(r.receiver_type === 'user' ? [r.sender, r.receiver] : [r.sender]),
+      ...r.mentioned_uids,
+    ]);
     const guids = rows.flatMap((r) => (r.receiver_type === 'group' ? [r.receiver] : []));
     const [users, groups] = await Promise.all([
       this.directory.usersForDisplay(appId, uids),
       this.directory.groupsForDisplay(appId, guids),
     ]);
-    return rows.map((r) => toMessage(r, { users, groups }));
+    const messages = rows.map((r) => toMessage(r, { users, groups }));
+    await this.extras.apply(appId, rows, messages, viewer);
+    return messages;
   }
 
   private async canSee(appId: string, viewer: string, row: MessageRow): Promise<boolean> {

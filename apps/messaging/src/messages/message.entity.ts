@@ -20,6 +20,10 @@ export interface MessageRow {
   reply_count: number;
   sent_at: Date;
   updated_at: Date;
+  /** The users its text mentions (active when it was sent or last edited). */
+  mentioned_uids: string[];
+  /** How many reactions it has (all users, all reactions). */
+  reaction_count: number;
 }
 
 /** A message to insert: the conversation's seq is taken in the same transaction. */
@@ -37,4 +41,5 @@ export interface NewMessage {
   tags: string[];
   parentId: string | null;
   sentAt: Date;
+  mentionedUids: string[];
 }

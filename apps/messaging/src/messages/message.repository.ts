@@ -11,6 +11,23 @@ export interface Sql {
   params: unknown[];
 }
 
+/**
+ * The words `searchKey` is matched against: a message's text and the string values of its
+ * customData. Spelt exactly as the `messages_search` index (migration 1764510000000) is, so the
+ * filter reads that index.
+ */
+const SEARCH_VECTOR = `(to_tsvector('simple'::regconfig, coalesce(m."data"->>'text', ''))
+  || jsonb_to_tsvector('simple'::regconfig, coalesce(m."data"->'customData', '{}'::jsonb), '["string"]'))`;
+
+/**
+ * A searchKey as a tsquery: each word (letters and digits) a prefix, all of them required. Null
+ * when it has no word, so it matches nothing.
+ */
+export function searchQuery(searchKey: string): string | null {
+  const words = searchKey.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
+}
+
 /** The muid index: a second insert of (app, sender, muid) violates it. */
 const MUID_INDEX = 'messages_sender_muid';
 
@@ -81,8 +98,9 @@ export class MessageRepository {
       `WITH inserted AS (
          INSERT INTO "messaging"."messages"
            ("app_id", "conversation_id", "seq", "muid", "sender", "receiver", "receiver_type",
-            "category", "type", "data", "tags", "parent_id", "sent_at", "updated_at")
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12, $13, $13)
+            "category", "type", "data", "tags", "parent_id", "sent_at", "updated_at",
+            "mentioned_uids")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12, $13, $13, $14::text[])
          RETURNING *
        ), latest AS (
          UPDATE "messaging"."conversations" c SET "last_message_id" = i."id"
@@ -103,9 +121,21 @@ export class MessageRepository {
         m.tags,
         m.parentId,
         m.sentAt,
+        m.mentionedUids,
       ],
     )) as MessageRow[];
     return row;
+  }
+
+  /**
+   * Replaces the users a message mentions (an edit changed its text; see MessageMentions).
+   */
+  async setMentions(tx: Db, appId: string, id: string, uids: string[]): Promise<void> {
+    await tx.query(
+      `UPDATE "messaging"."messages" SET "mentioned_uids" = $3::text[]
+       WHERE "app_id" = $1 AND "id" = $2`,
+      [appId, id, uids],
+    );
   }
 
   /** The parent of a reply: where it is and whether it is a reply itself. */
@@ -185,7 +215,12 @@ export class MessageRepository {
    * A conversation pages through its (app_id, conversation_id, id) index, or, for a seq range,
    * its (app_id, conversation_id, seq) key; the app through the primary key (app_id, id).
    */
-  listSql(appId: string, conversationIds: string[] | undefined, q: MessageListQuery): Sql {
+  listSql(
+    appId: string,
+    conversationIds: string[] | undefined,
+    q: MessageListQuery,
+    viewer?: string,
+  ): Sql {
     const params: unknown[] = [appId];
     const p = (v: unknown) => {
       params.push(v);
@@ -219,6 +254,7 @@ export class MessageRepository {
     if (q.toTimestamp !== undefined) {
       where.push(`m."sent_at" < to_timestamp(${p(q.toTimestamp + 1)})`);
     }
+    where.push(...this.contentFilters(q, viewer, p));
     // Within a conversation seq and id order agree; a seq range reads the seq key.
     const bySeq =
       conversationIds?.length === 1 &&
@@ -231,12 +267,47 @@ export class MessageRepository {
     };
   }
 
+  /**
+   * The filters on what a message holds (reference §4.8): searchKey (the `messages_search` index),
+   * attachments, links, reactions and mentions (`myMentionsOnly` needs the viewer).
+   */
+  private contentFilters(
+    q: MessageListQuery,
+    viewer: string | undefined,
+    p: (v: unknown) => string,
+  ): string[] {
+    const where: string[] = [];
+    if (q.searchKey !== undefined) {
+      const tsquery = searchQuery(q.searchKey);
+      where.push(tsquery ? `${SEARCH_VECTOR} @@ to_tsquery('simple', ${p(tsquery)})` : 'false');
+    }
+    if (q.hasAttachments) {
+      where.push(
+        `jsonb_typeof(m."data"->'attachments') = 'array' AND m."data"->'attachments' <> '[]'::jsonb`,
+      );
+    }
+    if (q.attachmentTypes.length) {
+      where.push(`m."category" = 'message' AND m."type" = ANY(${p(q.attachmentTypes)}::text[])`);
+    }
+    if (q.hasLinks) where.push(`m."data"->>'text' ~* '(https?://|www[.])[^[:space:]]+'`);
+    if (q.hasReactions) where.push(`m."reaction_count" > 0`);
+    if (q.hasMentions) where.push(`cardinality(m."mentioned_uids") > 0`);
+    if (q.mentionedUids.length) {
+      where.push(`m."mentioned_uids" && ${p(q.mentionedUids)}::text[]`);
+    }
+    if (q.myMentionsOnly && viewer !== undefined) {
+      where.push(`m."mentioned_uids" @> ARRAY[${p(viewer)}]::text[]`);
+    }
+    return where;
+  }
+
   async list(
     appId: string,
     conversationIds: string[] | undefined,
     q: MessageListQuery,
+    viewer?: string,
   ): Promise<MessageRow[]> {
-    const { sql, params } = this.listSql(appId, conversationIds, q);
+    const { sql, params } = this.listSql(appId, conversationIds, q, viewer);
     return this.ds.query(sql, params);
   }
 }

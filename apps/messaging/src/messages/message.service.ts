@@ -5,10 +5,15 @@ import { EntityManager } from 'typeorm';
 import { MessageContent, messageContent } from './message-content';
 import { MessageDelivery } from './message-delivery';
 import { MessageRow } from './message.entity';
-import { Participants, toMessage } from './message.mapper';
+import { toMessage } from './message.mapper';
+import { UserProfile } from '../directory/directory.entity';
 import { isMuidTaken, MessageRepository } from './message.repository';
 import { MessageViews } from './message-views';
+import { MessageMentions } from './mentions';
 import { SendRules, SendTarget } from './send-rules';
+
+/** The user a reply is shown to: the sender, unless the app sent it. */
+const viewerOf = (sender: string) => (sender === APP_SYSTEM_UID ? undefined : sender);
 
 /** The transaction found the muid already stored: answer with that message. */
 class MuidTaken extends Error {}
@@ -34,6 +39,7 @@ export class MessageService {
     private readonly tx: Transactor,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
+    private readonly mentions: MessageMentions,
   ) {}
 
   async send(input: MessageSend): Promise<Message> {
@@ -42,20 +48,24 @@ export class MessageService {
     const content = messageContent(input.message);
     if (content.muid) {
       const stored = await this.messages.findByMuid(appId, sender, content.muid);
-      if (stored) return this.views.render(appId, stored);
+      if (stored) return this.views.render(appId, stored, viewerOf(sender));
     }
     const target = await this.rules.check(appId, sender, content);
+    const mentioned = await this.mentions.resolve(appId, content.category, content.data);
     let message: Message;
     try {
-      message = await this.tx.run((tx) => this.store(tx, appId, sender, content, target));
+      message = await this.tx.run((tx) =>
+        this.store(tx, appId, sender, content, target, mentioned),
+      );
     } catch (err) {
       if (!(err instanceof MuidTaken)) throw err;
       const stored = await this.messages.findByMuid(appId, sender, content.muid as string);
       if (!stored) throw err; // cannot be: the index said it is there
-      return this.views.render(appId, stored);
+      return this.views.render(appId, stored, viewerOf(sender));
     }
     this.delivery.deliver(appId, message, input.deviceId);
-    return message;
+    if (!message.mentionedUsers || sender === APP_SYSTEM_UID) return message;
+    return { ...message, mentionedMe: mentioned.has(sender) };
   }
 
   private async store(
@@ -64,6 +74,7 @@ export class MessageService {
     sender: string,
     content: MessageContent,
     { conversationId, participants }: SendTarget,
+    mentioned: ReadonlyMap<string, UserProfile>,
   ): Promise<Message> {
     const now = this.clock.now();
     const conversationType = content.receiverType;
@@ -101,6 +112,7 @@ export class MessageService {
         tags: content.tags,
         parentId: content.parentId ?? null,
         sentAt: now,
+        mentionedUids: [...mentioned.keys()],
       });
     } catch (err) {
       if (isMuidTaken(err)) throw new MuidTaken();
@@ -113,7 +125,8 @@ export class MessageService {
     if (conversationType === 'user' && seq === 1 && content.receiver !== sender) {
       await this.messages.openPosition(tx, appId, conversationId, content.receiver, now);
     }
-    const message = toMessage(row, participants as Participants);
+    const users = new Map([...participants.users, ...mentioned]);
+    const message = toMessage(row, { users, groups: participants.groups });
     await this.outbox.stage(tx, EVENTS.messaging.messageCreated, appId, { message });
     return message;
   }

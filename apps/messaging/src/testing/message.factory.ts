@@ -67,6 +67,8 @@ export function messageRow(over: Partial<MessageRow> = {}): MessageRow {
     reply_count: 0,
     sent_at: T0,
     updated_at: T0,
+    mentioned_uids: [],
+    reaction_count: 0,
     ...over,
   };
 }
