@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { Allow } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ApiDoc } from '../docs/api-doc.decorator';
+import { deviceIdOf } from '../http/device-id';
 import { ok } from '../http/envelope';
 import { idParam } from '../http/params';
 import { v3 } from '../http/routes';
@@ -39,7 +40,7 @@ export class MessagesController {
     @Headers('resource') resource: string | undefined,
   ) {
     const message = parseOrThrow(MessageSendBodySchema, body ?? {});
-    const deviceId = resource?.trim() ? resource.trim().slice(0, 255) : undefined;
+    const deviceId = deviceIdOf(resource);
     return ok(
       await this.bus.request(RPC.messaging.messageSend, {
         appId: p.appId,
