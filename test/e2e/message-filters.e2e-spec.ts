@@ -41,9 +41,9 @@ describe('message list content filters', () => {
   it('searches text and custom data by word prefixes (searchKey)', async () => {
     const { alice } = await conversation();
     const search = async (key: string) =>
-      (await alice.get<Page>(`/users/bob/messages?searchKey=${encodeURIComponent(key)}`)).body.data.map(
-        label,
-      );
+      (
+        await alice.get<Page>(`/users/bob/messages?searchKey=${encodeURIComponent(key)}`)
+      ).body.data.map(label);
     expect(await search('meet')).toEqual(['Meeting notes for tomorrow']);
     expect(await search('NOTES tom')).toEqual(['Meeting notes for tomorrow']);
     expect(await search('colour')).toEqual(['Favourite colour?']);
@@ -78,9 +78,9 @@ describe('message list content filters', () => {
   it('filters by mentions: any, of given users, of the viewer', async () => {
     const { rest, alice, bob } = await conversation();
     const list = async (client: typeof alice, q: string) =>
-      (await client.get<Page>(`/users/${client === alice ? 'bob' : 'alice'}/messages?${q}`)).body.data.map(
-        label,
-      );
+      (
+        await client.get<Page>(`/users/${client === alice ? 'bob' : 'alice'}/messages?${q}`)
+      ).body.data.map(label);
     expect(await list(alice, 'hasMentions=true')).toEqual([
       'hey <@uid:bob>',
       'ping <@uid:carol> and <@uid:alice>',

@@ -120,7 +120,9 @@ describe('interactions', () => {
 
       // The client SDK marks with its auth token, one element at a time.
       const sdk = await withToken(rest, app, 'bob');
-      expect((await sdk.request('PATCH', interacted(m.id), { interactions: ['submit'] })).status).toBe(200);
+      expect(
+        (await sdk.request('PATCH', interacted(m.id), { interactions: ['submit'] })).status,
+      ).toBe(200);
       // Marking an element again records nothing new.
       await bob.request('PATCH', interacted(m.id), { interactions: ['name'] });
 
@@ -194,13 +196,16 @@ describe('interactions', () => {
     const own = await alice.request('PATCH', interacted(closed.id), { interactions: ['submit'] });
     expect([own.status, code(own)]).toEqual([403, 'ERR_MESSAGE_NO_ACCESS']);
 
-    const open = await sent(alice, form('bob', { type: 'anyAction' }, { allowSenderInteraction: true }));
+    const open = await sent(
+      alice,
+      form('bob', { type: 'anyAction' }, { allowSenderInteraction: true }),
+    );
     expect(
       (await alice.request('PATCH', interacted(open.id), { interactions: ['submit'] })).status,
     ).toBe(200);
-    expect((await alice.get<One>(`/messages/${open.id}`)).body.data.data.interactionGoalCompleted).toBe(
-      true,
-    );
+    expect(
+      (await alice.get<One>(`/messages/${open.id}`)).body.data.data.interactionGoalCompleted,
+    ).toBe(true);
 
     const outsider = await carol.request('PATCH', interacted(closed.id), { interactions: ['x'] });
     expect(code(outsider)).toBe('ERR_MESSAGE_ID_NOT_FOUND');

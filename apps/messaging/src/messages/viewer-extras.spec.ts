@@ -45,7 +45,7 @@ function setup() {
 }
 
 describe('ViewerExtras', () => {
-  it("shows a user their reactions, mentions and own interactions", async () => {
+  it('shows a user their reactions, mentions and own interactions', async () => {
     const { extras, rows, render } = setup();
     const messages = render();
     await extras.apply('app1', rows, messages, 'bob');

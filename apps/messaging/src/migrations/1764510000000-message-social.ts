@@ -36,7 +36,9 @@ export class MessageSocial1764510000000 implements MigrationInterface {
       PRIMARY KEY ("app_id", "id"),
       CONSTRAINT "reactions_one_per_user" UNIQUE ("app_id", "message_id", "reaction", "uid")
     )`);
-    await q.query(`ALTER SEQUENCE "messaging"."reaction_ids" OWNED BY "messaging"."reactions"."id"`);
+    await q.query(
+      `ALTER SEQUENCE "messaging"."reaction_ids" OWNED BY "messaging"."reactions"."id"`,
+    );
     // A message's reactions in id order (its list pages, its summary).
     await q.query(
       `CREATE INDEX "reactions_message" ON "messaging"."reactions" ("app_id", "message_id", "id")`,

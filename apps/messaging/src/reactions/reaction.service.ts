@@ -48,7 +48,13 @@ export class ReactionService {
     return this.change(input, 'removed');
   }
 
-  async list({ appId, viewer, messageId, reaction, query }: ReactionListRequest): Promise<ReactionPage> {
+  async list({
+    appId,
+    viewer,
+    messageId,
+    reaction,
+    query,
+  }: ReactionListRequest): Promise<ReactionPage> {
     await this.views.findVisible(appId, viewer, messageId);
     const rows = await this.reactions.list(appId, messageId, reaction, query);
     const ordered = query.affix === 'prepend' ? [...rows].reverse() : rows;
@@ -79,7 +85,10 @@ export class ReactionService {
     const row = await this.views.findVisible(appId, uid, messageId);
     const done = await this.tx.run(async (tx) => {
       if (!(await this.reactions.lockMessage(tx, appId, messageId))) {
-        throw new DomainError('ERR_MESSAGE_ID_NOT_FOUND', `The message ${messageId} does not exist.`);
+        throw new DomainError(
+          'ERR_MESSAGE_ID_NOT_FOUND',
+          `The message ${messageId} does not exist.`,
+        );
       }
       if (change === 'added') await this.checkRoom(tx, appId, messageId, reaction);
       const now = this.clock.now();
@@ -90,18 +99,23 @@ export class ReactionService {
       if (!changed) return null;
       const [r] = await this.toReactions(appId, [changed]);
       const counts = await this.reactions.counts(appId, [messageId], undefined, tx);
-      await this.outbox.stage(tx, EVENTS.messaging[change === 'added' ? 'reactionAdded' : 'reactionRemoved'], appId, {
-        reaction: r,
-        message: {
-          id: row.id,
-          conversationId: row.conversation_id,
-          sender: row.sender,
-          receiver: row.receiver,
-          receiverType: row.receiver_type,
-          ...(row.parent_id !== null ? { parentId: String(row.parent_id) } : {}),
-          reactions: counts.map(toReactionCount),
+      await this.outbox.stage(
+        tx,
+        EVENTS.messaging[change === 'added' ? 'reactionAdded' : 'reactionRemoved'],
+        appId,
+        {
+          reaction: r,
+          message: {
+            id: row.id,
+            conversationId: row.conversation_id,
+            sender: row.sender,
+            receiver: row.receiver,
+            receiverType: row.receiver_type,
+            ...(row.parent_id !== null ? { parentId: String(row.parent_id) } : {}),
+            reactions: counts.map(toReactionCount),
+          },
         },
-      });
+      );
       return r;
     });
     if (done) this.deliver(row, done, change, input.deviceId);
