@@ -196,6 +196,25 @@ describe('reactions', () => {
     expect(code(await bob.post(`/messages/abc/reactions/${THUMBS}`))).toBe('ERR_BAD_REQUEST');
   });
 
+  it('holds the limits when reactions race: 25 distinct, one per user and reaction', async () => {
+    const { alice, bob } = await messagingWorld();
+    const m = await sent(alice, text('bob', 'race'));
+    const distinct = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => alice.post(path(m, `race${i}`))),
+    );
+    expect(distinct.filter((r) => r.status === 200)).toHaveLength(25);
+    expect(distinct.filter((r) => code(r) === 'ERR_BAD_REQUEST')).toHaveLength(5);
+    const won = (await alice.get<One>(`/messages/${m.id}`)).body.data.data.reactions ?? [];
+    expect(won).toHaveLength(25);
+    // Five racing adds of one reaction by one user count once.
+    const taken = won[0].reaction;
+    const same = await Promise.all(Array.from({ length: 5 }, () => bob.post(path(m, taken))));
+    expect(same.every((r) => r.status === 200)).toBe(true);
+    const after = (await alice.get<One>(`/messages/${m.id}`)).body.data.data.reactions ?? [];
+    expect(after.find((r) => r.reaction === taken)?.count).toBe(2);
+    expect(after.reduce((n, r) => n + r.count, 0)).toBe(26);
+  });
+
   it('publishes reaction.added|removed and the reaction frame to the conversation', async () => {
     const { app, alice, bob } = await messagingWorld();
     const m = await sent(alice, text('bob', 'watch'));

@@ -10,6 +10,7 @@ import {
   ReactionPage,
 } from '@parley/contracts';
 import { EntityManager } from 'typeorm';
+import { UserProfile } from '../directory/directory.entity';
 import { ParticipantDirectory } from '../directory/participant-directory';
 import { MessageDelivery } from '../messages/message-delivery';
 import { MessageRow } from '../messages/message.entity';
@@ -83,6 +84,9 @@ export class ReactionService {
   private async change(input: ReactionChange, change: Change): Promise<Message> {
     const { appId, uid, messageId, reaction } = input;
     const row = await this.views.findVisible(appId, uid, messageId);
+    // Read before the transaction: inside it, every statement must use the transaction's own
+    // connection (transactions queued on the message's lock hold the others).
+    const reactor = await this.directory.usersForDisplay(appId, [uid]);
     const done = await this.tx.run(async (tx) => {
       if (!(await this.reactions.lockMessage(tx, appId, messageId))) {
         throw new DomainError(
@@ -97,7 +101,7 @@ export class ReactionService {
           ? await this.reactions.add(tx, appId, messageId, reaction, uid, now)
           : await this.reactions.remove(tx, appId, messageId, reaction, uid, now);
       if (!changed) return null;
-      const [r] = await this.toReactions(appId, [changed]);
+      const r = toReaction(changed, reactor);
       const counts = await this.reactions.counts(appId, [messageId], undefined, tx);
       await this.outbox.stage(
         tx,
@@ -161,13 +165,18 @@ export class ReactionService {
       appId,
       rows.map((r) => r.uid),
     );
-    return rows.map((r) => ({
-      id: String(r.id),
-      messageId: String(r.message_id),
-      reaction: r.reaction,
-      uid: r.uid,
-      reactedAt: toSeconds(r.reacted_at),
-      reactedBy: userEntity(r.uid, users),
-    }));
+    return rows.map((r) => toReaction(r, users));
   }
+}
+
+/** A stored reaction in the reference's shape (§5.6), `reactedBy` from the users given. */
+function toReaction(r: ReactionRow, users: ReadonlyMap<string, UserProfile>): Reaction {
+  return {
+    id: String(r.id),
+    messageId: String(r.message_id),
+    reaction: r.reaction,
+    uid: r.uid,
+    reactedAt: toSeconds(r.reacted_at),
+    reactedBy: userEntity(r.uid, users),
+  };
 }
