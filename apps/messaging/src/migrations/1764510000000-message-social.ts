@@ -24,7 +24,8 @@ export class MessageSocial1764510000000 implements MigrationInterface {
       || jsonb_to_tsvector('simple'::regconfig, coalesce("data"->'customData', '{}'::jsonb), '["string"]')
     ))`);
 
-    // One row per (message, reaction, user); ids increase per app like message ids.
+    // One row per (message, reaction, user); ids increase per app like message ids. A message
+    // erased for good takes its reactions and interactions with it.
     await q.query(`CREATE SEQUENCE "messaging"."reaction_ids" AS bigint`);
     await q.query(`CREATE TABLE "messaging"."reactions" (
       "app_id" text NOT NULL,
@@ -34,14 +35,16 @@ export class MessageSocial1764510000000 implements MigrationInterface {
       "uid" text COLLATE "C" NOT NULL,
       "reacted_at" timestamptz NOT NULL,
       PRIMARY KEY ("app_id", "id"),
-      CONSTRAINT "reactions_one_per_user" UNIQUE ("app_id", "message_id", "reaction", "uid")
+      CONSTRAINT "reactions_one_per_user" UNIQUE ("app_id", "message_id", "reaction", "uid"),
+      CONSTRAINT "reactions_message" FOREIGN KEY ("app_id", "message_id")
+        REFERENCES "messaging"."messages" ("app_id", "id") ON DELETE CASCADE
     )`);
     await q.query(
       `ALTER SEQUENCE "messaging"."reaction_ids" OWNED BY "messaging"."reactions"."id"`,
     );
     // A message's reactions in id order (its list pages, its summary).
     await q.query(
-      `CREATE INDEX "reactions_message" ON "messaging"."reactions" ("app_id", "message_id", "id")`,
+      `CREATE INDEX "reactions_message_id" ON "messaging"."reactions" ("app_id", "message_id", "id")`,
     );
 
     // What each user has interacted with on an interactive message (one row per element).
@@ -51,7 +54,9 @@ export class MessageSocial1764510000000 implements MigrationInterface {
       "uid" text COLLATE "C" NOT NULL,
       "element_id" text NOT NULL,
       "interacted_at" timestamptz NOT NULL,
-      PRIMARY KEY ("app_id", "message_id", "uid", "element_id")
+      PRIMARY KEY ("app_id", "message_id", "uid", "element_id"),
+      CONSTRAINT "interactions_message" FOREIGN KEY ("app_id", "message_id")
+        REFERENCES "messaging"."messages" ("app_id", "id") ON DELETE CASCADE
     )`);
   }
 
