@@ -168,6 +168,36 @@ describe('interactions', () => {
     }
   });
 
+  it('completes a goal once when the marks that complete it race', async () => {
+    const { app, alice, bob } = await messagingWorld();
+    const ids = ['a', 'b', 'c', 'd'];
+    const m = await sent(alice, form('bob', { type: 'allOf', elementIds: ids }));
+    const bus = await connectTestBus({ name: 'parley-e2e-interaction-race' });
+    try {
+      const frames = await recordSubject(bus, `deliver.${app.appId}.u.alice`);
+      const events = await recordSubject(bus, `evt.messaging.${app.appId}.message.interacted`);
+      const marks = await Promise.all(
+        [...ids, ...ids].map((id) =>
+          bob.request('PATCH', interacted(m.id), { interactions: [id] }),
+        ),
+      );
+      expect(marks.every((r) => r.status === 200)).toBe(true);
+      await eventually(async () => {
+        expect(events.messages).toHaveLength(8);
+        expect(frames.messages).toHaveLength(1);
+      });
+      const completions = events.messages.filter(
+        (e) => (e.data as { goalJustCompleted: boolean }).goalJustCompleted,
+      );
+      expect(completions).toHaveLength(1);
+      expect(frames.messages[0].data).toMatchObject({ type: 'interaction_completed' });
+      frames.stop();
+      events.stop();
+    } finally {
+      await bus.close();
+    }
+  });
+
   it.each([
     ['anyOf', { type: 'anyOf', elementIds: ['yes', 'no'] }, ['maybe'], ['no']],
     ['anyAction', { type: 'anyAction' }, [], ['anything']],
