@@ -34,11 +34,12 @@ function loadCompose(): ComposeFile {
   return parse(read('docker-compose.yml'), { merge: true }) as ComposeFile;
 }
 
-/** Compose services built from the shared Dockerfile: the Parley services. */
+const builtFromDockerfile = (s: ComposeService) =>
+  typeof s.build === 'object' && s.build.dockerfile === DOCKERFILE;
+
+/** Compose services built from the shared Dockerfile that run the image's command: the services. */
 function appServices(compose: ComposeFile): [string, ComposeService][] {
-  return Object.entries(compose.services).filter(
-    ([, s]) => typeof s.build === 'object' && s.build.dockerfile === DOCKERFILE,
-  );
+  return Object.entries(compose.services).filter(([, s]) => builtFromDockerfile(s) && !s.command);
 }
 
 /** `environment` may be a map or a list of KEY=VALUE. */
@@ -152,6 +153,25 @@ describe('docker-compose.yml', () => {
       for (const [key, shape] of Object.entries(shapes)) {
         if (!shape.test(env[key] ?? '')) problems.push(`${name}: ${key} is ${env[key] ?? 'unset'}`);
       }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("a migrate step runs every app's migrations, and every service starts after it", () => {
+    const compose = loadCompose();
+    const migrate = compose.services.migrate;
+    expect(migrate && builtFromDockerfile(migrate)).toBe(true);
+    // `$$` is compose's escape for a literal `$`: the shell sees "$main".
+    expect(commandOf(migrate).join(' ')).toContain(
+      'for main in dist/apps/*/main.js; do node "$$main" migrate || exit 1; done',
+    );
+    expect(envOf(migrate).DATABASE_URL).toMatch(/^postgres(ql)?:\/\//);
+    const problems: string[] = [];
+    for (const [name, service] of appServices(compose)) {
+      const deps = service.depends_on;
+      const condition = deps && !Array.isArray(deps) ? deps.migrate?.condition : undefined;
+      if (condition !== 'service_completed_successfully') problems.push(`${name}: ${condition}`);
+      if (envOf(service).MIGRATIONS_RUN !== 'false') problems.push(`${name}: migrates itself`);
     }
     expect(problems).toEqual([]);
   });

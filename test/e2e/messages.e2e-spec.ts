@@ -300,12 +300,6 @@ describe('POST /v3/messages', () => {
     ],
     ['data over 10 KB', { data: { text: 'x'.repeat(10_300) } }, 400, 'ERR_INVALID_MESSAGE_DATA'],
     ['26 tags', { tags: Array.from({ length: 26 }, (_, i) => `t${i}`) }, 400, 'ERR_BAD_REQUEST'],
-    [
-      'multipleReceivers (not yet)',
-      { multipleReceivers: { uids: ['carol'] } },
-      400,
-      'ERR_BAD_REQUEST',
-    ],
     ['an unknown receiver', { receiver: 'ghost' }, 404, 'ERR_UID_NOT_FOUND'],
     ['an unknown group', { receiver: 'ghosts', receiverType: 'group' }, 404, 'ERR_GUID_NOT_FOUND'],
     [

@@ -1,5 +1,10 @@
 import 'reflect-metadata';
 import { runService } from '@parley/common';
-import { groupsModule } from './app.module';
+import { GROUPS_DATABASE, groupsModule } from './app.module';
 
-void runService({ name: 'groups', module: groupsModule(), defaultPort: 3003 });
+void runService({
+  name: 'groups',
+  module: groupsModule(),
+  defaultPort: 3003,
+  database: GROUPS_DATABASE,
+});

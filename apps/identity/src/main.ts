@@ -1,5 +1,10 @@
 import 'reflect-metadata';
 import { runService } from '@parley/common';
-import { identityModule } from './app.module';
+import { IDENTITY_DATABASE, identityModule } from './app.module';
 
-void runService({ name: 'identity', module: identityModule(), defaultPort: 3001 });
+void runService({
+  name: 'identity',
+  module: identityModule(),
+  defaultPort: 3001,
+  database: IDENTITY_DATABASE,
+});

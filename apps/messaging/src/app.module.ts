@@ -20,18 +20,28 @@ import { ViewerExtras } from './messages/viewer-extras';
 import { ReactionHandler } from './reactions/reaction.handler';
 import { ReactionRepository } from './reactions/reaction.repository';
 import { ReactionService } from './reactions/reaction.service';
+import { MessagingRulesThreadsImport1764530000000 } from './migrations/1764530000000-messaging-rules-threads-import';
+import { MessageImportHandler } from './data-import/message-import.handler';
+import { MessageImportService } from './data-import/message-import.service';
+import { ReadPositionsErasure, SentMessagesErasure, SocialErasure } from './erasure/erasure-steps';
+import { USER_ERASURE_STEPS, UserErasure, UserErasureStep } from './erasure/user-erasure';
+import { UserErasureConsumer } from './erasure/user-erasure.consumer';
 
 export const MESSAGING_DATABASE = {
   schema: 'messaging',
   // Raw SQL throughout (see the repositories); the outbox entity is added by the platform.
   entities: [],
-  migrations: [MessagingInitial1764400000000, MessageSocial1764510000000],
+  migrations: [
+    MessagingInitial1764400000000,
+    MessageSocial1764510000000,
+    MessagingRulesThreadsImport1764530000000,
+  ],
 };
 
 /**
  * Messaging: conversations, messages with a gap-free seq per conversation, read positions, and
- * the read models of users, blocks, groups and memberships it decides sends with (schema
- * `messaging`).
+ * the read models of users, blocks, roles, friendships, groups and memberships it decides sends
+ * with (schema `messaging`).
  *
  * `consumers: false` leaves out the durable consumers that feed the read models: for tests that
  * boot the service in-process and write the models themselves, so they never take events from
@@ -65,6 +75,19 @@ export function messagingModule(opts: { http?: boolean; consumers?: boolean } = 
       InteractionRepository,
       InteractionService,
       InteractionHandler,
+      MessageImportService,
+      MessageImportHandler,
+      // Erasing a permanently deleted user: each feature storing a user's data adds its step.
+      SentMessagesErasure,
+      ReadPositionsErasure,
+      SocialErasure,
+      {
+        provide: USER_ERASURE_STEPS,
+        useFactory: (...steps: UserErasureStep[]) => steps,
+        inject: [SentMessagesErasure, ReadPositionsErasure, SocialErasure],
+      },
+      UserErasure,
+      ...(opts.consumers === false ? [] : [UserErasureConsumer]),
     ],
   })
   class MessagingModule {}

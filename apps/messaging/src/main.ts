@@ -1,5 +1,10 @@
 import 'reflect-metadata';
 import { runService } from '@parley/common';
-import { messagingModule } from './app.module';
+import { MESSAGING_DATABASE, messagingModule } from './app.module';
 
-void runService({ name: 'messaging', module: messagingModule(), defaultPort: 3004 });
+void runService({
+  name: 'messaging',
+  module: messagingModule(),
+  defaultPort: 3004,
+  database: MESSAGING_DATABASE,
+});

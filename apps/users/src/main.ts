@@ -1,5 +1,10 @@
 import 'reflect-metadata';
 import { runService } from '@parley/common';
-import { usersModule } from './app.module';
+import { USERS_DATABASE, usersModule } from './app.module';
 
-void runService({ name: 'users', module: usersModule(), defaultPort: 3002 });
+void runService({
+  name: 'users',
+  module: usersModule(),
+  defaultPort: 3002,
+  database: USERS_DATABASE,
+});

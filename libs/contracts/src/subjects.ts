@@ -27,6 +27,7 @@ import * as message from './messaging/message.schema';
 import * as messageEvents from './messaging/message-events.schema';
 import * as reaction from './messaging/reaction.schema';
 import * as interaction from './messaging/interaction.schema';
+import * as messageImport from './messaging/message-import.schema';
 import * as jwt from './realtime/jwt.schema';
 import { ApiKeySchema } from './identity/api-key.schema';
 import { AuthTokenSchema } from './identity/auth-token.schema';
@@ -220,6 +221,22 @@ export const RPC = {
       'rpc.messaging.message.interacted',
       interaction.MessageInteractedSchema,
       Success,
+    ),
+    /** A send with `multipleReceivers`: one message per receiver, results per receiver. */
+    messageSendMany: rpc(
+      'rpc.messaging.message.sendMany',
+      message.MessageSendSchema,
+      message.MessageSendManyResultSchema,
+    ),
+    threadList: rpc(
+      'rpc.messaging.thread.list',
+      message.ThreadListSchema,
+      message.MessagePageSchema,
+    ),
+    messagesImport: rpc(
+      'rpc.messaging.message.import',
+      messageImport.MessageImportSchema,
+      messageImport.MessageImportResultSchema,
     ),
   },
 } as const;

@@ -3,6 +3,7 @@ import { MessageBus, parseOrThrow } from '@parley/common';
 import {
   GroupImportBodySchema,
   MemberImportBodySchema,
+  MessageImportBodySchema,
   Principal,
   RPC,
   UserImportBodySchema,
@@ -49,5 +50,17 @@ export class DataImportController {
   async members(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
     const { members } = parseOrThrow(MemberImportBodySchema, body);
     return ok(await this.bus.request(RPC.groups.membersImport, { appId: p.appId, members }));
+  }
+
+  @Post('messages')
+  @HttpCode(200)
+  @ApiDoc({
+    summary:
+      'Import messages keyed by muid (per-item results; idempotent; sentAt kept; no real-time delivery)',
+    body: MessageImportBodySchema,
+  })
+  async messages(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
+    const { messages } = parseOrThrow(MessageImportBodySchema, body);
+    return ok(await this.bus.request(RPC.messaging.messagesImport, { appId: p.appId, messages }));
   }
 }

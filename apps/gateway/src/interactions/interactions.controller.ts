@@ -1,12 +1,12 @@
 import { Body, Controller, Headers, Param, Patch } from '@nestjs/common';
 import { MessageBus, parseOrThrow } from '@parley/common';
-import { InteractedBodySchema, MessageIdSchema, Principal, RPC } from '@parley/contracts';
-import { z } from 'zod';
+import { InteractedBodySchema, Principal, RPC } from '@parley/contracts';
 import { Allow } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ApiDoc } from '../docs/api-doc.decorator';
 import { deviceIdOf } from '../http/device-id';
 import { ok } from '../http/envelope';
+import { messageIdParam } from '../http/params';
 import { v3 } from '../http/routes';
 import { actingUid } from '../relationships/acting-user';
 
@@ -29,7 +29,7 @@ export class InteractionsController {
     @Headers('resource') resource: string | undefined,
   ) {
     const uid = actingUid(p);
-    const { messageId } = parseOrThrow(z.object({ messageId: MessageIdSchema }), { messageId: id });
+    const messageId = messageIdParam(id);
     const { interactions } = parseOrThrow(InteractedBodySchema, body ?? {});
     return ok(
       await this.bus.request(RPC.messaging.messageInteracted, {

@@ -4,17 +4,15 @@ import {
   MessageListQuerySchema,
   MessageListScope,
   MessageSendBodySchema,
-  MessageIdSchema,
   Principal,
   RPC,
 } from '@parley/contracts';
-import { z } from 'zod';
 import { Allow } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ApiDoc } from '../docs/api-doc.decorator';
 import { deviceIdOf } from '../http/device-id';
 import { ok } from '../http/envelope';
-import { idParam } from '../http/params';
+import { idParam, messageIdParam } from '../http/params';
 import { v3 } from '../http/routes';
 
 /**
@@ -40,15 +38,55 @@ export class MessagesController {
     @Headers('resource') resource: string | undefined,
   ) {
     const message = parseOrThrow(MessageSendBodySchema, body ?? {});
-    const deviceId = deviceIdOf(resource);
+    const request = { appId: p.appId, sender: p.uid, deviceId: deviceIdOf(resource), message };
+    // To many receivers the reply is per receiver (reference §2.1's bulk shape).
+    if (message.multipleReceivers !== undefined) {
+      return ok(await this.bus.request(RPC.messaging.messageSendMany, request));
+    }
+    return ok(await this.bus.request(RPC.messaging.messageSend, request));
+  }
+
+  @Post(':id/thread')
+  @HttpCode(200)
+  @ApiDoc({
+    summary:
+      "Reply in the thread of a message (the body of a send; receiver may be left out: the parent's)",
+    body: MessageSendBodySchema,
+  })
+  async reply(
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('resource') resource: string | undefined,
+  ) {
+    const parentId = messageIdParam(id);
+    const given = typeof body === 'object' && body !== null ? body : {};
+    const message = parseOrThrow(MessageSendBodySchema, { ...given, parentId });
     return ok(
       await this.bus.request(RPC.messaging.messageSend, {
         appId: p.appId,
         sender: p.uid,
-        deviceId,
+        deviceId: deviceIdOf(resource),
         message,
       }),
     );
+  }
+
+  @Get(':id/thread')
+  @ApiDoc({
+    summary: "List the replies in the thread of a message (the message lists' filters)",
+    query: MessageListQuerySchema,
+  })
+  async thread(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Query() query: unknown) {
+    const parentId = messageIdParam(id);
+    const q = parseOrThrow(MessageListQuerySchema, query ?? {});
+    const page = await this.bus.request(RPC.messaging.threadList, {
+      appId: p.appId,
+      viewer: p.uid,
+      parentId,
+      query: q,
+    });
+    return { data: page.items, meta: page.meta };
   }
 
   @Get()
@@ -63,12 +101,11 @@ export class MessagesController {
   @Get(':id')
   @ApiDoc({ summary: 'Get a message' })
   async get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
-    const parsed = parseOrThrow(z.object({ id: MessageIdSchema }), { id });
     return ok(
       await this.bus.request(RPC.messaging.messageGet, {
         appId: p.appId,
         viewer: p.uid,
-        id: parsed.id,
+        id: messageIdParam(id),
       }),
     );
   }

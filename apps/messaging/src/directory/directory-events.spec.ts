@@ -8,7 +8,12 @@ function setup() {
   const repo = {
     applyUser: jest.fn(async () => undefined),
     applyUserStatus: jest.fn(async () => undefined),
+    applyUserErased: jest.fn(async () => undefined),
     dropBlocksOf: jest.fn(async () => undefined),
+    dropFriendshipsOf: jest.fn(async () => undefined),
+    applyFriendship: jest.fn(async () => undefined),
+    applyRole: jest.fn(async () => undefined),
+    deleteRole: jest.fn(async () => undefined),
     applyBlock: jest.fn(async () => undefined),
     applyGroup: jest.fn(async () => undefined),
     deleteGroup: jest.fn(async () => undefined),
@@ -54,6 +59,11 @@ describe('DirectoryEvents', () => {
       { ...envelope, uid: 'bob', permanent: true },
       9,
     );
+    await events.applyUserEvent(
+      'evt.users.app1.user.deleted',
+      { ...envelope, uid: 'ann', permanent: false },
+      10,
+    );
     expect(repo.applyUser.mock.calls).toEqual([
       ['app1', 'ann', 'active', profile('ann'), 5],
       ['app1', 'bob', 'deactivated', profile('bob', { deactivatedAt: 9 }), 6],
@@ -61,9 +71,49 @@ describe('DirectoryEvents', () => {
     expect(repo.applyUserStatus.mock.calls).toEqual([
       ['app1', ['ann'], 'deactivated', 7],
       ['app1', ['ann'], 'active', 8],
-      ['app1', ['bob'], 'deleted', 9],
+      ['app1', ['ann'], 'deleted', 10],
     ]);
+    expect(repo.applyUserErased).toHaveBeenCalledWith('app1', 'bob', 9);
     expect(repo.dropBlocksOf).toHaveBeenCalledWith('app1', 'bob', 9);
+    expect(repo.dropFriendshipsOf).toHaveBeenCalledWith('app1', 'bob', 9);
+  });
+
+  it("keeps friendships and the roles' sendMessagesTo, versioned by stream sequence", async () => {
+    const { repo, events } = setup();
+    const role = (settings: object) => ({
+      ...envelope,
+      role: { role: 'vip', name: 'VIP', settings, createdAt: 1, updatedAt: 1 },
+    });
+    await events.applyUserEvent(
+      'evt.users.app1.friend.added',
+      { ...envelope, uid: 'a', friendUid: 'b' },
+      5,
+    );
+    await events.applyUserEvent(
+      'evt.users.app1.friend.removed',
+      { ...envelope, uid: 'b', friendUid: 'a' },
+      6,
+    );
+    await events.applyUserEvent(
+      'evt.users.app1.role.created',
+      role({ listUsers: 'all', sendMessagesTo: 'friendsOnly' }),
+      7,
+    );
+    await events.applyUserEvent(
+      'evt.users.app1.role.updated',
+      role({ listUsers: 'friendsOnly', sendMessagesTo: 'all' }),
+      8,
+    );
+    await events.applyUserEvent('evt.users.app1.role.deleted', { ...envelope, role: 'vip' }, 9);
+    expect(repo.applyFriendship.mock.calls).toEqual([
+      ['app1', 'a', 'b', true, 5],
+      ['app1', 'b', 'a', false, 6],
+    ]);
+    expect(repo.applyRole.mock.calls).toEqual([
+      ['app1', 'vip', 'friendsOnly', 7],
+      ['app1', 'vip', 'all', 8],
+    ]);
+    expect(repo.deleteRole).toHaveBeenCalledWith('app1', 'vip', 9);
   });
 
   it('keeps blocks, and skips events it has no use for', async () => {
@@ -78,11 +128,7 @@ describe('DirectoryEvents', () => {
       { ...envelope, blocker: 'a', blocked: 'b' },
       4,
     );
-    await events.applyUserEvent(
-      'evt.users.app1.friend.added',
-      { ...envelope, uid: 'a', friendUid: 'b' },
-      5,
-    );
+    await events.applyUserEvent('evt.users.app1.user.loggedIn', { ...envelope, uid: 'a' }, 5);
     expect(repo.applyBlock.mock.calls).toEqual([
       ['app1', 'a', 'b', true, 3],
       ['app1', 'a', 'b', false, 4],

@@ -36,8 +36,11 @@ export class DirectoryEvents {
       }
       case users.userDeleted.name: {
         const { appId, uid, permanent } = users.userDeleted.schema.parse(data);
-        await this.directory.applyUserStatus(appId, [uid], 'deleted', version);
-        if (permanent) await this.directory.dropBlocksOf(appId, uid, version);
+        if (!permanent) return this.directory.applyUserStatus(appId, [uid], 'deleted', version);
+        // Erased: nothing of the user stays in the models (their messages: see UserErasure).
+        await this.directory.applyUserErased(appId, uid, version);
+        await this.directory.dropBlocksOf(appId, uid, version);
+        await this.directory.dropFriendshipsOf(appId, uid, version);
         return;
       }
       case users.blockAdded.name:
@@ -46,8 +49,23 @@ export class DirectoryEvents {
         const active = name === users.blockAdded.name;
         return this.directory.applyBlock(appId, blocker, blocked, active, version);
       }
+      case users.friendAdded.name:
+      case users.friendRemoved.name: {
+        const { appId, uid, friendUid } = users.friendAdded.schema.parse(data);
+        const active = name === users.friendAdded.name;
+        return this.directory.applyFriendship(appId, uid, friendUid, active, version);
+      }
+      case users.roleCreated.name:
+      case users.roleUpdated.name: {
+        const { appId, role } = users.roleCreated.schema.parse(data);
+        return this.directory.applyRole(appId, role.role, role.settings.sendMessagesTo, version);
+      }
+      case users.roleDeleted.name: {
+        const { appId, role } = users.roleDeleted.schema.parse(data);
+        return this.directory.deleteRole(appId, role, version);
+      }
       default:
-        return; // friends and roles: not used by this slice
+        return;
     }
   }
 

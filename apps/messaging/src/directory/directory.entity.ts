@@ -1,4 +1,4 @@
-import type { GroupSnapshot, MemberScope, User } from '@parley/contracts';
+import type { GroupSnapshot, MemberScope, RoleAudience, User } from '@parley/contracts';
 
 /** Rows of the read models (schema `messaging`), as the directory repository reads them. */
 
@@ -25,4 +25,10 @@ export type MemberState = 'member' | 'banned' | 'none';
 export interface DirectoryMember {
   state: MemberState;
   scope: MemberScope | null;
+}
+
+export interface DirectoryRole {
+  sendMessagesTo: RoleAudience;
+  /** The role was deleted: its users hold `default` now. */
+  deleted: boolean;
 }

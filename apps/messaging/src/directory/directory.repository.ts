@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { GroupSnapshot, MemberScope } from '@parley/contracts';
+import { DEFAULT_ROLE, GroupSnapshot, MemberScope, RoleAudience } from '@parley/contracts';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   DirectoryGroup,
   DirectoryMember,
+  DirectoryRole,
   DirectoryUser,
   MemberState,
   UserProfile,
@@ -11,6 +12,9 @@ import {
 } from './directory.entity';
 
 type Db = Pick<EntityManager, 'query'>;
+
+/** A friendship's key: the smaller uid first. */
+const pair = (a: string, b: string): [string, string] => (a < b ? [a, b] : [b, a]);
 
 /** The version of a row learnt by RPC: lower than any event's, so every event overrides it. */
 export const LEARNT_BY_RPC = 0;
@@ -59,6 +63,18 @@ export class DirectoryRepository {
          SET "status" = EXCLUDED."status", "version" = EXCLUDED."version"
          WHERE "users"."version" < EXCLUDED."version"`,
       [appId, uids, status, version],
+    );
+  }
+
+  /** A permanently deleted user: deleted, and their profile forgotten (entities show the uid). */
+  async applyUserErased(appId: string, uid: string, version: number): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO "messaging"."users" ("app_id", "uid", "status", "profile", "version")
+       VALUES ($1, $2, 'deleted', NULL, $3)
+       ON CONFLICT ("app_id", "uid") DO UPDATE
+         SET "status" = 'deleted', "profile" = NULL, "version" = EXCLUDED."version"
+         WHERE "users"."version" < EXCLUDED."version"`,
+      [appId, uid, version],
     );
   }
 
@@ -123,6 +139,111 @@ export class DirectoryRepository {
          AND (("blocker" = $2 AND "blocked" = $3) OR ("blocker" = $3 AND "blocked" = $2))`,
       [appId, a, b],
     );
+  }
+
+  // ---- roles and friendships (role `sendMessagesTo`) ----
+
+  async applyRole(
+    appId: string,
+    role: string,
+    sendMessagesTo: RoleAudience,
+    version: number,
+  ): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO "messaging"."roles" ("app_id", "role", "send_messages_to", "deleted", "version")
+       VALUES ($1, $2, $3, false, $4)
+       ON CONFLICT ("app_id", "role") DO UPDATE
+         SET "send_messages_to" = EXCLUDED."send_messages_to", "deleted" = false,
+             "version" = EXCLUDED."version"
+         WHERE "roles"."version" < EXCLUDED."version"`,
+      [appId, role, sendMessagesTo, version],
+    );
+  }
+
+  /**
+   * The role is gone and its users hold `default` (the users service moves them in the same
+   * transaction, without an event per user): so do the profiles the model holds from before.
+   */
+  async deleteRole(appId: string, role: string, version: number): Promise<void> {
+    await this.ds.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO "messaging"."roles" ("app_id", "role", "send_messages_to", "deleted", "version")
+         VALUES ($1, $2, 'all', true, $3)
+         ON CONFLICT ("app_id", "role") DO UPDATE SET "deleted" = true, "version" = EXCLUDED."version"
+           WHERE "roles"."version" < EXCLUDED."version"`,
+        [appId, role, version],
+      );
+      await tx.query(
+        `UPDATE "messaging"."users" SET "profile" = jsonb_set("profile", '{role}', to_jsonb($4::text))
+         WHERE "app_id" = $1 AND "profile"->>'role' = $2 AND "version" < $3`,
+        [appId, role, version, DEFAULT_ROLE],
+      );
+    });
+  }
+
+  /** What the users service answered for a role, where no event has written yet. */
+  async learnRole(appId: string, role: string, sendMessagesTo: RoleAudience): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO "messaging"."roles" ("app_id", "role", "send_messages_to", "deleted", "version")
+       VALUES ($1, $2, $3, false, ${LEARNT_BY_RPC}) ON CONFLICT DO NOTHING`,
+      [appId, role, sendMessagesTo],
+    );
+  }
+
+  async findRole(appId: string, role: string): Promise<DirectoryRole | null> {
+    const [row] = (await this.ds.query(
+      `SELECT "send_messages_to" AS "sendMessagesTo", "deleted" FROM "messaging"."roles"
+       WHERE "app_id" = $1 AND "role" = $2`,
+      [appId, role],
+    )) as DirectoryRole[];
+    return row ?? null;
+  }
+
+  async applyFriendship(
+    appId: string,
+    a: string,
+    b: string,
+    active: boolean,
+    version: number,
+  ): Promise<void> {
+    const [x, y] = pair(a, b);
+    await this.ds.query(
+      `INSERT INTO "messaging"."friendships" ("app_id", "uid_a", "uid_b", "active", "version")
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT ("app_id", "uid_a", "uid_b") DO UPDATE
+         SET "active" = EXCLUDED."active", "version" = EXCLUDED."version"
+         WHERE "friendships"."version" < EXCLUDED."version"`,
+      [appId, x, y, active, version],
+    );
+  }
+
+  /** A friendship the users service confirmed, where no event has written yet. */
+  async learnFriendship(appId: string, a: string, b: string): Promise<void> {
+    const [x, y] = pair(a, b);
+    await this.ds.query(
+      `INSERT INTO "messaging"."friendships" ("app_id", "uid_a", "uid_b", "active", "version")
+       VALUES ($1, $2, $3, true, ${LEARNT_BY_RPC}) ON CONFLICT DO NOTHING`,
+      [appId, x, y],
+    );
+  }
+
+  /** A permanently deleted user has no friends left (the users service drops them with the user). */
+  async dropFriendshipsOf(appId: string, uid: string, version: number): Promise<void> {
+    await this.ds.query(
+      `UPDATE "messaging"."friendships" SET "active" = false, "version" = $3
+       WHERE "app_id" = $1 AND ("uid_a" = $2 OR "uid_b" = $2) AND "version" < $3`,
+      [appId, uid, version],
+    );
+  }
+
+  async areFriends(appId: string, a: string, b: string): Promise<boolean> {
+    const [x, y] = pair(a, b);
+    const rows = (await this.ds.query(
+      `SELECT 1 FROM "messaging"."friendships"
+       WHERE "app_id" = $1 AND "uid_a" = $2 AND "uid_b" = $3 AND "active"`,
+      [appId, x, y],
+    )) as unknown[];
+    return rows.length > 0;
   }
 
   // ---- groups ----

@@ -1,7 +1,7 @@
 import { DomainError, MessageBus } from '@parley/common';
-import { GroupSnapshot } from '@parley/contracts';
+import { GroupSnapshot, RoleAudience } from '@parley/contracts';
 import { groupSnapshot, profile } from '../testing/message.factory';
-import { DirectoryMember, DirectoryUser } from './directory.entity';
+import { DirectoryMember, DirectoryRole, DirectoryUser } from './directory.entity';
 import { DirectoryRepository } from './directory.repository';
 import { ParticipantDirectory } from './participant-directory';
 
@@ -11,6 +11,12 @@ function setup(opts: {
   member?: DirectoryMember;
   remoteUsers?: string[];
   remote?: unknown;
+  roles?: Record<string, DirectoryRole>;
+  friends?: boolean;
+  /** The users service's answers about roles and friends. */
+  remoteRoles?: Record<string, RoleAudience>;
+  remoteFriends?: string[];
+  remoteUserRole?: { role: string };
 }) {
   const repo = {
     findUsers: jest.fn(async () => opts.users ?? []),
@@ -19,11 +25,24 @@ function setup(opts: {
     findMember: jest.fn(async () => opts.member ?? null),
     learnGroup: jest.fn(async () => undefined),
     learnMember: jest.fn(async () => undefined),
+    findRole: jest.fn(async (_a: string, role: string) => opts.roles?.[role] ?? null),
+    learnRole: jest.fn(async () => undefined),
+    areFriends: jest.fn(async () => opts.friends ?? false),
+    learnFriendship: jest.fn(async () => undefined),
   };
   const bus = {
-    request: jest.fn(async (def: { subject: string }) => {
+    request: jest.fn(async (def: { subject: string }, req?: { role?: string }) => {
       if (def.subject === 'rpc.users.user.getMany') {
-        return { users: (opts.remoteUsers ?? []).map((uid) => profile(uid)) };
+        return { users: (opts.remoteUsers ?? []).map((uid) => profile(uid, opts.remoteUserRole)) };
+      }
+      if (def.subject === 'rpc.users.role.get') {
+        const role = req?.role as string;
+        const audience = opts.remoteRoles?.[role];
+        if (!audience) throw new DomainError('ERR_ROLE_NOT_FOUND');
+        return { role, settings: { listUsers: 'all', sendMessagesTo: audience } };
+      }
+      if (def.subject === 'rpc.users.friend.list') {
+        return { items: (opts.remoteFriends ?? []).map((uid) => profile(uid)) };
       }
       if (opts.remote instanceof Error) throw opts.remote;
       return opts.remote;
@@ -114,6 +133,69 @@ describe('ParticipantDirectory', () => {
     const { directory } = setup({ remote: new DomainError('ERR_SERVICE_UNAVAILABLE') });
     await expect(directory.membership('app1', 'team', 'ann')).rejects.toMatchObject({
       code: 'ERR_SERVICE_UNAVAILABLE',
+    });
+  });
+
+  describe('mayMessage (role sendMessagesTo)', () => {
+    const alice: DirectoryUser = {
+      uid: 'alice',
+      status: 'active',
+      profile: profile('alice', { role: 'vip' }),
+    };
+    const friendsOnly: DirectoryRole = { sendMessagesTo: 'friendsOnly', deleted: false };
+
+    it('allows from the model alone: a role open to all, or friends', async () => {
+      const open = setup({ roles: { vip: { sendMessagesTo: 'all', deleted: false } } });
+      expect(await open.directory.mayMessage('app1', alice, 'bob')).toBe(true);
+      const friends = setup({ roles: { vip: friendsOnly }, friends: true });
+      expect(await friends.directory.mayMessage('app1', alice, 'bob')).toBe(true);
+      expect(open.bus.request).not.toHaveBeenCalled();
+      expect(friends.bus.request).not.toHaveBeenCalled();
+    });
+
+    it('asks once for a role the model has not heard of, and learns it', async () => {
+      const { directory, repo } = setup({ remoteRoles: { vip: 'all' } });
+      expect(await directory.mayMessage('app1', alice, 'bob')).toBe(true);
+      expect(repo.learnRole).toHaveBeenCalledWith('app1', 'vip', 'all');
+    });
+
+    it('reads a deleted role as default', async () => {
+      const { directory } = setup({
+        roles: {
+          vip: { sendMessagesTo: 'friendsOnly', deleted: true },
+          default: { sendMessagesTo: 'all', deleted: false },
+        },
+      });
+      expect(await directory.mayMessage('app1', alice, 'bob')).toBe(true);
+    });
+
+    it('confirms a refusal with the users service before giving it', async () => {
+      const refused = setup({
+        roles: { vip: friendsOnly },
+        remoteUsers: ['alice'],
+        remoteUserRole: { role: 'vip' },
+        remoteRoles: { vip: 'friendsOnly' },
+        remoteFriends: ['bobby'],
+      });
+      expect(await refused.directory.mayMessage('app1', alice, 'bob')).toBe(false);
+      // Friends since: the users service says so, and the model learns it.
+      const befriended = setup({
+        roles: { vip: friendsOnly },
+        remoteUsers: ['alice'],
+        remoteUserRole: { role: 'vip' },
+        remoteRoles: { vip: 'friendsOnly' },
+        remoteFriends: ['bob'],
+      });
+      expect(await befriended.directory.mayMessage('app1', alice, 'bob')).toBe(true);
+      expect(befriended.repo.learnFriendship).toHaveBeenCalledWith('app1', 'alice', 'bob');
+      // Opened to all since.
+      const opened = setup({
+        roles: { vip: friendsOnly },
+        remoteUsers: ['alice'],
+        remoteUserRole: { role: 'vip' },
+        remoteRoles: { vip: 'all' },
+      });
+      expect(await opened.directory.mayMessage('app1', alice, 'bob')).toBe(true);
     });
   });
 });

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, MessageBus } from '@parley/common';
-import { GroupSnapshot, GroupSnapshotSchema, MemberScope, RPC } from '@parley/contracts';
+import {
+  DEFAULT_ROLE,
+  GroupSnapshot,
+  GroupSnapshotSchema,
+  MAX_FRIENDS_PER_USER,
+  MemberScope,
+  RoleAudience,
+  RPC,
+} from '@parley/contracts';
 import { DirectoryUser, MemberState, UserProfile } from './directory.entity';
 import { DirectoryRepository } from './directory.repository';
 
@@ -21,7 +29,10 @@ export interface Membership {
  *   joined or was just reactivated is never refused. The events bring the model up to date.
  * An allowance the events have not yet withdrawn (a kick, a ban, a deactivation a few milliseconds
  * old) is honoured until they arrive: the model is eventually consistent in that direction only.
- * Blocks are local only; a block is seen when its event arrives.
+ * Blocks are local only; a block is seen when its event arrives. Roles and friendships follow the
+ * same two cases: a role the model has not heard of is asked for once, and a refusal under
+ * `sendMessagesTo: friendsOnly` is confirmed (the sender's role now, its setting, the friendship)
+ * before it is given.
  */
 @Injectable()
 export class ParticipantDirectory {
@@ -71,6 +82,59 @@ export class ParticipantDirectory {
       aBlockedB: rows.some((r) => r.blocker === a && r.blocked === b),
       bBlockedA: rows.some((r) => r.blocker === b && r.blocked === a),
     };
+  }
+
+  /**
+   * Whether `sender` (an active user, as the model has them) may message `receiver` 1:1 under
+   * their role's `sendMessagesTo` (reference §6.3): `all`, or `friendsOnly` and they are friends.
+   */
+  async mayMessage(appId: string, sender: DirectoryUser, receiver: string): Promise<boolean> {
+    const role = sender.profile?.role ?? DEFAULT_ROLE;
+    if ((await this.sendMessagesTo(appId, role)) === 'all') return true;
+    if (await this.directory.areFriends(appId, sender.uid, receiver)) return true;
+    return this.confirmMayMessage(appId, sender.uid, receiver);
+  }
+
+  /** The role's `sendMessagesTo`, from the model, or asked once when the model has no word. */
+  private async sendMessagesTo(appId: string, role: string): Promise<RoleAudience> {
+    const row = await this.directory.findRole(appId, role);
+    if (row && !row.deleted) return row.sendMessagesTo;
+    // A deleted role's users hold `default` (their profiles are moved with the deletion).
+    if (row?.deleted)
+      return role === DEFAULT_ROLE ? 'all' : this.sendMessagesTo(appId, DEFAULT_ROLE);
+    return this.askRole(appId, role);
+  }
+
+  private async askRole(appId: string, role: string): Promise<RoleAudience> {
+    let found;
+    try {
+      found = await this.bus.request(RPC.users.roleGet, { appId, role });
+    } catch (err) {
+      // Gone meanwhile: its users hold `default` now.
+      if (err instanceof DomainError && err.code === 'ERR_ROLE_NOT_FOUND') {
+        return role === DEFAULT_ROLE ? 'all' : this.askRole(appId, DEFAULT_ROLE);
+      }
+      throw err;
+    }
+    await this.directory.learnRole(appId, role, found.settings.sendMessagesTo);
+    return found.settings.sendMessagesTo;
+  }
+
+  /** The users service's word on a refusal: the sender's role now, its setting, the friendship. */
+  private async confirmMayMessage(appId: string, sender: string, receiver: string) {
+    const { users } = await this.bus.request(RPC.users.userGetMany, { appId, uids: [sender] });
+    const role = users.find((u) => u.uid === sender)?.role ?? DEFAULT_ROLE;
+    if ((await this.askRole(appId, role)) === 'all') return true;
+    // One page holds every friend (a user has at most 1000); the receiver's uid as the prefix.
+    const friends = await this.bus.request(RPC.users.friendList, {
+      appId,
+      uid: sender,
+      searchKey: receiver,
+      perPage: MAX_FRIENDS_PER_USER,
+    });
+    const found = friends.items.some((u) => u.uid === receiver);
+    if (found) await this.directory.learnFriendship(appId, sender, receiver);
+    return found;
   }
 
   /** What `uid` is to the group, and the group (null when there is none). */

@@ -58,4 +58,12 @@ export class InteractionRepository {
       [appId, messageIds, uid ?? null],
     )) as InteractionRow[];
   }
+
+  /** Erases every interaction of `uid` (a user deleted for good). */
+  async eraseBy(tx: Db, appId: string, uid: string): Promise<void> {
+    await tx.query(`DELETE FROM "messaging"."interactions" WHERE "app_id" = $1 AND "uid" = $2`, [
+      appId,
+      uid,
+    ]);
+  }
 }

@@ -154,7 +154,6 @@ describe('messageContent', () => {
       { data: { text: 'x' }, metadata: { a: 'y'.repeat(70_000) } },
       'ERR_PAYLOAD_TOO_LARGE',
     ],
-    ['multipleReceivers (not yet)', { multipleReceivers: { uids: ['a'] } }, 'ERR_BAD_REQUEST'],
   ])('refuses %s', (_what, over, code) => {
     expect(refusal(to(over))).toBe(code);
   });
@@ -211,6 +210,23 @@ describe('messageContent', () => {
     );
     expect(messageContent(body)).toMatchObject({ data: { text: 'hi' }, tags: [] });
     expect(body.muid).toBeUndefined();
+  });
+
+  it('keeps quotedMessageId, and reads 0 or null as none', () => {
+    expect(messageContent(to({ quotedMessageId: '5' })).quotedMessageId).toBe('5');
+    expect(MessageSendBodySchema.parse(to({ quotedMessageId: 0 })).quotedMessageId).toBeUndefined();
+    expect(MessageSendBodySchema.parse(to({ quotedMessageId: 8 })).quotedMessageId).toBe('8');
+  });
+
+  it('takes multipleReceivers as uids and guids lists, 1 to 25 receivers', () => {
+    const parse = (r: unknown) => MessageSendBodySchema.safeParse(to({ multipleReceivers: r }));
+    expect(parse({ uids: ['A', 'b'], guids: ['g'] }).data?.multipleReceivers).toEqual({
+      uids: ['a', 'b'],
+      guids: ['g'],
+    });
+    expect(parse({}).success).toBe(false);
+    expect(parse({ uids: Array.from({ length: 26 }, (_, i) => `u${i}`) }).success).toBe(false);
+    expect(parse({ uids: ['bad uid'] }).success).toBe(false);
   });
 
   it('reads parentId 0 or null as no parent, and numbers as ids', () => {

@@ -23,6 +23,7 @@ export interface MessageContent {
   tags: string[];
   muid?: string;
   parentId?: string;
+  quotedMessageId?: string;
 }
 
 const METADATA_MAX_BYTES = 5 * 1024;
@@ -46,13 +47,9 @@ const blank = (v: unknown) => v === undefined || v === null || v === '';
  * The content rules of a new message (reference §4.8, §5.4, §6.1, §6.6), each with the reference's
  * code. Clients send `message` (text and media), `custom` and `interactive` messages; `action` and
  * `call` messages are Parley's own. The SDK's top-level `text` and `metadata` move into `data`.
+ * `multipleReceivers` is not looked at: this is the content of the message to one receiver.
  */
 export function messageContent(body: MessageSendBody): MessageContent {
-  if (body.multipleReceivers !== undefined) {
-    throw new DomainError('ERR_BAD_REQUEST', 'multipleReceivers is not supported yet.', {
-      multipleReceivers: ['is not supported yet: send one message to each receiver'],
-    });
-  }
   if (JSON.stringify(body).length > MAX_MESSAGE_JSON_CHARS) {
     throw refuse(
       'ERR_PAYLOAD_TOO_LARGE',
@@ -106,6 +103,7 @@ export function messageContent(body: MessageSendBody): MessageContent {
     tags: body.tags ?? [],
     muid: body.muid,
     parentId: body.parentId,
+    quotedMessageId: body.quotedMessageId,
   };
 }
 

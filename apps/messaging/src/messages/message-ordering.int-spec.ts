@@ -27,10 +27,12 @@ describe('concurrent sends into one conversation (property)', () => {
     ds = ctx.get(DataSource);
     messages = ctx.get(MessageService);
     await ctx.get(DirectoryRepository).learnUsers(appId, [profile('alice')]);
+    // The users' role lets them message anyone (no friendship look-up).
+    await ctx.get(DirectoryRepository).applyRole(appId, 'default', 'all', 1);
   });
 
   afterAll(async () => {
-    for (const table of ['messages', 'conversations', 'member_positions', 'users']) {
+    for (const table of ['messages', 'conversations', 'member_positions', 'users', 'roles']) {
       await ds?.query(`DELETE FROM "messaging"."${table}" WHERE "app_id" = $1`, [appId]);
     }
     await ctx?.close();

@@ -4,10 +4,13 @@ import {
   groupConversationId,
   Message,
   MessageCursor,
+  MessageListQuery,
   MessageListRequest,
   MessagePage,
+  ThreadListRequest,
   userConversationId,
 } from '@parley/contracts';
+import { EntityManager } from 'typeorm';
 import { ParticipantDirectory } from '../directory/participant-directory';
 import { MessageRow } from './message.entity';
 import { toMessage } from './message.mapper';
@@ -59,6 +62,34 @@ export class MessageViews {
       ]);
       conversations = [...direct, ...guids.map(groupConversationId)];
     }
+    return this.page(appId, conversations, query, viewer);
+  }
+
+  /**
+   * GET /messages/{id}/thread: the replies to `parentId` (with the lists' filters), for whoever
+   * may see the parent; anyone else gets ERR_MESSAGE_ID_NOT_FOUND, as for the parent itself.
+   */
+  async thread({ appId, viewer, parentId, query }: ThreadListRequest): Promise<MessagePage> {
+    const parent = await this.messages.findById(appId, parentId);
+    if (!parent) throw notFound(parentId);
+    if (viewer !== undefined && !(await this.canSee(appId, viewer, parent))) {
+      throw notFound(parentId);
+    }
+    return this.page(
+      appId,
+      [parent.conversation_id],
+      { ...query, parentId, hideReplies: false },
+      viewer,
+    );
+  }
+
+  /** One page of the conversations' messages (all the app's when undefined). */
+  private async page(
+    appId: string,
+    conversations: string[] | undefined,
+    query: MessageListQuery,
+    viewer: string | undefined,
+  ): Promise<MessagePage> {
     const rows =
       conversations?.length === 0
         ? []
@@ -88,6 +119,37 @@ export class MessageViews {
 
   /** Messages with their entities, from the read models (one look-up for the page). */
   async renderMany(appId: string, rows: MessageRow[], viewer?: string): Promise<Message[]> {
+    const messages = await this.withQuotes(appId, rows, await this.renderPlain(appId, rows));
+    await this.extras.apply(appId, rows, messages, viewer);
+    return messages;
+  }
+
+  /**
+   * `messages` (the rendering of `rows`) with the messages they quote as `quotedMessage`: as
+   * those are now (an edit or an erasure shows), without their own quoted message. A quoted
+   * message that is gone leaves `quotedMessageId` alone.
+   */
+  async withQuotes(
+    appId: string,
+    rows: MessageRow[],
+    messages: Message[],
+    db?: Pick<EntityManager, 'query'>,
+  ): Promise<Message[]> {
+    const ids = [
+      ...new Set(
+        rows.flatMap((r) => (r.quoted_message_id == null ? [] : [String(r.quoted_message_id)])),
+      ),
+    ];
+    if (!ids.length) return messages;
+    const quoted = await this.renderPlain(appId, await this.messages.findByIds(appId, ids, db));
+    const byId = new Map(quoted.map((m) => [m.id, m]));
+    return messages.map((m) => {
+      const q = m.quotedMessageId === undefined ? undefined : byId.get(m.quotedMessageId);
+      return q ? { ...m, quotedMessage: q } : m;
+    });
+  }
+
+  private async renderPlain(appId: string, rows: MessageRow[]): Promise<Message[]> {
     if (!rows.length) return [];
     const uids = rows.flatMap((r) => [
       ...(r.receiver_type === 'user' ? [r.sender, r.receiver] : [r.sender]),
@@ -98,9 +160,7 @@ export class MessageViews {
       this.directory.usersForDisplay(appId, uids),
       this.directory.groupsForDisplay(appId, guids),
     ]);
-    const messages = rows.map((r) => toMessage(r, { users, groups }));
-    await this.extras.apply(appId, rows, messages, viewer);
-    return messages;
+    return rows.map((r) => toMessage(r, { users, groups }));
   }
 
   private async canSee(appId: string, viewer: string, row: MessageRow): Promise<boolean> {

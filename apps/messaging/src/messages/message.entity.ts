@@ -18,6 +18,7 @@ export interface MessageRow {
   tags: string[];
   parent_id: string | null;
   reply_count: number;
+  quoted_message_id: string | null;
   sent_at: Date;
   updated_at: Date;
   /** The users its text mentions (active when it was sent or last edited). */
@@ -40,6 +41,7 @@ export interface NewMessage {
   data: Record<string, unknown>;
   tags: string[];
   parentId: string | null;
+  quotedMessageId: string | null;
   sentAt: Date;
   mentionedUids: string[];
 }

@@ -27,4 +27,14 @@ export class MessageHandler {
   list(p: RpcParsedRequest<R['messageList']>) {
     return this.views.list(p);
   }
+
+  @RpcHandler(RPC.messaging.messageSendMany)
+  sendMany(p: RpcParsedRequest<R['messageSendMany']>) {
+    return this.messages.sendMany(p);
+  }
+
+  @RpcHandler(RPC.messaging.threadList)
+  thread(p: RpcParsedRequest<R['threadList']>) {
+    return this.views.thread(p);
+  }
 }

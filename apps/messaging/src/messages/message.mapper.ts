@@ -71,5 +71,7 @@ export function toMessage(row: MessageRow, participants: Participants): Message 
     message.mentionedUsers = mentioned;
     message.data.mentions = Object.fromEntries(mentioned.map((u) => [u.uid, u]));
   }
+  // The quoted message itself is added by the views (it is another row).
+  if (row.quoted_message_id != null) message.quotedMessageId = String(row.quoted_message_id);
   return message;
 }

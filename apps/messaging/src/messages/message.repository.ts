@@ -50,6 +50,14 @@ export class MessageRepository {
     return row ?? null;
   }
 
+  async findByIds(appId: string, ids: string[], db: Db = this.ds): Promise<MessageRow[]> {
+    if (!ids.length) return [];
+    return db.query(
+      `SELECT * FROM "messaging"."messages" WHERE "app_id" = $1 AND "id" = ANY($2::bigint[])`,
+      [appId, ids],
+    );
+  }
+
   async findByMuid(
     appId: string,
     sender: string,
@@ -98,9 +106,9 @@ export class MessageRepository {
       `WITH inserted AS (
          INSERT INTO "messaging"."messages"
            ("app_id", "conversation_id", "seq", "muid", "sender", "receiver", "receiver_type",
-            "category", "type", "data", "tags", "parent_id", "sent_at", "updated_at",
-            "mentioned_uids")
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12, $13, $13, $14::text[])
+            "category", "type", "data", "tags", "parent_id", "quoted_message_id", "sent_at",
+            "updated_at", "mentioned_uids")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12, $13, $14, $14, $15::text[])
          RETURNING *
        ), latest AS (
          UPDATE "messaging"."conversations" c SET "last_message_id" = i."id"
@@ -120,6 +128,7 @@ export class MessageRepository {
         JSON.stringify(m.data),
         m.tags,
         m.parentId,
+        m.quotedMessageId,
         m.sentAt,
         m.mentionedUids,
       ],
@@ -194,6 +203,46 @@ export class MessageRepository {
          ("app_id", "conversation_id", "uid", "read_seq", "delivered_seq", "updated_at")
        VALUES ($1, $2, $3, 0, 0, $4) ON CONFLICT DO NOTHING`,
       [appId, conversationId, uid, now],
+    );
+  }
+
+  /**
+   * Erases the content of every message `uid` sent (a permanent user delete): `data`, tags, muid
+   * and quote go; the rows stay, so every conversation's seqs stay gap-free. Erased rows are
+   * left alone when it runs again.
+   */
+  async eraseSentBy(tx: Db, appId: string, uid: string, now: Date): Promise<void> {
+    await tx.query(
+      `UPDATE "messaging"."messages"
+         SET "data" = '{}'::jsonb, "tags" = '{}', "muid" = NULL, "quoted_message_id" = NULL,
+             "updated_at" = $3
+       WHERE "app_id" = $1 AND "sender" = $2
+         AND ("data" <> '{}'::jsonb OR "tags" <> '{}' OR "muid" IS NOT NULL
+              OR "quoted_message_id" IS NOT NULL)`,
+      [appId, uid, now],
+    );
+  }
+
+  /**
+   * Forgets `uid` as a mention: in the messages they sent (their content is erased) and in the
+   * others' that mention them (the text keeps its `<@uid:...>`, which names nobody any more).
+   */
+  async eraseMentionsOf(tx: Db, appId: string, uid: string): Promise<void> {
+    await tx.query(
+      `UPDATE "messaging"."messages"
+         SET "mentioned_uids" = CASE WHEN "sender" = $2 THEN '{}'
+                                     ELSE array_remove("mentioned_uids", $2::text) END
+       WHERE "app_id" = $1 AND cardinality("mentioned_uids") > 0
+         AND ("sender" = $2 OR "mentioned_uids" @> ARRAY[$2]::text[])`,
+      [appId, uid],
+    );
+  }
+
+  /** Drops `uid`'s read and delivered positions in every conversation. */
+  async dropPositionsOf(tx: Db, appId: string, uid: string): Promise<void> {
+    await tx.query(
+      `DELETE FROM "messaging"."member_positions" WHERE "app_id" = $1 AND "uid" = $2`,
+      [appId, uid],
     );
   }
 

@@ -19,7 +19,13 @@ const muidTaken = Object.assign(new Error('duplicate key'), {
 });
 
 function setup(
-  opts: { stored?: boolean; seq?: number; heldBy?: string; parent?: object | null } = {},
+  opts: {
+    stored?: boolean;
+    seq?: number;
+    heldBy?: string;
+    parent?: object | null;
+    byId?: ReturnType<typeof messageRow> | null;
+  } = {},
 ) {
   const users = new Map([
     ['alice', profile('alice')],
@@ -45,9 +51,13 @@ function setup(
         data: m.data,
         parent_id: m.parentId,
         mentioned_uids: m.mentionedUids,
+        quoted_message_id: m.quotedMessageId,
+        sent_at: m.sentAt,
+        updated_at: m.sentAt,
       }),
     ),
     findParent: jest.fn(async () => opts.parent ?? null),
+    findById: jest.fn(async () => opts.byId ?? null),
     countReply: jest.fn(async () => undefined),
     advancePosition: jest.fn(async () => undefined),
     openPosition: jest.fn(async () => undefined),
@@ -60,6 +70,7 @@ function setup(
   };
   const views = {
     render: jest.fn(async (_a: string, row) => toMessage(row, { users, groups: new Map() })),
+    withQuotes: jest.fn(async (_a: string, _rows: unknown[], messages: Message[]) => messages),
   };
   const delivery = { deliver: jest.fn() };
   const committed: string[] = [];
@@ -240,5 +251,122 @@ describe('MessageService.send', () => {
       expect((await domainErrorOf(service.send(send({}, reply)))).code).toBe(code);
       expect(repo.insert).not.toHaveBeenCalled();
     });
+  });
+});
+
+describe('MessageService: threads, quotes, many receivers, writes', () => {
+  it('sends a thread reply without a receiver to where its parent is', async () => {
+    const parent = { conversation_id: 'alice_user_bob', parent_id: null, category: 'message' };
+    const { service, rules } = setup({
+      parent,
+      byId: messageRow({ id: '9', sender: 'bob', receiver: 'alice' }),
+    });
+    const body = { category: 'message', type: 'text', data: { text: 'in thread' }, parentId: '9' };
+    const message = await service.send(send({}, body));
+    expect(message).toMatchObject({ receiver: 'bob', receiverType: 'user', parentId: '9' });
+    expect(rules.check).toHaveBeenCalledWith(
+      'app1',
+      'alice',
+      expect.objectContaining({ receiver: 'bob' }),
+    );
+  });
+
+  it('refuses a thread reply to a 1:1 parent the sender is no part of', async () => {
+    const { service } = setup({ byId: messageRow({ sender: 'bob', receiver: 'carol' }) });
+    const body = { category: 'message', type: 'text', data: { text: 'x' }, parentId: '101' };
+    expect((await domainErrorOf(service.send(send({}, body)))).code).toBe(
+      'ERR_MESSAGE_ID_NOT_FOUND',
+    );
+  });
+
+  it('stores a quote of a message of the same conversation, and refuses any other', async () => {
+    const same = setup({
+      parent: { conversation_id: 'alice_user_bob', parent_id: null, category: 'message' },
+    });
+    const quoting = await same.service.send(send({}, textTo('bob', { quotedMessageId: '4' })));
+    expect(quoting.quotedMessageId).toBe('4');
+    expect(same.repo.insert).toHaveBeenCalledWith(
+      TX,
+      expect.objectContaining({ quotedMessageId: '4' }),
+    );
+
+    const other = setup({
+      parent: { conversation_id: 'alice_user_carol', parent_id: null, category: 'message' },
+    });
+    const err = await domainErrorOf(
+      other.service.send(send({}, textTo('bob', { quotedMessageId: '4' }))),
+    );
+    expect(err.code).toBe('ERR_BAD_REQUEST');
+    expect(err.details).toHaveProperty('quotedMessageId');
+    const missing = setup({ parent: null });
+    expect(
+      (await domainErrorOf(missing.service.send(send({}, textTo('bob', { quotedMessageId: '4' })))))
+        .code,
+    ).toBe('ERR_MESSAGE_ID_NOT_FOUND');
+  });
+
+  it('sends one message per receiver with its own muid, reporting each failure alone', async () => {
+    const { service, rules, delivery } = setup();
+    rules.check.mockImplementation(async (_a: string, sender: string, c: { receiver: string }) => {
+      if (c.receiver === 'zed') throw new DomainError('ERR_UID_NOT_FOUND', 'no zed');
+      return {
+        conversationId: [sender, c.receiver].sort().join('_user_'),
+        participants: { users: new Map(), groups: new Map() },
+      };
+    });
+    const body = textTo('bob', {
+      muid: 'm',
+      multipleReceivers: { uids: ['carol', 'zed'], guids: [] },
+    });
+    const result = await service.sendMany(send({}, body));
+    expect(Object.keys(result.uids).sort()).toEqual(['bob', 'carol', 'zed']);
+    expect(result.uids.bob).toMatchObject({ success: true, data: { muid: 'm:user:bob' } });
+    expect(result.uids.carol).toMatchObject({ success: true, data: { receiver: 'carol' } });
+    expect(result.uids.zed).toEqual({
+      success: false,
+      error: { code: 'ERR_UID_NOT_FOUND', message: 'no zed' },
+    });
+    expect(result.guids).toEqual({});
+    expect(delivery.deliver).toHaveBeenCalledTimes(2);
+  });
+
+  it('refuses a send to many with bad content, a parent or a quote, as a whole', async () => {
+    const { service, tx } = setup();
+    const many = { multipleReceivers: { uids: ['carol'] } };
+    for (const [body, code] of [
+      [textTo('bob', { ...many, text: '' }), 'ERR_EMPTY_MESSAGE_TEXT'],
+      [textTo('bob', { ...many, parentId: '3' }), 'ERR_BAD_REQUEST'],
+      [textTo('bob', { ...many, quotedMessageId: '3' }), 'ERR_BAD_REQUEST'],
+    ] as const) {
+      expect((await domainErrorOf(service.sendMany(send({}, body)))).code).toBe(code);
+    }
+    // And a plain send does not take multipleReceivers.
+    expect((await domainErrorOf(service.send(send({}, textTo('bob', many))))).code).toBe(
+      'ERR_BAD_REQUEST',
+    );
+    expect(tx.run).not.toHaveBeenCalled();
+  });
+
+  it('writes an imported message at its own time, staging no event', async () => {
+    const { service, repo, outbox, rules } = setup();
+    const sentAt = new Date('2020-01-01T00:00:00Z');
+    const { message, created } = await service.write(
+      'app1',
+      'alice',
+      {
+        receiver: 'bob',
+        receiverType: 'user',
+        category: 'message',
+        type: 'text',
+        data: { text: 'old' },
+        tags: [],
+      },
+      (c) => rules.check('app1', 'alice', c),
+      { sentAt, event: false },
+    );
+    expect(created).toBe(true);
+    expect(repo.insert).toHaveBeenCalledWith(TX, expect.objectContaining({ sentAt }));
+    expect(message.sentAt).toBe(1577836800);
+    expect(outbox.stage).not.toHaveBeenCalled();
   });
 });

@@ -1,15 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, DomainError, Outbox, Transactor } from '@parley/common';
-import { APP_SYSTEM_UID, EVENTS, Message, MessageSend } from '@parley/contracts';
+import {
+  APP_SYSTEM_UID,
+  EVENTS,
+  Message,
+  MessageSend,
+  MessageSendBody,
+  MessageSendManyResult,
+  ReceiverType,
+} from '@parley/contracts';
 import { EntityManager } from 'typeorm';
 import { MessageContent, messageContent } from './message-content';
 import { MessageDelivery } from './message-delivery';
 import { MessageRow } from './message.entity';
-import { toMessage } from './message.mapper';
 import { UserProfile } from '../directory/directory.entity';
+import { MessageMentions } from './mentions';
+import { toMessage } from './message.mapper';
 import { isMuidTaken, MessageRepository } from './message.repository';
 import { MessageViews } from './message-views';
-import { MessageMentions } from './mentions';
 import { SendRules, SendTarget } from './send-rules';
 
 /** The user a reply is shown to: the sender, unless the app sent it. */
@@ -45,27 +53,134 @@ export class MessageService {
   async send(input: MessageSend): Promise<Message> {
     const { appId } = input;
     const sender = input.sender ?? APP_SYSTEM_UID;
-    const content = messageContent(input.message);
-    if (content.muid) {
-      const stored = await this.messages.findByMuid(appId, sender, content.muid);
-      if (stored) return this.views.render(appId, stored, viewerOf(sender));
+    if (input.message.multipleReceivers !== undefined) {
+      throw new DomainError('ERR_BAD_REQUEST', 'A send to many receivers answers per receiver.', {
+        multipleReceivers: ['is sent through rpc.messaging.message.sendMany'],
+      });
     }
-    const target = await this.rules.check(appId, sender, content);
+    const content = messageContent(await this.threadReceiver(appId, sender, input.message));
+    const message = await this.write(appId, sender, content, (c) =>
+      this.rules.check(appId, sender, c),
+    );
+    if (!message.created) return message.message;
+    this.delivery.deliver(appId, message.message, input.deviceId);
+    // The frame is everyone's; the reply is the sender's, who may have mentioned themselves.
+    const { mentionedUsers } = message.message;
+    if (!mentionedUsers || sender === APP_SYSTEM_UID) return message.message;
+    return { ...message.message, mentionedMe: mentionedUsers.some((u) => u.uid === sender) };
+  }
+
+  /**
+   * A send with `multipleReceivers` (reference §4.8): one message to each uid and guid named there
+   * (and to `receiver`, when given), each in its own conversation with its own seq, each checked
+   * by the rules on its own; one receiver's refusal fails that receiver only. The content is
+   * checked once, first: bad content fails the whole call. With a `muid`, each message's muid is
+   * `<muid>:user:<uid>` or `<muid>:group:<guid>`, so a retried call returns the same messages.
+   */
+  async sendMany(input: MessageSend): Promise<MessageSendManyResult> {
+    const { multipleReceivers, ...body } = input.message;
+    if (!multipleReceivers) {
+      throw new DomainError('ERR_BAD_REQUEST', 'multipleReceivers names no receiver.', {
+        multipleReceivers: ['is required here'],
+      });
+    }
+    for (const field of ['parentId', 'quotedMessageId'] as const) {
+      if (body[field] !== undefined) {
+        throw new DomainError('ERR_BAD_REQUEST', `${field} names a message of one conversation.`, {
+          [field]: ['cannot be combined with multipleReceivers'],
+        });
+      }
+    }
+    const named = (type: ReceiverType, ids: string[] = []) => [
+      ...new Set([...ids, ...(body.receiverType === type && body.receiver ? [body.receiver] : [])]),
+    ];
+    const targets = [
+      ...named('user', multipleReceivers.uids).map((id) => ['user', id] as const),
+      ...named('group', multipleReceivers.guids).map((id) => ['group', id] as const),
+    ];
+    const one = (receiverType: ReceiverType, receiver: string): MessageSendBody => ({
+      ...body,
+      receiver,
+      receiverType,
+      muid: body.muid === undefined ? undefined : `${body.muid}:${receiverType}:${receiver}`,
+    });
+    // Bad content is the caller's mistake, whoever it goes to.
+    messageContent(one(targets[0][0], targets[0][1]));
+    const result: MessageSendManyResult = { uids: {}, guids: {} };
+    for (const [receiverType, receiver] of targets) {
+      const into = receiverType === 'user' ? result.uids : result.guids;
+      try {
+        const data = await this.send({ ...input, message: one(receiverType, receiver) });
+        into[receiver] = { success: true, data };
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        into[receiver] = { success: false, error: { code: err.code, message: err.message } };
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Stores a checked message, or finds it stored under its muid: `created` says which. `target`
+   * decides where it goes (the rules), once the muid is known not to be stored. `sentAt` is the
+   * message's time (now, unless imported); `event: false` stages no `message.created` (imports).
+   */
+  async write(
+    appId: string,
+    sender: string,
+    content: MessageContent,
+    target: (content: MessageContent) => Promise<SendTarget>,
+    opts: { sentAt?: Date; event?: boolean } = {},
+  ): Promise<{ message: Message; created: boolean }> {
+    const stored = async () => {
+      const row = await this.messages.findByMuid(appId, sender, content.muid as string);
+      const viewer = viewerOf(sender);
+      return row ? { message: await this.views.render(appId, row, viewer), created: false } : null;
+    };
+    if (content.muid) {
+      const found = await stored();
+      if (found) return found;
+    }
+    const to = await target(content);
     const mentioned = await this.mentions.resolve(appId, content.category, content.data);
-    let message: Message;
     try {
-      message = await this.tx.run((tx) =>
-        this.store(tx, appId, sender, content, target, mentioned),
+      const message = await this.tx.run((tx) =>
+        this.store(tx, appId, sender, content, to, mentioned, opts),
       );
+      return { message, created: true };
     } catch (err) {
       if (!(err instanceof MuidTaken)) throw err;
-      const stored = await this.messages.findByMuid(appId, sender, content.muid as string);
-      if (!stored) throw err; // cannot be: the index said it is there
-      return this.views.render(appId, stored, viewerOf(sender));
+      const found = await stored();
+      if (!found) throw err; // cannot be: the index said it is there
+      return found;
     }
-    this.delivery.deliver(appId, message, input.deviceId);
-    if (!message.mentionedUsers || sender === APP_SYSTEM_UID) return message;
-    return { ...message, mentionedMe: mentioned.has(sender) };
+  }
+
+  /**
+   * A reply sent to its parent's thread (POST /messages/{id}/thread) may leave out the receiver:
+   * it goes where the parent is, the group, or the other user of the 1:1 conversation.
+   */
+  private async threadReceiver(
+    appId: string,
+    sender: string,
+    body: MessageSendBody,
+  ): Promise<MessageSendBody> {
+    if (body.parentId === undefined || body.receiver?.trim()) return body;
+    const parent = await this.messages.findById(appId, body.parentId);
+    const inIt =
+      parent &&
+      (parent.receiver_type === 'group' || [parent.sender, parent.receiver].includes(sender));
+    if (!parent || !inIt) {
+      throw new DomainError(
+        'ERR_MESSAGE_ID_NOT_FOUND',
+        `The message ${body.parentId} does not exist.`,
+      );
+    }
+    const receiver =
+      parent.receiver_type === 'group' || parent.sender === sender
+        ? parent.receiver
+        : parent.sender;
+    return { ...body, receiver, receiverType: parent.receiver_type };
   }
 
   private async store(
@@ -75,6 +190,7 @@ export class MessageService {
     content: MessageContent,
     { conversationId, participants }: SendTarget,
     mentioned: ReadonlyMap<string, UserProfile>,
+    opts: { sentAt?: Date; event?: boolean },
   ): Promise<Message> {
     const now = this.clock.now();
     const conversationType = content.receiverType;
@@ -95,6 +211,9 @@ export class MessageService {
       );
     }
     if (content.parentId) await this.checkParent(tx, appId, content.parentId, conversationId);
+    if (content.quotedMessageId) {
+      await this.checkQuoted(tx, appId, content.quotedMessageId, conversationId);
+    }
 
     let row: MessageRow;
     try {
@@ -111,7 +230,8 @@ export class MessageService {
         data: content.data,
         tags: content.tags,
         parentId: content.parentId ?? null,
-        sentAt: now,
+        quotedMessageId: content.quotedMessageId ?? null,
+        sentAt: opts.sentAt ?? now,
         mentionedUids: [...mentioned.keys()],
       });
     } catch (err) {
@@ -125,10 +245,42 @@ export class MessageService {
     if (conversationType === 'user' && seq === 1 && content.receiver !== sender) {
       await this.messages.openPosition(tx, appId, conversationId, content.receiver, now);
     }
-    const users = new Map([...participants.users, ...mentioned]);
-    const message = toMessage(row, { users, groups: participants.groups });
-    await this.outbox.stage(tx, EVENTS.messaging.messageCreated, appId, { message });
+    const [message] = await this.views.withQuotes(
+      appId,
+      [row],
+      [
+        toMessage(row, {
+          users: new Map([...participants.users, ...mentioned]),
+          groups: participants.groups,
+        }),
+      ],
+      tx,
+    );
+    if (opts.event !== false) {
+      await this.outbox.stage(tx, EVENTS.messaging.messageCreated, appId, { message });
+    }
     return message;
+  }
+
+  /** A quoted message is one of the same conversation. */
+  private async checkQuoted(
+    tx: EntityManager,
+    appId: string,
+    quotedId: string,
+    conversationId: string,
+  ): Promise<void> {
+    const quoted = await this.messages.findParent(tx, appId, quotedId);
+    if (!quoted) {
+      throw new DomainError(
+        'ERR_MESSAGE_ID_NOT_FOUND',
+        `The quoted message ${quotedId} does not exist.`,
+      );
+    }
+    if (quoted.conversation_id !== conversationId) {
+      throw new DomainError('ERR_BAD_REQUEST', 'A message quotes a message of its conversation.', {
+        quotedMessageId: [`${quotedId} belongs to another conversation`],
+      });
+    }
   }
 
   /** A reply's parent is a message of the same conversation that is not a reply itself. */

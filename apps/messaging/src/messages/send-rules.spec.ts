@@ -13,6 +13,7 @@ function setup(
     blocks?: Array<[string, string]>;
     group?: boolean;
     state?: MemberState;
+    mayMessage?: boolean;
   } = {},
 ) {
   const users = opts.users ?? [active('alice'), active('bob')];
@@ -30,6 +31,7 @@ function setup(
       scope: 'participant',
     })),
     group: jest.fn(async () => (opts.group === false ? null : groupSnapshot('team'))),
+    mayMessage: jest.fn(async () => opts.mayMessage ?? true),
   };
   return { rules: new SendRules(directory as unknown as ParticipantDirectory), directory };
 }
@@ -87,11 +89,45 @@ describe('SendRules', () => {
     );
   });
 
-  it('lets the app send to a user without block checks', async () => {
-    const { rules, directory } = setup({ blocks: [['bob', 'alice']] });
+  it('refuses ERR_NOT_A_FRIEND when the role lets the sender message only friends', async () => {
+    const { rules, directory } = setup({ mayMessage: false });
+    expect((await domainErrorOf(rules.check('app1', 'alice', toUser('bob')))).code).toBe(
+      'ERR_NOT_A_FRIEND',
+    );
+    expect(directory.mayMessage).toHaveBeenCalledWith('app1', active('alice'), 'bob');
+    // Groups are not 1:1: the role's rule is not asked.
+    await rules.check('app1', 'alice', toGroup('team'));
+    expect(directory.mayMessage).toHaveBeenCalledTimes(1);
+  });
+
+  it('lets the app send to a user without block or role checks', async () => {
+    const { rules, directory } = setup({ blocks: [['bob', 'alice']], mayMessage: false });
     const target = await rules.check('app1', 'app_system', toUser('bob'));
     expect(target.conversationId).toBe('app_system_user_bob');
     expect(directory.blocks).not.toHaveBeenCalled();
+    expect(directory.mayMessage).not.toHaveBeenCalled();
+  });
+
+  it('imports between users who exist, active or deactivated, ignoring blocks and membership', async () => {
+    const { rules, directory } = setup({
+      users: [active('alice'), { uid: 'bob', status: 'deactivated', profile: profile('bob') }],
+      blocks: [['bob', 'alice']],
+      state: 'none',
+    });
+    expect((await rules.checkImport('app1', 'alice', toUser('bob'))).conversationId).toBe(
+      'alice_user_bob',
+    );
+    expect((await rules.checkImport('app1', 'bob', toGroup('team'))).conversationId).toBe(
+      'group_team',
+    );
+    expect(directory.blocks).not.toHaveBeenCalled();
+    expect(directory.membership).not.toHaveBeenCalled();
+    const gone = await domainErrorOf(rules.checkImport('app1', 'alice', toUser('zed')));
+    expect(gone.code).toBe('ERR_UID_NOT_FOUND');
+    const noGroup = setup({ group: false });
+    expect(
+      (await domainErrorOf(noGroup.rules.checkImport('app1', 'alice', toGroup('x')))).code,
+    ).toBe('ERR_GUID_NOT_FOUND');
   });
 
   it('allows a member to send to their group', async () => {

@@ -27,7 +27,8 @@ const uidNotFound = (uid: string, role: 'sender' | 'receiver') =>
  *   (ERR_BLOCKED_RECEIVER when the sender blocked the receiver, ERR_BLOCKED_SENDER the other way);
  * - to a group: it exists (ERR_GUID_NOT_FOUND) and the sender, unless the app, is a member
  *   (ERR_BANNED_GROUPMEMBER when banned, else ERR_NOT_A_MEMBER).
- * Role `sendMessagesTo: friendsOnly` is not honoured yet.
+ * - to a user, when the sender's role says `sendMessagesTo: friendsOnly`: they are friends
+ *   (ERR_NOT_A_FRIEND).
  */
 @Injectable()
 export class SendRules {
@@ -56,6 +57,12 @@ export class SendRules {
         if (blocks.bBlockedA) {
           throw new DomainError('ERR_BLOCKED_SENDER', `${receiver} has blocked you.`);
         }
+        if (!(await this.directory.mayMessage(appId, users.get(sender)!, receiver))) {
+          throw new DomainError(
+            'ERR_NOT_A_FRIEND',
+            `Your role lets you message only your friends, and ${receiver} is not one.`,
+          );
+        }
       }
       return {
         conversationId: userConversationId(sender, receiver),
@@ -81,6 +88,42 @@ export class SendRules {
     return {
       conversationId: groupConversationId(guid),
       participants: { users: profiles, groups: new Map([[guid, group]]) },
+    };
+  }
+
+  /**
+   * An imported message (history from elsewhere): its sender and a user receiver exist, active
+   * or deactivated (ERR_UID_NOT_FOUND), a group receiver exists (ERR_GUID_NOT_FOUND). Memberships,
+   * blocks and roles of today do not judge what was sent then.
+   */
+  async checkImport(appId: string, sender: string, content: MessageContent): Promise<SendTarget> {
+    const byApp = sender === APP_SYSTEM_UID;
+    const toUser = content.receiverType === 'user';
+    const users = await this.directory.users(appId, [
+      ...(byApp ? [] : [sender]),
+      ...(toUser ? [content.receiver] : []),
+    ]);
+    const exists = (uid: string) => {
+      const status = users.get(uid)?.status;
+      return status === 'active' || status === 'deactivated';
+    };
+    if (!byApp && !exists(sender)) throw uidNotFound(sender, 'sender');
+    if (toUser && !exists(content.receiver)) throw uidNotFound(content.receiver, 'receiver');
+    const profiles = new Map<string, UserProfile>();
+    for (const [uid, u] of users) if (u.profile) profiles.set(uid, u.profile);
+    if (toUser) {
+      return {
+        conversationId: userConversationId(sender, content.receiver),
+        participants: { users: profiles, groups: new Map() },
+      };
+    }
+    const group = await this.directory.group(appId, content.receiver);
+    if (!group) {
+      throw new DomainError('ERR_GUID_NOT_FOUND', `The guid ${content.receiver} does not exist.`);
+    }
+    return {
+      conversationId: groupConversationId(content.receiver),
+      participants: { users: profiles, groups: new Map([[content.receiver, group]]) },
     };
   }
 }

@@ -65,6 +65,7 @@ export function messageRow(over: Partial<MessageRow> = {}): MessageRow {
     tags: [],
     parent_id: null,
     reply_count: 0,
+    quoted_message_id: null,
     sent_at: T0,
     updated_at: T0,
     mentioned_uids: [],

@@ -107,6 +107,7 @@ export class PlatformModule {
                 ] as ServiceDatabaseOptions['entities'],
               },
               env.MIGRATIONS_RUN,
+              env.MIGRATIONS_WAIT_SECONDS,
             );
             health.register('postgres', async () => {
               await ds.query('SELECT 1');

@@ -1,7 +1,8 @@
 import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ConfigError } from '../config/config';
+import { BaseEnvSchema, ConfigError, loadConfig } from '../config/config';
+import { openServiceDatabase, ServiceDatabaseOptions } from '../db/database';
 import { PinoNestLogger, rootLogger } from '../logging/logger';
 
 export interface ServiceSpec {
@@ -17,6 +18,8 @@ export interface ServiceSpec {
    * boot, where a ConfigError stops the process with one line.
    */
   tls?: () => { key: Buffer; cert: Buffer } | undefined;
+  /** The service's schema and migrations, for `main.js migrate`; absent for services with none. */
+  database?: ServiceDatabaseOptions;
 }
 
 /** Build a service's Nest application on Fastify, without listening. */
@@ -37,11 +40,37 @@ export async function createServiceApp(spec: ServiceSpec): Promise<NestFastifyAp
 }
 
 /**
- * A service's `main`: build, listen on PORT, shut down gracefully on SIGTERM/SIGINT. A bad
- * configuration prints one line and exits with status 1.
+ * `node dist/apps/<service>/main.js migrate`: apply the service's pending migrations under the
+ * schema's advisory lock, then exit (0 when done or when the service has no schema, 1 on
+ * failure). This is what the migrations Job and the compose `migrate` step run for every app.
  */
-export async function runService(spec: ServiceSpec): Promise<INestApplication> {
+export async function migrateOnly(spec: ServiceSpec): Promise<number> {
+  const log = rootLogger();
+  if (!spec.database) {
+    log.info(`${spec.name} has no database schema: nothing to migrate`);
+    return 0;
+  }
+  try {
+    const env = loadConfig(BaseEnvSchema);
+    const ds = await openServiceDatabase(env.DATABASE_URL, spec.database, true);
+    await ds.destroy();
+    log.info({ schema: spec.database.schema }, `${spec.name} migrations are up to date`);
+    return 0;
+  } catch (err) {
+    if (err instanceof ConfigError) process.stderr.write(`${spec.name}: ${err.message}\n`);
+    else log.fatal({ err }, `${spec.name} migrations failed`);
+    return 1;
+  }
+}
+
+/**
+ * A service's `main`: build, listen on PORT, shut down gracefully on SIGTERM/SIGINT. A bad
+ * configuration prints one line and exits with status 1. With the argument `migrate` it only
+ * migrates (`migrateOnly`).
+ */
+export async function runService(spec: ServiceSpec): Promise<INestApplication | undefined> {
   process.env.SERVICE_NAME ??= spec.name;
+  if (process.argv[2] === 'migrate') process.exit(await migrateOnly(spec));
   const log = rootLogger();
   try {
     const app = await createServiceApp(spec);

@@ -22,6 +22,8 @@ export const BaseEnvSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** With MIGRATIONS_RUN=false: how long a service waits at start for the migrations Job. */
+  MIGRATIONS_WAIT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
 });
 export type BaseEnv = z.infer<typeof BaseEnvSchema>;
 

@@ -36,42 +36,71 @@ export interface ServiceDatabaseOptions {
 }
 
 /**
- * Open the service's DataSource and run its pending migrations under an advisory lock, so that
- * replicas starting together migrate once. `synchronize` is never used.
+ * Open the service's DataSource. With `runMigrations`, its pending migrations run first under an
+ * advisory lock, so that replicas starting together migrate once. Without, the migrations are
+ * some other process's job (the migrations Job): the service waits until none is pending, up to
+ * `waitSeconds`, rather than run against an older schema. `synchronize` is never used.
  */
 export async function openServiceDatabase(
   url: string,
   opts: ServiceDatabaseOptions,
   runMigrations: boolean,
+  waitSeconds = 600,
 ): Promise<DataSource> {
   const log = rootLogger().child({ component: 'db', schema: opts.schema });
   await ensureDatabase(url);
+  const ds = new DataSource({
+    type: 'postgres',
+    url,
+    schema: opts.schema,
+    entities: opts.entities,
+    migrations: opts.migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    extra: { max: opts.poolSize ?? 10, application_name: `parley-${opts.schema}` },
+  } as DataSourceOptions);
+  if (!runMigrations) {
+    await ds.initialize();
+    await waitForMigrations(ds, opts.schema, waitSeconds).catch(async (err) => {
+      await ds.destroy();
+      throw err;
+    });
+    return ds;
+  }
   const lock = new Client({ connectionString: url });
   await lock.connect();
   try {
     await lock.query('SELECT pg_advisory_lock(hashtext($1))', [`parley:migrate:${opts.schema}`]);
     await lock.query(`CREATE SCHEMA IF NOT EXISTS "${opts.schema}"`);
-    const ds = new DataSource({
-      type: 'postgres',
-      url,
-      schema: opts.schema,
-      entities: opts.entities,
-      migrations: opts.migrations,
-      migrationsTableName: 'migrations',
-      migrationsTransactionMode: 'each',
-      synchronize: false,
-      extra: { max: opts.poolSize ?? 10, application_name: `parley-${opts.schema}` },
-    } as DataSourceOptions);
     await ds.initialize();
-    if (runMigrations) {
-      const ran = await ds.runMigrations();
-      if (ran.length) log.info({ migrations: ran.map((m) => m.name) }, 'migrations applied');
-    }
+    const ran = await ds.runMigrations();
+    if (ran.length) log.info({ migrations: ran.map((m) => m.name) }, 'migrations applied');
     return ds;
   } finally {
     await lock
       .query('SELECT pg_advisory_unlock(hashtext($1))', [`parley:migrate:${opts.schema}`])
       .catch(() => undefined);
     await lock.end();
+  }
+}
+
+/** Poll until every migration of the service is applied; throw after `waitSeconds`. */
+async function waitForMigrations(ds: DataSource, schema: string, waitSeconds: number) {
+  const log = rootLogger().child({ component: 'db', schema });
+  const deadline = Date.now() + waitSeconds * 1000;
+  for (let said = false; ; said = true) {
+    // Until the first migration runs, the schema and its migrations table do not exist.
+    const exists = await ds.query(`SELECT to_regclass($1) IS NOT NULL AS "exists"`, [
+      `"${schema}"."migrations"`,
+    ]);
+    if (exists[0].exists && !(await ds.showMigrations())) return;
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `migrations of schema ${schema} still pending after ${waitSeconds} s (MIGRATIONS_RUN=false: run the migrations Job)`,
+      );
+    }
+    if (!said) log.info('waiting for the migrations Job to apply pending migrations');
+    await new Promise((r) => setTimeout(r, 2000));
   }
 }

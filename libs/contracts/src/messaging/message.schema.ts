@@ -51,8 +51,39 @@ export const MessageSchema = z.object({
   mentionedUsers: z.array(z.record(z.string(), z.unknown())).optional(),
   /** Whether the viewer is among them (absent where there is no single viewer: frames, events). */
   mentionedMe: z.boolean().optional(),
+  /** A quoted reply: the id of the message it quotes (same conversation) and that message. */
+  quotedMessageId: z.string().optional(),
+  quotedMessage: z.record(z.string(), z.unknown()).optional(),
 });
 export type Message = z.infer<typeof MessageSchema>;
+
+/** Serialised SDK objects carry `null` for unset fields: the same as leaving them out. */
+const nullAsAbsent = <T extends z.ZodType>(schema: T) =>
+  schema
+    .nullish()
+    .transform((v) => (v === null ? undefined : v) as z.output<T> | undefined)
+    .optional();
+
+/** A message id that may be left out; 0, "0" and null mean "none" too. */
+const OptionalMessageId = z
+  .union([MessageIdSchema, z.literal(0), z.literal('0'), z.null()])
+  .transform((v) => (v === 0 || v === '0' || v === null ? undefined : v))
+  .optional();
+
+/** Receivers of one send to many (reference §4.8); each gets its own message. */
+export const MAX_MULTIPLE_RECEIVERS = 25;
+export const MultipleReceiversSchema = z
+  .object({
+    uids: z.array(IdSchema).optional(),
+    guids: z.array(IdSchema).optional(),
+  })
+  .refine((r) => (r.uids?.length ?? 0) + (r.guids?.length ?? 0) >= 1, {
+    message: 'must name at least one uid or guid',
+  })
+  .refine((r) => (r.uids?.length ?? 0) + (r.guids?.length ?? 0) <= MAX_MULTIPLE_RECEIVERS, {
+    message: `at most ${MAX_MULTIPLE_RECEIVERS} receivers in all`,
+  });
+export type MultipleReceivers = z.output<typeof MultipleReceiversSchema>;
 
 /**
  * POST /messages (reference §4.8, §5.4). Only the shape is checked here: the content rules and
@@ -61,13 +92,6 @@ export type Message = z.infer<typeof MessageSchema>;
  * SDK also sends `text` and `metadata` beside `data` (they move into it) and echoes fields of its
  * own message object, which are dropped.
  */
-/** Serialised SDK objects carry `null` for unset fields: the same as leaving them out. */
-const nullAsAbsent = <T extends z.ZodType>(schema: T) =>
-  schema
-    .nullish()
-    .transform((v) => (v === null ? undefined : v) as z.output<T> | undefined)
-    .optional();
-
 export const MessageSendBodySchema = z.object({
   receiver: z.string().max(200).optional(),
   receiverType: z.string().max(20).optional(),
@@ -79,11 +103,10 @@ export const MessageSendBodySchema = z.object({
   tags: nullAsAbsent(TagsSchema),
   muid: nullAsAbsent(z.string().min(1).max(255)),
   // The SDK leaves it out when unset; 0 and null mean "no parent" too.
-  parentId: z
-    .union([MessageIdSchema, z.literal(0), z.literal('0'), z.null()])
-    .transform((v) => (v === 0 || v === '0' || v === null ? undefined : v))
-    .optional(),
-  multipleReceivers: z.unknown().optional(),
+  parentId: OptionalMessageId,
+  /** The message this one quotes (the SDK's `quotedMessageId`), of the same conversation. */
+  quotedMessageId: OptionalMessageId,
+  multipleReceivers: nullAsAbsent(MultipleReceiversSchema),
 });
 export type MessageSendBody = z.output<typeof MessageSendBodySchema>;
 
@@ -99,6 +122,27 @@ export const MessageSendSchema = z.object({
   message: MessageSendBodySchema,
 });
 export type MessageSend = z.output<typeof MessageSendSchema>;
+
+/** One receiver's outcome in a send to many: its message, or why it got none (reference §2.1). */
+export const MessageSendItemResultSchema = z.union([
+  z.object({ success: z.literal(true), data: MessageSchema }),
+  z.object({
+    success: z.literal(false),
+    error: z.object({ code: z.string(), message: z.string() }),
+  }),
+]);
+export type MessageSendItemResult = z.infer<typeof MessageSendItemResultSchema>;
+
+/**
+ * The reply to a send with `multipleReceivers`: per receiver, keyed by the (lower-cased) uid or
+ * guid under the list that named it, as the reference's bulk replies are (e.g. group members'
+ * `data.<array>.<uid>`). A receiver that fails does not fail the others.
+ */
+export const MessageSendManyResultSchema = z.object({
+  uids: z.record(z.string(), MessageSendItemResultSchema),
+  guids: z.record(z.string(), MessageSendItemResultSchema),
+});
+export type MessageSendManyResult = z.infer<typeof MessageSendManyResultSchema>;
 
 /** rpc.messaging.message.get: `viewer` absent means the app itself (it sees every message). */
 export const MessageGetSchema = z.object({
@@ -223,6 +267,18 @@ export const MessageListSchema = z.object({
   query: MessageListQuerySchema,
 });
 export type MessageListRequest = z.output<typeof MessageListSchema>;
+
+/**
+ * rpc.messaging.thread.list: the replies to message `parentId`, paged with the message lists'
+ * query, for whoever may see the parent. `viewer` absent means the app itself.
+ */
+export const ThreadListSchema = z.object({
+  appId: z.string(),
+  viewer: IdSchema.optional(),
+  parentId: MessageIdSchema,
+  query: MessageListQuerySchema,
+});
+export type ThreadListRequest = z.output<typeof ThreadListSchema>;
 
 /**
  * Where the next page starts (`meta.next`, also as `meta.cursor`, which the client SDK reads): the

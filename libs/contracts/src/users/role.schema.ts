@@ -10,6 +10,7 @@ export const DEFAULT_ROLE = 'default';
 /** Who a role's users may list and message (reference §6.3). */
 export const ROLE_AUDIENCES = ['all', 'friendsOnly'] as const;
 export const RoleAudienceSchema = z.enum(ROLE_AUDIENCES);
+export type RoleAudience = z.infer<typeof RoleAudienceSchema>;
 
 export const RoleSettingsSchema = z.object({
   listUsers: RoleAudienceSchema,

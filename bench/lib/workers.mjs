@@ -1,0 +1,92 @@
+// Load generators run as separate processes (never in the runner's or Parley's processes). A
+// worker reads its JSON config from argv[2] and prints one JSON result line on stdout.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export function runWorker(name, config, { timeoutMs = 300_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [path.join(here, '..', 'workers', `${name}.mjs`), JSON.stringify(config)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      const last = out.trim().split('\n').at(-1) ?? '';
+      if (code !== 0) return reject(new Error(`worker ${name} exited with ${code}: ${last}`));
+      try {
+        resolve(JSON.parse(last));
+      } catch {
+        reject(new Error(`worker ${name} printed no result: ${out.slice(-500)}`));
+      }
+    });
+  });
+}
+
+/** Start a long-running helper process (a baseline server); resolves once it prints "ready". */
+export function startServer(name, config) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [path.join(here, '..', 'workers', `${name}.mjs`), JSON.stringify(config)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const line = out.split('\n').find((l) => l.startsWith('ready'));
+      if (line) resolve({ child, pid: child.pid, info: JSON.parse(line.slice(6) || '{}') });
+    });
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}: ${out}`)));
+  });
+}
+
+export function stopServer(server) {
+  return new Promise((resolve) => {
+    if (server.child.exitCode !== null) return resolve();
+    server.child.once('exit', resolve);
+    server.child.kill('SIGTERM');
+  });
+}
+
+/** A ws-clients worker (workers/ws-clients.mjs) with a promise-returning `ask`. */
+export async function wsClients() {
+  const { fork } = await import('node:child_process');
+  const child = fork(path.join(here, '..', 'workers', 'ws-clients.mjs'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const replies = [];
+  let wake;
+  child.on('message', (m) => {
+    replies.push(m);
+    wake?.();
+  });
+  const nextReply = async () => {
+    while (!replies.length) await new Promise((r) => (wake = r));
+    return replies.shift();
+  };
+  await nextReply(); // ready
+  return {
+    pid: child.pid,
+    async ask(message) {
+      child.send(message);
+      return nextReply();
+    },
+    /** Arms a count of `total` frames; `done` settles with the count once they arrived. */
+    async expect(total, timeoutMs) {
+      child.send({ cmd: 'expect', total, timeoutMs });
+      await nextReply(); // armed
+      return { done: nextReply() };
+    },
+    close() {
+      child.send({ cmd: 'close' });
+      return new Promise((r) => child.once('exit', r));
+    },
+  };
+}

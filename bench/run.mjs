@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// `npm run bench [-- <scenario>...] [--rounds N] [--seconds S]`: Parley's benchmarks (docs/benchmarks.md).
+// Builds, starts the platform as separate processes on the real NATS, PostgreSQL and Redis (the
+// *_URL variables, else the local servers), then runs each scenario's baseline and Parley
+// interleaved (baseline, Parley, baseline, Parley, ...) for N rounds, prints the medians and their
+// ratios, and writes bench/results/<time>.json and bench/results/latest.json.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { medianOf, round } from './lib/stats.mjs';
+import { Parley } from './lib/parley.mjs';
+import { SCENARIOS } from './scenarios/index.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const require = createRequire(import.meta.url);
+const { startPlatform } = require('../scripts/platform.js');
+
+const args = process.argv.slice(2);
+const flag = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args.splice(i, 2)[1]) : dflt;
+};
+const rounds = flag('rounds', 3);
+const seconds = flag('seconds', 5);
+const wanted = args.length ? args.map((a) => a.toUpperCase()) : SCENARIOS.map((s) => s.id);
+const unknown = wanted.filter((id) => !SCENARIOS.some((s) => s.id === id));
+if (unknown.length) {
+  console.error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
+  process.exit(2);
+}
+
+const databaseUrl =
+  process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/parley_bench';
+const adminKey = randomBytes(24).toString('hex');
+const env = {
+  DATABASE_URL: databaseUrl,
+  NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  PARLEY_ADMIN_KEY: adminKey,
+  PARLEY_JWT_SECRET: randomBytes(32).toString('hex'),
+  LOG_LEVEL: 'warn',
+};
+
+console.log('bench: building');
+execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { stdio: 'ignore' });
+const logDir = mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
+console.log(`bench: starting the platform (logs in ${logDir})`);
+const platform = await startPlatform({ env, randomPorts: true, logDir });
+const pidOf = (name) => platform.processes.find((p) => p.name === name)?.pid;
+const ctx = {
+  root,
+  env,
+  databaseUrl,
+  seconds,
+  gateway: platform.gatewayUrls[0],
+  parley: new Parley(platform.gatewayUrls[0], adminKey),
+  pids: { all: platform.processes.map((p) => p.pid), of: pidOf },
+};
+
+const results = [];
+try {
+  for (const scenario of SCENARIOS.filter((s) => wanted.includes(s.id))) {
+    console.log(`bench: ${scenario.id} ${scenario.title}: setting up`);
+    const state = await scenario.setup(ctx);
+    const runs = { baseline: [], parley: [] };
+    for (let r = 1; r <= rounds; r++) {
+      runs.baseline.push(await scenario.baseline(ctx, state));
+      runs.parley.push(await scenario.parley(ctx, state));
+      console.log(
+        `bench: ${scenario.id} round ${r}/${rounds}: baseline ${JSON.stringify(runs.baseline.at(-1))}; parley ${JSON.stringify(runs.parley.at(-1))}`,
+      );
+    }
+    await scenario.teardown?.(ctx, state);
+    const baseline = medianOf(runs.baseline);
+    const parley = medianOf(runs.parley);
+    const checks = scenario.targets(baseline, parley);
+    if (scenario.id === 'T2') ctx.t2Rate = parley.perSecond; // L1 runs at half of it
+    results.push({ id: scenario.id, title: scenario.title, baseline, parley, checks, runs });
+  }
+} finally {
+  await platform.stop();
+}
+
+// ----- report ----------------------------------------------------------------------------------
+const rows = results.flatMap((r) =>
+  r.checks.map((c) => [r.id, c.what, round(c.baseline), round(c.parley), round(c.value), c.target, c.met ? 'yes' : 'NO']),
+);
+const header = ['id', 'measure', 'baseline', 'parley', 'value', 'target', 'met'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));
+const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
+console.log(`\n${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}`);
+for (const row of rows) console.log(line(row));
+
+const machine = {
+  cpus: os.cpus().length,
+  model: os.cpus()[0]?.model,
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+};
+const out = { at: new Date().toISOString(), rounds, seconds, machine, results };
+mkdirSync(path.join(here, 'results'), { recursive: true });
+const stamp = out.at.replace(/[:.]/g, '-');
+writeFileSync(path.join(here, 'results', `${stamp}.json`), `${JSON.stringify(out, null, 2)}\n`);
+writeFileSync(path.join(here, 'results', 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
+console.log(`\nbench: results in bench/results/${stamp}.json`);

@@ -1,0 +1,10 @@
+// Every scenario, in the order `npm run bench` runs them (docs/benchmarks.md). T2 comes before L1,
+// which runs at half of T2's Parley rate.
+import c1 from './c1-connect-storm.mjs';
+import f1 from './f1-fanout.mjs';
+import h1 from './h1-history.mjs';
+import l1 from './l1-latency.mjs';
+import t1 from './t1-delivery.mjs';
+import t2 from './t2-durable-send.mjs';
+
+export const SCENARIOS = [t1, t2, l1, f1, c1, h1];

@@ -1,0 +1,105 @@
+// A process holding many WebSocket clients, driven over IPC by the runner:
+//   {cmd:'connect', url, appId, logins, concurrency}  -> {sessionsPerSecond, ms, failed}
+//   {cmd:'expect', total, timeoutMs}                  -> {received, ms, perSecond, p50, p99, ...}
+//   {cmd:'send', from, frames, perSecond, durationMs} -> sends frames[i % n] over socket `from`
+//                                                        at a fixed rate, stamped; {sent}
+//   {cmd:'close'}                                     -> closes every socket, exits
+// Each login authenticates with the SDK's auth frame. Frames received are counted; a frame whose
+// body carries `data.metadata.benchSentAt` (ms since the epoch) adds a send->receive latency.
+import WebSocket from 'ws';
+import { newHistogram, summary } from '../lib/histogram.mjs';
+import { authFrame } from '../lib/parley.mjs';
+
+const sockets = [];
+let received = 0;
+let histogram = newHistogram();
+let waiter;
+
+function onFrame(data) {
+  received++;
+  const text = data.toString();
+  const at = text.indexOf('"benchSentAt":');
+  if (at >= 0) {
+    const sentAt = Number(/"benchSentAt":(\d+(\.\d+)?)/.exec(text.slice(at))?.[1]);
+    if (sentAt) histogram.recordValue(Math.max(1, Math.round((performance.timeOrigin + performance.now() - sentAt) * 1000)));
+  }
+  if (waiter && received >= waiter.total) waiter.done();
+}
+
+function open(url, appId, login, i) {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url);
+    const timer = setTimeout(() => finish(false), 30_000);
+    function finish(ok) {
+      clearTimeout(timer);
+      if (!ok) ws.terminate();
+      resolve(ok);
+    }
+    ws.once('open', () => ws.send(JSON.stringify(authFrame(appId, login, `bench-${i}`))));
+    ws.once('message', (data) => {
+      const ok = /"status":"OK"/.test(data.toString());
+      if (ok) {
+        sockets.push(ws);
+        ws.on('message', onFrame);
+      }
+      finish(ok);
+    });
+    ws.once('error', () => finish(false));
+  });
+}
+
+process.on('message', async (m) => {
+  if (m.cmd === 'connect') {
+    const t0 = performance.now();
+    let next = 0;
+    let failed = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(m.concurrency, m.logins.length) }, async () => {
+        while (next < m.logins.length) {
+          const i = next++;
+          if (!(await open(m.url, m.appId, m.logins[i], i))) failed++;
+        }
+      }),
+    );
+    const ms = performance.now() - t0;
+    process.send({ sessionsPerSecond: ((m.logins.length - failed) / ms) * 1000, ms, failed });
+  } else if (m.cmd === 'expect') {
+    received = 0;
+    histogram = newHistogram();
+    const t0 = performance.now();
+    const result = () => {
+      const ms = performance.now() - t0;
+      return { received, ms, perSecond: (received / ms) * 1000, ...summary(histogram) };
+    };
+    const timer = setTimeout(() => {
+      waiter = undefined;
+      process.send(result());
+    }, m.timeoutMs);
+    waiter = {
+      total: m.total,
+      done: () => {
+        clearTimeout(timer);
+        waiter = undefined;
+        process.send(result());
+      },
+    };
+    process.send({ armed: true });
+  } else if (m.cmd === 'send') {
+    const ws = sockets[m.from];
+    const t0 = performance.now();
+    let sent = 0;
+    while (performance.now() - t0 < m.durationMs) {
+      const frame = structuredClone(m.frames[sent % m.frames.length]);
+      frame.body.data.metadata = { benchSentAt: performance.timeOrigin + performance.now() };
+      ws.send(JSON.stringify(frame));
+      sent++;
+      const wait = t0 + (sent / m.perSecond) * 1000 - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    }
+    process.send({ sent });
+  } else if (m.cmd === 'close') {
+    for (const ws of sockets) ws.terminate();
+    process.exit(0);
+  }
+});
+process.send({ ready: true });
