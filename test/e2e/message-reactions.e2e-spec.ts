@@ -290,4 +290,29 @@ describe('reactions', () => {
       await bus.close();
     }
   });
+
+  it("forgets a permanently deleted user's reactions, interactions and mentions", async () => {
+    const { rest, alice, bob } = await messagingWorld();
+    const m = await sent(alice, toGroup('team', 'hi <@uid:bob> and <@uid:carol>'));
+    const form = await sent(alice, {
+      ...text('bob', ''),
+      category: 'interactive',
+      type: 'form',
+      data: { interactiveData: { title: 'Poll' }, interactionGoal: { type: 'anyAction' } },
+    });
+    await bob.post(path(m, THUMBS));
+    await alice.post(path(m, THUMBS));
+    await bob.request('PATCH', `/messages/${form.id}/interacted`, { interactions: ['yes'] });
+    expect((await rest.delete('/users/bob', { permanent: true })).status).toBe(200);
+
+    await eventually(async () => {
+      const seen = (await alice.get<One>(`/messages/${m.id}`)).body.data;
+      expect(seen.data.reactions).toEqual([{ reaction: THUMBS, count: 1, reactedByMe: true }]);
+      expect(seen.mentionedUsers?.map((u) => u.uid)).toEqual(['carol']);
+    }, 30_000);
+    const reactions = await rest.get<ReactionPage>(path(m));
+    expect(reactions.body.data.map((r) => r.uid)).toEqual(['alice']);
+    const forApp = (await rest.get<One>(`/messages/${form.id}`)).body.data;
+    expect(forApp.data).toMatchObject({ interactions: [], interactionGoalCompleted: false });
+  });
 });
