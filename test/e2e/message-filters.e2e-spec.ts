@@ -1,4 +1,5 @@
 import { code, Message, messagingWorld, sent, text, toGroup } from './support/messaging-world';
+import { gateways, http } from './support/parley';
 
 jest.setTimeout(60_000);
 
@@ -116,5 +117,23 @@ describe('message list content filters', () => {
     expect(all.body.data.map(label)).toEqual(['quarterly report draft', 'quarterly numbers']);
     const mine = await alice.get<Page>('/messages?myMentionsOnly=true');
     expect(mine.body.data.map(label)).toEqual(['looks good <@uid:alice>']);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('describes the reaction and interaction routes', async () => {
+    const docs = await http<{ paths: Record<string, Record<string, unknown>> }>(
+      'GET',
+      `${gateways()[0]}/docs`,
+    );
+    expect(docs.status).toBe(200);
+    const paths = docs.body.paths;
+    expect(Object.keys(paths['/v3/messages/{id}/reactions/{reaction}'] ?? {}).sort()).toEqual([
+      'delete',
+      'get',
+      'post',
+    ]);
+    expect(Object.keys(paths['/v3/messages/{id}/reactions'] ?? {}).sort()).toEqual(['get', 'post']);
+    expect(paths['/v3/messages/{id}/interacted']).toHaveProperty('patch');
   });
 });
