@@ -220,6 +220,35 @@ describe('interactions', () => {
     },
   );
 
+  it('lists only the messages whose goal the viewer met (onlyInteractionGoalCompleted)', async () => {
+    const { rest, alice, bob } = await messagingWorld();
+    const mark = (m: Message, interactions: string[]) =>
+      bob.request('PATCH', interacted(m.id), { interactions });
+    const allDone = await sent(alice, form('bob', { type: 'allOf', elementIds: ['a', 'b'] }));
+    const half = await sent(alice, form('bob', { type: 'allOf', elementIds: ['a', 'b'] }));
+    const picked = await sent(alice, form('bob', { type: 'anyOf', elementIds: ['x', 'y'] }));
+    const never = await sent(alice, form('bob', { type: 'none' }));
+    await sent(alice, form('bob', { type: 'anyAction' }));
+    await sent(alice, text('bob', 'not a form'));
+    await mark(allDone, ['b', 'a']);
+    await mark(half, ['a', 'c']);
+    await mark(picked, ['y']);
+    await mark(never, ['a']);
+
+    const done = await bob.get<{ data: Message[] }>(
+      '/users/alice/messages?onlyInteractionGoalCompleted=true',
+    );
+    expect(done.body.data.map((m) => m.id)).toEqual([allDone.id, picked.id]);
+    expect(done.body.data.every((m) => m.data.interactionGoalCompleted)).toBe(true);
+    // The sender has met no goal of their own.
+    const sender = await alice.get<{ data: Message[] }>(
+      '/users/bob/messages?onlyInteractionGoalCompleted=true',
+    );
+    expect(sender.body.data).toEqual([]);
+    const byApp = await rest.get('/messages?onlyInteractionGoalCompleted=true');
+    expect(code(byApp)).toBe('ERR_BAD_REQUEST');
+  });
+
   it("honours allowSenderInteraction and refuses what is not the user's to mark", async () => {
     const { rest, alice, bob, carol } = await messagingWorld();
     const closed = await sent(alice, form('bob', { type: 'anyAction' }));

@@ -47,7 +47,6 @@ export class MessageViews {
   }
 
   async list({ appId, viewer, scope, query }: MessageListRequest): Promise<MessagePage> {
-    if (query.myMentionsOnly && viewer === undefined) throw viewerNeeded();
     let conversations: string[] | undefined;
     if (scope.kind === 'user') {
       if (viewer === undefined) throw viewerNeeded();
@@ -90,6 +89,10 @@ export class MessageViews {
     query: MessageListQuery,
     viewer: string | undefined,
   ): Promise<MessagePage> {
+    // The viewer's own mentions and goals: the app has none.
+    if ((query.myMentionsOnly || query.onlyInteractionGoalCompleted) && viewer === undefined) {
+      throw viewerNeeded();
+    }
     const rows =
       conversations?.length === 0
         ? []

@@ -28,6 +28,27 @@ export function searchQuery(searchKey: string): string | null {
   return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
 }
 
+/**
+ * An interactive message whose goal the user (`$uid`, a parameter) has met with their own
+ * interactions: the SQL twin of isGoalCompleted (interactions/interaction-goal.ts).
+ */
+function goalCompletedBy(uid: string): string {
+  const goal = `m."data"->'interactionGoal'`;
+  const elementIds = `(CASE WHEN jsonb_typeof(${goal}->'elementIds') = 'array'
+    THEN ${goal}->'elementIds' ELSE '[]'::jsonb END)`;
+  const interacted = (element?: string) =>
+    `EXISTS (SELECT 1 FROM "messaging"."interactions" i
+      WHERE i."app_id" = m."app_id" AND i."message_id" = m."id" AND i."uid" = ${uid}
+      ${element ? `AND ${element}` : ''})`;
+  return `m."category" = 'interactive' AND CASE ${goal}->>'type'
+    WHEN 'anyAction' THEN ${interacted()}
+    WHEN 'anyOf' THEN ${interacted(`${elementIds} ? i."element_id"`)}
+    WHEN 'allOf' THEN jsonb_array_length(${elementIds}) > 0 AND NOT EXISTS (
+      SELECT 1 FROM jsonb_array_elements_text(${elementIds}) AS e("id")
+      WHERE NOT ${interacted(`i."element_id" = e."id"`)})
+    ELSE false END`;
+}
+
 /** The muid index: a second insert of (app, sender, muid) violates it. */
 const MUID_INDEX = 'messages_sender_muid';
 
@@ -346,6 +367,9 @@ export class MessageRepository {
     }
     if (q.myMentionsOnly && viewer !== undefined) {
       where.push(`m."mentioned_uids" @> ARRAY[${p(viewer)}]::text[]`);
+    }
+    if (q.onlyInteractionGoalCompleted && viewer !== undefined) {
+      where.push(goalCompletedBy(p(viewer)));
     }
     return where;
   }

@@ -223,6 +223,8 @@ export const MessageListQuerySchema = z
     hasMentions: BoolLike.optional(),
     mentionedUids: csvOf(IdSchema, 25).optional(),
     myMentionsOnly: BoolLike.optional(),
+    // The client SDK's setInteractionGoalCompletedOnly: interactive messages whose goal the viewer met.
+    onlyInteractionGoalCompleted: BoolLike.optional(),
     ...notYet,
   })
   .transform((q) => ({
@@ -248,6 +250,7 @@ export const MessageListQuerySchema = z
     hasMentions: q.hasMentions ?? false,
     mentionedUids: q.mentionedUids ?? [],
     myMentionsOnly: q.myMentionsOnly ?? false,
+    onlyInteractionGoalCompleted: q.onlyInteractionGoalCompleted ?? false,
   }));
 export type MessageListQuery = z.output<typeof MessageListQuerySchema>;
 
