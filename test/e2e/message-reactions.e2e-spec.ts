@@ -10,7 +10,8 @@ import {
   toGroup,
   withToken,
 } from './support/messaging-world';
-import { eventually } from './support/parley';
+import { AppClient, createApp, eventually, gateways } from './support/parley';
+import { login, TestSocket } from './support/realtime-client';
 
 jest.setTimeout(60_000);
 
@@ -314,5 +315,43 @@ describe('reactions', () => {
     expect(reactions.body.data.map((r) => r.uid)).toEqual(['alice']);
     const forApp = (await rest.get<One>(`/messages/${form.id}`)).body.data;
     expect(forApp.data).toMatchObject({ interactions: [], interactionGoalCompleted: false });
+  });
+
+  it("reaches the users' sockets over WebSocket, except the reacting session", async () => {
+    const app = await createApp();
+    const alice = await login(app, 'alice');
+    const bob = await login(app, 'bob');
+    const [g1, g2] = gateways();
+    const sockets = [
+      await TestSocket.authenticated(g1, alice, app.appId, 'WEB-alice'),
+      await TestSocket.authenticated(g2, bob, app.appId, 'WEB-bob-tab'),
+      // On the tab's gateway: once the phone has the frame, the tab has had its chance.
+      await TestSocket.authenticated(g2, bob, app.appId, 'WEB-bob-phone'),
+    ];
+    const [aliceSocket, bobTab, bobPhone] = sockets;
+    try {
+      const m = await sent(
+        new AppClient(app.appId, { authtoken: alice.authToken }),
+        text('bob', 'live'),
+      );
+      const res = await fetch(`${g2}/v3.0${path(m, HEART)}`, {
+        method: 'POST',
+        headers: { appid: app.appId, authtoken: bob.authToken, resource: 'WEB-bob-tab' },
+      });
+      expect(res.status).toBe(200);
+      const isReaction = (f: { type?: string }) => f.type === 'reaction';
+      for (const s of [aliceSocket, bobPhone]) {
+        expect(await s.next(isReaction)).toMatchObject({
+          type: 'reaction',
+          deviceId: 'WEB-bob-tab',
+          body: { action: 'message_reaction_added', messageId: m.id, reaction: HEART, uid: 'bob' },
+        });
+      }
+      // The tab that reacted drops nothing: it is never sent its own reaction.
+      await bobTab.roundTrip();
+      expect(bobTab.frames.filter(isReaction)).toEqual([]);
+    } finally {
+      for (const s of sockets) s.ws.terminate();
+    }
   });
 });
