@@ -25,6 +25,7 @@ const flag = (name, dflt) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args.splice(i, 2)[1]) : dflt;
 };
+const installProsody = args.includes('--install-prosody') && !!args.splice(args.indexOf('--install-prosody'), 1);
 const rounds = flag('rounds', 3);
 const seconds = flag('seconds', 5);
 const wanted = args.length ? args.map((a) => a.toUpperCase()) : SCENARIOS.map((s) => s.id);
@@ -60,27 +61,42 @@ const ctx = {
   gateway: platform.gatewayUrls[0],
   parley: new Parley(platform.gatewayUrls[0], adminKey),
   pids: { all: platform.processes.map((p) => p.pid), of: pidOf },
+  installProsody,
 };
 
 const results = [];
 try {
   for (const scenario of SCENARIOS.filter((s) => wanted.includes(s.id))) {
-    console.log(`bench: ${scenario.id} ${scenario.title}: setting up`);
-    const state = await scenario.setup(ctx);
-    const runs = { baseline: [], parley: [] };
-    for (let r = 1; r <= rounds; r++) {
-      runs.baseline.push(await scenario.baseline(ctx, state));
-      runs.parley.push(await scenario.parley(ctx, state));
-      console.log(
-        `bench: ${scenario.id} round ${r}/${rounds}: baseline ${JSON.stringify(runs.baseline.at(-1))}; parley ${JSON.stringify(runs.parley.at(-1))}`,
-      );
+    if (scenario.available && !scenario.available(ctx)) {
+      console.log(`bench: ${scenario.id} skipped: ${scenario.unavailable}`);
+      results.push({ id: scenario.id, title: scenario.title, skipped: scenario.unavailable, checks: [] });
+      continue;
     }
-    await scenario.teardown?.(ctx, state);
-    const baseline = medianOf(runs.baseline);
-    const parley = medianOf(runs.parley);
-    const checks = scenario.targets(baseline, parley);
-    if (scenario.id === 'T2') ctx.t2Rate = parley.perSecond; // L1 runs at half of it
-    results.push({ id: scenario.id, title: scenario.title, baseline, parley, checks, runs });
+    console.log(`bench: ${scenario.id} ${scenario.title}: setting up`);
+    try {
+      const state = await scenario.setup(ctx);
+      const runs = { baseline: [], parley: [] };
+      try {
+        for (let r = 1; r <= rounds; r++) {
+          runs.baseline.push(await scenario.baseline(ctx, state));
+          runs.parley.push(await scenario.parley(ctx, state));
+          console.log(
+            `bench: ${scenario.id} round ${r}/${rounds}: baseline ${JSON.stringify(runs.baseline.at(-1))}; parley ${JSON.stringify(runs.parley.at(-1))}`,
+          );
+        }
+      } finally {
+        await scenario.teardown?.(ctx, state);
+      }
+      const baseline = medianOf(runs.baseline);
+      const parley = medianOf(runs.parley);
+      const checks = scenario.targets(baseline, parley);
+      if (scenario.id === 'T2') ctx.t2Rate = parley.perSecond; // L1 runs at half of it
+      results.push({ id: scenario.id, title: scenario.title, baseline, parley, checks, runs });
+    } catch (err) {
+      // One scenario failing is reported; the others still run.
+      console.log(`bench: ${scenario.id} FAILED: ${err.message}`);
+      results.push({ id: scenario.id, title: scenario.title, failed: err.message, checks: [] });
+    }
   }
 } finally {
   await platform.stop();
@@ -88,7 +104,9 @@ try {
 
 // ----- report ----------------------------------------------------------------------------------
 const rows = results.flatMap((r) =>
-  r.checks.map((c) => [r.id, c.what, round(c.baseline), round(c.parley), round(c.value), c.target, c.met ? 'yes' : 'NO']),
+  r.failed || r.skipped
+    ? [[r.id, r.failed ? `FAILED: ${r.failed}` : `skipped: ${r.skipped}`, '', '', '', '', 'NO']]
+    : r.checks.map((c) => [r.id, c.what, round(c.baseline), round(c.parley), round(c.value), c.target, c.met ? 'yes' : 'NO']),
 );
 const header = ['id', 'measure', 'baseline', 'parley', 'value', 'target', 'met'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));

@@ -14,6 +14,7 @@ const SERVICES = [
   { name: 'users', port: 3002 },
   { name: 'groups', port: 3003 },
   { name: 'messaging', port: 3004 },
+  { name: 'webhooks', port: 3005 },
   { name: 'gateway', port: 3000 },
 ];
 
@@ -62,7 +63,8 @@ async function startPlatform(opts) {
       started.map(
         ({ child }) =>
           new Promise((resolve) => {
-            if (child.exitCode !== null) return resolve();
+            // Already gone (exited, or killed by a signal, as a test may do).
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
             child.once('exit', resolve);
             child.kill('SIGTERM');
             setTimeout(() => child.kill('SIGKILL'), 10_000).unref();

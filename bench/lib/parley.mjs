@@ -69,12 +69,15 @@ export class Parley {
       headers: this.rest(app),
       body: { guid, name: guid, type: 'public' },
     });
-    for (let i = 0; i < members.length; i += 100) {
-      await call('POST', `${this.gateway}/v3/groups/${guid}/members`, {
+    // At most 25 uids per call (the reference's limit).
+    const batches = [];
+    for (let i = 0; i < members.length; i += 25) batches.push(members.slice(i, i + 25));
+    await pool(batches, 4, (participants) =>
+      call('POST', `${this.gateway}/v3/groups/${guid}/members`, {
         headers: this.rest(app),
-        body: { participants: members.slice(i, i + 100) },
-      });
-    }
+        body: { participants },
+      }),
+    );
   }
 
   /** The SDK's login: an auth token with the auth key, then `PUT /v3.0/me` for the JWT. */

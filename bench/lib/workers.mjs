@@ -56,9 +56,12 @@ export function stopServer(server) {
 }
 
 /** A ws-clients worker (workers/ws-clients.mjs) with a promise-returning `ask`. */
-export async function wsClients() {
+export const wsClients = () => forkWorker('ws-clients');
+
+/** An IPC-driven worker (ws-clients, xmpp-clients) with a promise-returning `ask`. */
+export async function forkWorker(name) {
   const { fork } = await import('node:child_process');
-  const child = fork(path.join(here, '..', 'workers', 'ws-clients.mjs'), [], {
+  const child = fork(path.join(here, '..', 'workers', `${name}.mjs`), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const replies = [];

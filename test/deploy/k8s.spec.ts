@@ -96,6 +96,17 @@ function appSources(app: string): string {
   return out.join('\n');
 }
 
+/** `*.metrics.ts` files under a directory (relative to the repository root). */
+function metricsFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...metricsFiles(p));
+    else if (e.name.endsWith('.metrics.ts')) out.push(p);
+  }
+  return out;
+}
+
 const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
 
 const hasDatabase = (app: string) =>
@@ -558,7 +569,12 @@ describe('docs/operations.md', () => {
   const doc = () => read('docs/operations.md');
 
   it('lists every metric the services export', () => {
-    const metrics = [...read('libs/common/src/health/metrics.ts').matchAll(/name:\s*'([a-z_]+)'/g)];
+    // The shared metrics, and each app's own in files named *.metrics.ts.
+    const files = [
+      'libs/common/src/health/metrics.ts',
+      ...appsWithMain().flatMap((app) => metricsFiles(path.join('apps', app, 'src'))),
+    ];
+    const metrics = files.flatMap((f) => [...read(f).matchAll(/name:\s*'([a-z_]+)'/g)]);
     expect(metrics.length).toBeGreaterThan(0);
     const missing = metrics.map((m) => m[1]).filter((name) => !doc().includes(name));
     expect(missing).toEqual([]);

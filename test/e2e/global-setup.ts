@@ -11,7 +11,11 @@ const { startPlatform } = require('../../scripts/platform.js') as {
     randomPorts: boolean;
     gateways: number;
     logDir: string;
-  }): Promise<{ gatewayUrls: string[]; stop(): Promise<void> }>;
+  }): Promise<{
+    gatewayUrls: string[];
+    processes: Array<{ name: string; pid: number; port: number }>;
+    stop(): Promise<void>;
+  }>;
 };
 
 /**
@@ -24,6 +28,15 @@ export default async function globalSetup(): Promise<void> {
   execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { stdio: 'ignore' });
   const logDir = mkdtempSync(path.join(tmpdir(), 'parley-e2e-'));
   const adminKey = randomBytes(24).toString('hex');
+  // Webhook retries and timeouts short enough to play out within a test; exported so that a test
+  // restarting the webhooks process (test/e2e/webhooks.e2e-spec.ts) starts it the same way.
+  Object.assign(process.env, {
+    WEBHOOKS_TIMEOUT_MS: '1500',
+    WEBHOOKS_RETRY_BASE_MS: '100',
+    WEBHOOKS_RETRY_MAX_MS: '400',
+    WEBHOOKS_MAX_ATTEMPTS: '4',
+    WEBHOOKS_POLL_MS: '100',
+  });
   const platform = await startPlatform({
     env: {
       DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/parley_test',
@@ -42,5 +55,6 @@ export default async function globalSetup(): Promise<void> {
   process.env.PARLEY_E2E_GATEWAYS = platform.gatewayUrls.join(',');
   process.env.PARLEY_E2E_ADMIN_KEY = adminKey;
   process.env.PARLEY_E2E_LOGS = logDir;
+  process.env.PARLEY_E2E_PROCESSES = JSON.stringify(platform.processes);
   (globalThis as { parleyPlatform?: { stop(): Promise<void> } }).parleyPlatform = platform;
 }

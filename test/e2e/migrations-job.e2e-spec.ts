@@ -14,6 +14,9 @@ import { kustomize } from '../deploy/kustomize';
  * own (so the services started here never answer the platform's requests on the shared one).
  */
 
+// The Job starts every app's main.js in turn, each a few seconds on a loaded machine, twice.
+jest.setTimeout(120_000);
+
 const root = path.resolve(__dirname, '../..');
 const NATS_SERVER = '/usr/sbin/nats-server';
 const adminUrl = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/parley');

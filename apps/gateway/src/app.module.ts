@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { loadConfig, PlatformModule, RedisModule } from '@parley/common';
 import { AdminAppsController } from './admin/admin-apps.controller';
+import { AdminWebhooksController } from './admin/admin-webhooks.controller';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { CredentialCache } from './auth/credential-cache';
 import { CredentialGuard } from './auth/credential.guard';
@@ -45,6 +46,7 @@ export function gatewayModule() {
     ],
     controllers: [
       AdminAppsController,
+      AdminWebhooksController,
       ApiKeysController,
       UsersController,
       DataImportController,

@@ -102,6 +102,15 @@ export const ERROR_CODES = {
   },
   ERR_BLOCKED_RECEIVER: { status: 403, message: 'You have blocked the receiver.' },
   ERR_BLOCKED_SENDER: { status: 403, message: 'The receiver has blocked you.' },
+  // Webhooks (operator API)
+  ERR_WEBHOOK_NOT_FOUND: { status: 404, message: 'The webhook does not exist.' },
+  ERR_WEBHOOK_ALREADY_EXISTS: { status: 409, message: 'A webhook with this id already exists.' },
+  ERR_TRIGGER_NOT_FOUND: { status: 404, message: 'No such webhook trigger.' },
+  ERR_WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, message: 'The delivery does not exist.' },
+  ERR_WEBHOOK_DELIVERY_PENDING: {
+    status: 409,
+    message: 'The delivery is still being attempted; only a finished one is redelivered.',
+  },
   // Management
   ERR_APP_NOT_FOUND: { status: 404, message: 'The app does not exist.' },
   ERR_APP_ALREADY_EXISTS: { status: 409, message: 'An app with this appId already exists.' },

@@ -27,3 +27,5 @@ export * from './messaging/message-import.schema';
 export * from './realtime/jwt.schema';
 export * from './realtime/frames.schema';
 export * from './realtime/me.schema';
+export * from './webhooks/webhook.schema';
+export * from './webhooks/triggers';

@@ -29,6 +29,7 @@ import * as reaction from './messaging/reaction.schema';
 import * as interaction from './messaging/interaction.schema';
 import * as messageImport from './messaging/message-import.schema';
 import * as jwt from './realtime/jwt.schema';
+import * as webhook from './webhooks/webhook.schema';
 import { ApiKeySchema } from './identity/api-key.schema';
 import { AuthTokenSchema } from './identity/auth-token.schema';
 import { UserSchema } from './users/user.schema';
@@ -239,6 +240,46 @@ export const RPC = {
       messageImport.MessageImportResultSchema,
     ),
   },
+  /** The operator's webhook endpoints and their delivery logs (API.md §3). */
+  webhooks: {
+    webhookCreate: rpc(
+      'rpc.webhooks.webhook.create',
+      webhook.WebhookCreateSchema,
+      webhook.WebhookSchema,
+    ),
+    webhookList: rpc(
+      'rpc.webhooks.webhook.list',
+      webhook.WebhookListSchema,
+      paged(webhook.WebhookSchema),
+    ),
+    webhookGet: rpc('rpc.webhooks.webhook.get', webhook.WebhookRefSchema, webhook.WebhookSchema),
+    webhookUpdate: rpc(
+      'rpc.webhooks.webhook.update',
+      webhook.WebhookUpdateSchema,
+      webhook.WebhookSchema,
+    ),
+    webhookDelete: rpc('rpc.webhooks.webhook.delete', webhook.WebhookRefSchema, Success),
+    triggersAdd: rpc(
+      'rpc.webhooks.triggers.add',
+      webhook.WebhookTriggersChangeSchema,
+      webhook.WebhookSchema,
+    ),
+    triggersRemove: rpc(
+      'rpc.webhooks.triggers.remove',
+      webhook.WebhookTriggersChangeSchema,
+      webhook.WebhookSchema,
+    ),
+    deliveryList: rpc(
+      'rpc.webhooks.delivery.list',
+      webhook.DeliveryListSchema,
+      paged(webhook.DeliverySchema),
+    ),
+    deliveryRedeliver: rpc(
+      'rpc.webhooks.delivery.redeliver',
+      webhook.DeliveryRedeliverSchema,
+      webhook.DeliverySchema,
+    ),
+  },
 } as const;
 
 export type RpcRequest<D> = D extends RpcDef<infer Req, z.ZodType> ? z.input<Req> : never;
@@ -317,6 +358,16 @@ export const EVENTS = {
 } as const;
 
 export type EventPayload<D> = D extends EventDef<infer S> ? z.input<S> : never;
+
+/**
+ * How long every JetStream stream keeps its events (file storage, limits retention): a consumer may
+ * be down this long without missing one. Retried publishes of one event id within the duplicate
+ * window are stored once.
+ */
+export const STREAM_RETENTION = {
+  maxAgeSeconds: 7 * 24 * 3600,
+  duplicateWindowSeconds: 120,
+} as const;
 
 /** JetStream streams, one per owning service, configured in one place (STYLE.md §8). */
 export const STREAMS = [

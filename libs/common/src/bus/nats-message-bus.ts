@@ -1,5 +1,5 @@
 import { Logger } from 'pino';
-import { RpcDef, RpcRequest, RpcResponse } from '@parley/contracts';
+import { RpcDef, RpcRequest, RpcResponse, STREAM_RETENTION } from '@parley/contracts';
 import {
   AckPolicy,
   connect,
@@ -210,8 +210,9 @@ export class NatsMessageBus extends MessageBus {
       const config = {
         name: s.name,
         subjects: [...s.subjects],
-        max_age: 7 * 24 * 3600 * 1_000_000_000, // 7 days, in ns
-        duplicate_window: 2 * 60 * 1_000_000_000, // dedupe retried publishes by msgID for 2 min
+        max_age: STREAM_RETENTION.maxAgeSeconds * 1_000_000_000, // in ns
+        // dedupe retried publishes by msgID
+        duplicate_window: STREAM_RETENTION.duplicateWindowSeconds * 1_000_000_000,
         num_replicas: replicas,
       };
       try {

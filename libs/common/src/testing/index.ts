@@ -5,3 +5,4 @@ export * from './ids';
 export * from './eventually';
 export * from './domain-error-of';
 export * from './query-plan';
+export * from './webhook-receiver';

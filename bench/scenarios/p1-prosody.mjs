@@ -1,0 +1,107 @@
+// P1: the peer. 1,000 users in 500 1:1 chats, all connected, at the same offered rate: Parley
+// (REST sends, WebSocket receivers) against Prosody (Debian's package, XMPP, message archiving
+// on), driven by an XMPP client. Measured: CPU-seconds per 1,000 messages (Parley: its services;
+// Prosody: its process; each also with the infrastructure it writes to: PostgreSQL, NATS, Redis
+// for Parley, nothing more for Prosody, whose archive is in-process) and RSS per connection.
+// Targets: CPU per 1,000 messages <= Prosody's; RSS per connection <= 2x Prosody's.
+import { execFileSync } from 'node:child_process';
+import { atMost } from '../lib/checks.mjs';
+import { usersWithLogins, wsUrl } from '../lib/logins.mjs';
+import { cpuSeconds, rssBytes } from '../lib/proc.mjs';
+import { DOMAIN, ensureProsody, PASSWORD, startProsody } from '../lib/prosody.mjs';
+import { forkWorker, runWorker } from '../lib/workers.mjs';
+
+const USERS = 1000;
+const RATE = 200;
+
+const pids = (args) => {
+  try {
+    return execFileSync('pgrep', args).toString().trim().split('\n').map(Number).filter(Boolean);
+  } catch {
+    return [];
+  }
+};
+/** PostgreSQL, NATS and Redis processes on this machine (what Parley writes to). */
+const infraPids = () => [...pids(['-x', 'postgres']), ...pids(['-x', 'nats-server']), ...pids(['-x', 'redis-server'])];
+
+function cpuOf(list) {
+  return list.reduce((sum, pid) => {
+    try {
+      return sum + cpuSeconds(pid);
+    } catch {
+      return sum; // gone
+    }
+  }, 0);
+}
+
+export default {
+  id: 'P1',
+  title: 'peer: 1,000 users in 1:1 chats, Parley vs Prosody (archiving on)',
+  available: (ctx) => ensureProsody(ctx.installProsody),
+  unavailable: 'Prosody is not installed: npm run bench -- P1 --install-prosody',
+  async setup(ctx) {
+    const app = await ctx.parley.createApp('bench P1');
+    const logins = await usersWithLogins(ctx, app, USERS, 'p');
+    const uids = logins.map((l) => l.uid);
+    const pairs = Array.from({ length: USERS / 2 }, (_, i) => [uids[2 * i], uids[2 * i + 1]]);
+    const prosody = await startProsody(uids);
+    return { app, logins, uids, pairs, prosody };
+  },
+  async baseline(ctx, { uids, pairs, prosody }) {
+    const clients = await forkWorker('xmpp-clients');
+    const rss0 = rssBytes(prosody.pid);
+    const connected = await clients.ask({ cmd: 'connect', service: prosody.service, domain: DOMAIN, users: uids, password: PASSWORD, concurrency: 50 });
+    if (connected.failed) throw new Error(`P1: ${connected.failed} XMPP clients failed to connect`);
+    const rssPerConnection = (rssBytes(prosody.pid) - rss0) / connected.connected;
+    const cpu0 = cpuOf([prosody.pid]);
+    const run = await clients.ask({ cmd: 'run', pairs, perSecond: RATE, durationMs: ctx.seconds * 1000, timeoutMs: 30_000 });
+    const cpu = cpuOf([prosody.pid]) - cpu0;
+    await clients.close();
+    return { cpuPer1000: (cpu / run.received) * 1000, cpuWithInfraPer1000: (cpu / run.received) * 1000, rssKBPerConnection: rssPerConnection / 1024, received: run.received };
+  },
+  async parley(ctx, { app, logins, pairs }) {
+    const clients = await forkWorker('ws-clients');
+    const gateway = ctx.pids.of('gateway');
+    const rss0 = rssBytes(gateway);
+    const connected = await clients.ask({ cmd: 'connect', url: wsUrl(ctx.gateway), appId: app.appId, logins, concurrency: 50 });
+    if (connected.failed) throw new Error(`P1: ${connected.failed} sockets failed to authenticate`);
+    const rssPerConnection = (rssBytes(gateway) - rss0) / logins.length;
+    const infra = infraPids();
+    const cpu0 = cpuOf(ctx.pids.all);
+    const infra0 = cpuOf(infra);
+    // Each 1:1 message reaches the receiver and the sender's own socket (its other devices).
+    const expected = Math.floor(RATE * ctx.seconds) * 2;
+    const waiting = await clients.expect(expected, ctx.seconds * 1000 + 30_000);
+    const sent = await runWorker('http-load', {
+      origin: ctx.gateway,
+      requests: pairs.map(([from, to]) => ({
+        method: 'POST',
+        path: '/v3/messages',
+        headers: { appid: app.appId, apikey: app.restKey, onbehalfof: from },
+        body: { receiver: to, receiverType: 'user', category: 'message', type: 'text', data: { text: 'message $n' } },
+      })),
+      concurrency: 64,
+      rotate: true,
+      perSecond: RATE,
+      durationMs: ctx.seconds * 1000,
+    });
+    const got = await waiting.done;
+    const cpu = cpuOf(ctx.pids.all) - cpu0;
+    const infraCpu = cpuOf(infra) - infra0;
+    await clients.close();
+    return {
+      cpuPer1000: (cpu / sent.count) * 1000,
+      cpuWithInfraPer1000: ((cpu + infraCpu) / sent.count) * 1000,
+      rssKBPerConnection: rssPerConnection / 1024,
+      received: got.received / 2,
+    };
+  },
+  teardown: (ctx, { prosody }) => prosody.stop(),
+  targets(b, p) {
+    return [
+      atMost('CPU s/1000 msgs (services)', b.cpuPer1000, p.cpuPer1000, 1),
+      atMost('CPU s/1000 msgs (with infra)', b.cpuWithInfraPer1000, p.cpuWithInfraPer1000, 1),
+      atMost('RSS KB/connection', b.rssKBPerConnection, p.rssKBPerConnection, 2),
+    ];
+  },
+};

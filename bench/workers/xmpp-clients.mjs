@@ -1,0 +1,59 @@
+// P1's XMPP side: many XMPP clients (@xmpp/client) in one process, driven over IPC like
+// ws-clients.mjs:
+//   {cmd:'connect', service, domain, users, password, concurrency} -> {connected, failed, ms}
+//   {cmd:'run', pairs, perSecond, durationMs, timeoutMs}           -> {sent, received, ms}
+//   {cmd:'close'}
+// Each pair [a, b]: a sends chat messages to b, round robin over pairs at `perSecond` in all.
+import { client, xml } from '@xmpp/client';
+
+const clients = new Map(); // username -> xmpp client
+let received = 0;
+
+async function open(service, domain, username, password) {
+  const xmpp = client({ service, domain, username, password, resource: 'bench' });
+  xmpp.on('error', () => undefined);
+  xmpp.on('stanza', (stanza) => {
+    if (stanza.is('message') && stanza.getChild('body')) received++;
+  });
+  await xmpp.start();
+  await xmpp.send(xml('presence'));
+  clients.set(username, xmpp);
+}
+
+process.on('message', async (m) => {
+  if (m.cmd === 'connect') {
+    const t0 = performance.now();
+    let next = 0;
+    let failed = 0;
+    await Promise.all(
+      Array.from({ length: m.concurrency }, async () => {
+        while (next < m.users.length) {
+          const u = m.users[next++];
+          await open(m.service, m.domain, u, m.password).catch(() => failed++);
+        }
+      }),
+    );
+    process.send({ connected: clients.size, failed, ms: performance.now() - t0 });
+  } else if (m.cmd === 'run') {
+    received = 0;
+    const t0 = performance.now();
+    let sent = 0;
+    while (performance.now() - t0 < m.durationMs) {
+      const [from, to] = m.pairs[sent % m.pairs.length];
+      clients
+        .get(from)
+        .send(xml('message', { to: `${to}@${m.domain}`, type: 'chat', id: `b${sent}` }, xml('body', {}, `message ${sent}`)))
+        .catch(() => undefined);
+      sent++;
+      const wait = t0 + (sent / m.perSecond) * 1000 - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    }
+    const deadline = performance.now() + m.timeoutMs;
+    while (received < sent && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    process.send({ sent, received, ms: performance.now() - t0 });
+  } else if (m.cmd === 'close') {
+    await Promise.all([...clients.values()].map((c) => c.stop().catch(() => undefined)));
+    process.exit(0);
+  }
+});
+process.send({ ready: true });
