@@ -9,11 +9,12 @@ export const MAX_REACTION_CHARS = 45;
 
 /**
  * A reaction: an emoji or any short text (the client SDK URL-encodes it into the path), 1..45
- * characters (code points), no control characters, not blank.
+ * characters (code points) once trimmed, no control characters.
  */
 export const ReactionValueSchema = z
   .string()
-  .refine((s) => s.trim().length > 0, 'must not be empty')
+  .trim()
+  .refine((s) => s.length > 0, 'must not be empty')
   .refine((s) => [...s].length <= MAX_REACTION_CHARS, `is at most ${MAX_REACTION_CHARS} characters`)
   // eslint-disable-next-line no-control-regex
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
