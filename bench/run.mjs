@@ -25,6 +25,7 @@ const flag = (name, dflt) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args.splice(i, 2)[1]) : dflt;
 };
+const profile = args.includes('--profile') && !!args.splice(args.indexOf('--profile'), 1);
 const installProsody = args.includes('--install-prosody') && !!args.splice(args.indexOf('--install-prosody'), 1);
 const rounds = flag('rounds', 3);
 const seconds = flag('seconds', 5);
@@ -46,6 +47,13 @@ const env = {
   PARLEY_JWT_SECRET: randomBytes(32).toString('hex'),
   LOG_LEVEL: 'warn',
 };
+
+// --profile: every service writes a V8 CPU profile when it stops (bench/profile.mjs reads them).
+const profileDir = path.join(here, 'results', 'profiles', new Date().toISOString().replace(/[:.]/g, '-'));
+if (profile) {
+  mkdirSync(profileDir, { recursive: true });
+  env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${profileDir}`;
+}
 
 console.log('bench: building');
 execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { stdio: 'ignore' });
@@ -126,3 +134,4 @@ const stamp = out.at.replace(/[:.]/g, '-');
 writeFileSync(path.join(here, 'results', `${stamp}.json`), `${JSON.stringify(out, null, 2)}\n`);
 writeFileSync(path.join(here, 'results', 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
 console.log(`\nbench: results in bench/results/${stamp}.json`);
+if (profile) console.log(`bench: CPU profiles in ${profileDir} (node bench/profile.mjs ${path.relative(root, profileDir)})`);

@@ -15,6 +15,7 @@ const SERVICES = [
   { name: 'groups', port: 3003 },
   { name: 'messaging', port: 3004 },
   { name: 'webhooks', port: 3005 },
+  { name: 'presence', port: 3006 },
   { name: 'gateway', port: 3000 },
 ];
 

@@ -64,28 +64,31 @@ export async function forkWorker(name) {
   const child = fork(path.join(here, '..', 'workers', `${name}.mjs`), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const replies = [];
-  let wake;
+  // Each reply names the command it answers (`re`); a waiter takes the next reply to its command.
+  const replies = new Map(); // re -> queued replies
+  const waiters = new Map(); // re -> waiting resolvers
   child.on('message', (m) => {
-    replies.push(m);
-    wake?.();
+    const waiting = waiters.get(m.re) ?? [];
+    if (waiting.length) waiting.shift()(m);
+    else replies.set(m.re, [...(replies.get(m.re) ?? []), m]);
   });
-  const nextReply = async () => {
-    while (!replies.length) await new Promise((r) => (wake = r));
-    return replies.shift();
+  const nextReply = (re) => {
+    const queued = replies.get(re) ?? [];
+    if (queued.length) return Promise.resolve(queued.shift());
+    return new Promise((r) => waiters.set(re, [...(waiters.get(re) ?? []), r]));
   };
-  await nextReply(); // ready
+  await nextReply('ready');
   return {
     pid: child.pid,
     async ask(message) {
       child.send(message);
-      return nextReply();
+      return nextReply(message.cmd);
     },
     /** Arms a count of `total` frames; `done` settles with the count once they arrived. */
     async expect(total, timeoutMs) {
       child.send({ cmd: 'expect', total, timeoutMs });
-      await nextReply(); // armed
-      return { done: nextReply() };
+      await nextReply('armed');
+      return { done: nextReply('expect') };
     },
     close() {
       child.send({ cmd: 'close' });

@@ -49,6 +49,7 @@ function open(url, appId, login, i) {
 }
 
 process.on('message', async (m) => {
+  const reply = (r) => process.send({ re: m.cmd, ...r });
   if (m.cmd === 'connect') {
     const t0 = performance.now();
     let next = 0;
@@ -62,7 +63,7 @@ process.on('message', async (m) => {
       }),
     );
     const ms = performance.now() - t0;
-    process.send({ sessionsPerSecond: ((m.logins.length - failed) / ms) * 1000, ms, failed });
+    reply({ sessionsPerSecond: ((m.logins.length - failed) / ms) * 1000, ms, failed });
   } else if (m.cmd === 'expect') {
     received = 0;
     histogram = newHistogram();
@@ -73,17 +74,17 @@ process.on('message', async (m) => {
     };
     const timer = setTimeout(() => {
       waiter = undefined;
-      process.send(result());
+      reply(result());
     }, m.timeoutMs);
     waiter = {
       total: m.total,
       done: () => {
         clearTimeout(timer);
         waiter = undefined;
-        process.send(result());
+        reply(result());
       },
     };
-    process.send({ armed: true });
+    process.send({ re: 'armed' });
   } else if (m.cmd === 'send') {
     const ws = sockets[m.from];
     const t0 = performance.now();
@@ -96,10 +97,10 @@ process.on('message', async (m) => {
       const wait = t0 + (sent / m.perSecond) * 1000 - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     }
-    process.send({ sent });
+    reply({ sent });
   } else if (m.cmd === 'close') {
     for (const ws of sockets) ws.terminate();
     process.exit(0);
   }
 });
-process.send({ ready: true });
+process.send({ re: 'ready' });

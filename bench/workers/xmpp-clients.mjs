@@ -21,6 +21,7 @@ async function open(service, domain, username, password) {
 }
 
 process.on('message', async (m) => {
+  const reply = (r) => process.send({ re: m.cmd, ...r });
   if (m.cmd === 'connect') {
     const t0 = performance.now();
     let next = 0;
@@ -33,7 +34,7 @@ process.on('message', async (m) => {
         }
       }),
     );
-    process.send({ connected: clients.size, failed, ms: performance.now() - t0 });
+    reply({ connected: clients.size, failed, ms: performance.now() - t0 });
   } else if (m.cmd === 'run') {
     received = 0;
     const t0 = performance.now();
@@ -50,10 +51,10 @@ process.on('message', async (m) => {
     }
     const deadline = performance.now() + m.timeoutMs;
     while (received < sent && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    process.send({ sent, received, ms: performance.now() - t0 });
+    reply({ sent, received, ms: performance.now() - t0 });
   } else if (m.cmd === 'close') {
     await Promise.all([...clients.values()].map((c) => c.stop().catch(() => undefined)));
     process.exit(0);
   }
 });
-process.send({ ready: true });
+process.send({ re: 'ready' });

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule } from '@parley/common';
+import { PlatformModule, PresenceReader } from '@parley/common';
 import { GroupImportHandler } from './data-import/group-import.handler';
 import { GroupImportService } from './data-import/group-import.service';
 import { GroupPasswords } from './groups/group-passwords';
@@ -32,6 +32,7 @@ export const GROUPS_DATABASE = {
     GroupRepository,
     MemberRepository,
     UserDirectory,
+    PresenceReader,
     GroupPasswords,
     GroupService,
     GroupViewService,

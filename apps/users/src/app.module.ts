@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule } from '@parley/common';
+import { PlatformModule, PresenceReader } from '@parley/common';
 import { UsersInitial1764115300000 } from './migrations/1764115300000-users-initial';
 import { UsersRoles1764200000000 } from './migrations/1764200000000-users-roles';
 import { UsersRoleIndex1764200200000 } from './migrations/1764200200000-users-role-index';
@@ -22,7 +22,7 @@ import { RoleService } from './roles/role.service';
 import { AuthTokenIssuer } from './users/auth-token-issuer';
 import { UserImportHandler } from './data-import/user-import.handler';
 import { UserImportService } from './data-import/user-import.service';
-import { PresenceReader } from './users/presence-reader';
+import { LastActiveConsumer } from './presence/last-active.consumer';
 import { UserActivationService } from './users/user-activation.service';
 import { UserViewService } from './users/user-view.service';
 import { UserEntity } from './users/user.entity';
@@ -50,6 +50,7 @@ export const USERS_DATABASE = {
     UserViewService,
     UserActivationService,
     PresenceReader,
+    LastActiveConsumer,
     UserImportService,
     UserImportHandler,
     AuthTokenIssuer,

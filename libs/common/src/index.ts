@@ -19,3 +19,4 @@ export * from './bootstrap/run-service';
 export * from './crypto/secrets';
 export * from './http/access';
 export * from './redis/redis.module';
+export * from './presence/presence-reader';

@@ -29,3 +29,4 @@ export * from './realtime/frames.schema';
 export * from './realtime/me.schema';
 export * from './webhooks/webhook.schema';
 export * from './webhooks/triggers';
+export * from './presence/presence.schema';

@@ -30,6 +30,7 @@ import * as interaction from './messaging/interaction.schema';
 import * as messageImport from './messaging/message-import.schema';
 import * as jwt from './realtime/jwt.schema';
 import * as webhook from './webhooks/webhook.schema';
+import * as presence from './presence/presence.schema';
 import { ApiKeySchema } from './identity/api-key.schema';
 import { AuthTokenSchema } from './identity/auth-token.schema';
 import { UserSchema } from './users/user.schema';
@@ -137,6 +138,12 @@ export const RPC = {
       'rpc.users.user.import',
       userImport.UserImportSchema,
       userImport.UserImportResultSchema,
+    ),
+    /** Every friend of a user (a gateway follows their presence for `FRIENDS` subscriptions). */
+    friendUidsOf: rpc(
+      'rpc.users.friend.uidsOf',
+      z.object({ appId: z.string(), uid: z.string() }),
+      z.object({ uids: z.array(z.string()) }),
     ),
   },
   groups: {
@@ -280,6 +287,48 @@ export const RPC = {
       webhook.DeliverySchema,
     ),
   },
+  presence: {
+    /** A gateway authenticated a socket. */
+    connectionOpened: rpc(
+      'rpc.presence.connection.opened',
+      presence.PresenceConnectionSchema,
+      z.object({ online: z.boolean() }),
+    ),
+    /** A gateway's socket closed. */
+    connectionClosed: rpc(
+      'rpc.presence.connection.closed',
+      presence.PresenceConnectionSchema,
+      z.object({ offline: z.boolean() }),
+    ),
+    gatewayHeartbeat: rpc(
+      'rpc.presence.gateway.heartbeat',
+      presence.GatewayHeartbeatSchema,
+      presence.GatewayHeartbeatReplySchema,
+    ),
+    gatewaySync: rpc(
+      'rpc.presence.gateway.sync',
+      presence.GatewaySyncSchema,
+      presence.GatewayHeartbeatReplySchema,
+    ),
+    /** A gateway shutting down: its sockets are closed at once, not after the TTL. */
+    gatewayLeft: rpc(
+      'rpc.presence.gateway.left',
+      presence.GatewayHeartbeatSchema,
+      z.object({ closed: z.number().int() }),
+    ),
+    /** The uids of an app that are online now (the users list `status` filter). */
+    onlineList: rpc(
+      'rpc.presence.online.list',
+      presence.OnlineListSchema,
+      presence.OnlineListReplySchema,
+    ),
+    /** `online` and `lastActiveAt` of some users (user reads). */
+    userGetMany: rpc(
+      'rpc.presence.user.getMany',
+      presence.PresenceGetManySchema,
+      presence.PresenceGetManyReplySchema,
+    ),
+  },
 } as const;
 
 export type RpcRequest<D> = D extends RpcDef<infer Req, z.ZodType> ? z.input<Req> : never;
@@ -355,6 +404,10 @@ export const EVENTS = {
       interaction.MessageInteractedEventSchema,
     ),
   },
+  presence: {
+    userOnline: event('presence', 'user.online', presence.PresenceEventSchema),
+    userOffline: event('presence', 'user.offline', presence.PresenceEventSchema),
+  },
 } as const;
 
 export type EventPayload<D> = D extends EventDef<infer S> ? z.input<S> : never;
@@ -375,8 +428,22 @@ export const STREAMS = [
   { name: 'EVT_USERS', subjects: ['evt.users.>'] },
   { name: 'EVT_GROUPS', subjects: ['evt.groups.>'] },
   { name: 'EVT_MESSAGING', subjects: ['evt.messaging.>'] },
+  { name: 'EVT_PRESENCE', subjects: ['evt.presence.>'] },
 ] as const;
 
 /** Real-time delivery subjects (core NATS, never stored). */
 export const deliverToUserSubject = (appId: string, uid: string) => `deliver.${appId}.u.${uid}`;
 export const deliverToGroupSubject = (appId: string, guid: string) => `deliver.${appId}.g.${guid}`;
+
+/**
+ * Presence frames (core NATS, never stored): one publish per change on
+ * `eph.presence.<appId>.<role>.<uid>`, so a gateway subscribes by interest: `<appId>.*.*` for a
+ * socket that follows all users, `<appId>.<role>.*` per followed role, `<appId>.*.<uid>` per friend.
+ */
+export const presenceSubject = (appId: string, role: string, uid: string) =>
+  `eph.presence.${appId}.${role}.${uid}`;
+export const presenceOfAllSubject = (appId: string) => `eph.presence.${appId}.*.*`;
+export const presenceOfRoleSubject = (appId: string, role: string) =>
+  `eph.presence.${appId}.${role}.*`;
+export const presenceOfUserSubject = (appId: string, uid: string) =>
+  `eph.presence.${appId}.*.${uid}`;

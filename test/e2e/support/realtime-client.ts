@@ -36,6 +36,9 @@ export async function login(app: AppKeys, uid: string, gateway?: string): Promis
 
 export type Frame = Record<string, unknown> & { type?: string; action?: string; body?: unknown };
 
+/** Whose presence a socket follows: `ALL_USERS`, `ROLES` with `roles`, `FRIENDS`, or nothing. */
+export type PresenceChoice = { presenceSubscription?: string; roles?: string[] };
+
 /** A WebSocket that records frames and lets a test wait for the one it expects. */
 export class TestSocket {
   readonly frames: Frame[] = [];
@@ -79,9 +82,10 @@ export class TestSocket {
     appId: string,
     deviceId: string,
     options?: ClientOptions,
+    presence?: PresenceChoice,
   ): Promise<TestSocket> {
     const socket = await TestSocket.open(url, options);
-    const answer = await socket.auth(who.jwt, appId, who.uid, deviceId);
+    const answer = await socket.auth(who.jwt, appId, who.uid, deviceId, presence);
     if ((answer.body as { status?: string }).status !== 'OK')
       throw new Error(`auth refused: ${JSON.stringify(answer)}`);
     return socket;
@@ -91,8 +95,17 @@ export class TestSocket {
     this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
-  /** The SDK's auth frame (realtime reference §5). */
-  auth(jwt: string, appId: string, uid: string, deviceId: string): Promise<Frame> {
+  /**
+   * The SDK's auth frame (realtime reference §5); `presence` is what the SDK's
+   * `subscribePresenceFor…` puts in it (all users unless told).
+   */
+  auth(
+    jwt: string,
+    appId: string,
+    uid: string,
+    deviceId: string,
+    presence: PresenceChoice = { presenceSubscription: 'ALL_USERS' },
+  ): Promise<Frame> {
     this.send({
       appId,
       deviceId,
@@ -101,7 +114,7 @@ export class TestSocket {
       body: {
         auth: jwt,
         deviceId,
-        presenceSubscription: 'ALL_USERS',
+        ...presence,
         params: {
           appInfo: { version: '4.2.0', apiVersion: 'v3.0', origin: 'http://localhost', uts: 1 },
           userAgent: 'jest',

@@ -3,9 +3,11 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { DomainError } from '@parley/common';
 import { AuthFrame, REALTIME_CLOSE, RealtimePrincipal } from '@parley/contracts';
+import { ClientFrameRelay } from './client-frame-relay';
 import { ClientSession } from './client-session';
 import { ConnectionRegistry } from './connection-registry';
 import { RealtimeAuth } from './realtime-auth';
+import { SessionPresence } from './session-presence';
 import { TEST_LIMITS } from './testing/realtime.fakes';
 
 /** A ws socket stand-in: records what the session sent and how it closed it. */
@@ -61,15 +63,25 @@ function setup() {
     register: jest.fn(async (_c: unknown) => undefined),
     unregister: jest.fn((_c: unknown) => undefined),
   };
+  const presence = {
+    opened: jest.fn(async (_c: unknown) => undefined),
+    closed: jest.fn((_c: unknown) => undefined),
+  };
+  const relay = {
+    handles: (type: unknown) => type === 'typing_indicator' || type === 'transient_message',
+    relay: jest.fn(async (_c: unknown, _f: unknown) => undefined),
+  };
   const log = { debug: jest.fn(), error: jest.fn(), warn: jest.fn() };
   const session = new ClientSession(ws as unknown as WebSocket, {
     auth: auth as unknown as RealtimeAuth,
     registry: registry as unknown as ConnectionRegistry,
+    presence: presence as unknown as SessionPresence,
+    relay: relay as unknown as ClientFrameRelay,
     limits: TEST_LIMITS,
     log: log as unknown as Logger,
   });
   session.start();
-  return { ws, auth, registry, session };
+  return { ws, auth, registry, presence, relay, session };
 }
 
 /** Let pending promise callbacks run. */
@@ -204,6 +216,31 @@ describe('ClientSession', () => {
     expect(registry.unregister).toHaveBeenCalledWith(session);
     session.send(Buffer.from('{"type":"message"}'));
     expect(ws.sent).toHaveLength(1); // only the auth answer
+  });
+
+  it('follows the presence the auth frame asks for, and ends it when the socket closes', async () => {
+    const { ws, presence, session } = setup();
+    ws.frame(
+      authFrame({ body: { auth: 'a.b.c', presenceSubscription: 'ROLES', roles: ['Admin'] } }),
+    );
+    await settle();
+    expect(session.presenceSubscription).toEqual({ kind: 'roles', roles: ['admin'] });
+    expect(presence.opened).toHaveBeenCalledWith(session);
+    ws.emit('close', 1000, Buffer.from(''));
+    expect(presence.closed).toHaveBeenCalledWith(session);
+  });
+
+  it('relays typing and transient frames once authenticated, and ignores others', async () => {
+    const { ws, relay, session } = setup();
+    ws.frame(authFrame());
+    await settle();
+    const typing = { type: 'typing_indicator', receiver: 'bob', receiverType: 'user', body: {} };
+    ws.frame(typing);
+    ws.frame({ type: 'transient_message', receiver: 'bob', receiverType: 'user', body: {} });
+    ws.frame({ type: 'something_else', body: {} });
+    expect(relay.relay).toHaveBeenCalledTimes(2);
+    expect(relay.relay).toHaveBeenCalledWith(session, typing);
+    expect(ws.closed).toBeUndefined();
   });
 
   it('does not answer OK to a socket that closed while authenticating', async () => {

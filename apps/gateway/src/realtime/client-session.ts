@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import { DomainError } from '@parley/common';
@@ -6,19 +7,25 @@ import {
   AuthFrameSchema,
   AuthReplyFrame,
   ErrorCode,
+  PresenceSubscription,
+  presenceSubscriptionOf,
   RealtimePrincipal,
   REALTIME_CLOSE,
 } from '@parley/contracts';
+import { ClientFrameRelay } from './client-frame-relay';
 import { Connection } from './connection';
 import { ConnectionRegistry } from './connection-registry';
 import { RealtimeAuth } from './realtime-auth';
 import { RealtimeLimits } from './realtime-limits';
+import { SessionPresence } from './session-presence';
 
 type State = 'awaiting-auth' | 'authenticating' | 'open' | 'closed';
 
 export interface SessionDeps {
   auth: RealtimeAuth;
   registry: ConnectionRegistry;
+  presence: SessionPresence;
+  relay: ClientFrameRelay;
   limits: RealtimeLimits;
   log: Logger;
 }
@@ -30,7 +37,9 @@ export interface SessionDeps {
  * closes one over the size limit (1009).
  */
 export class ClientSession implements Connection {
+  readonly connectionId = randomUUID();
   private state: State = 'awaiting-auth';
+  private presence: PresenceSubscription = { kind: 'none' };
   private principal?: RealtimePrincipal;
   private session?: string;
   private alive = true;
@@ -52,6 +61,9 @@ export class ClientSession implements Connection {
   }
   get deviceId(): string | undefined {
     return this.session;
+  }
+  get presenceSubscription(): PresenceSubscription {
+    return this.presence;
   }
   get isClosed(): boolean {
     return this.state === 'closed';
@@ -117,8 +129,13 @@ export class ClientSession implements Connection {
       });
       return this.close(REALTIME_CLOSE.unauthenticated, 'not authenticated');
     }
-    // Authenticating: the answer is on its way. Open: client frames (typing, receipts,
-    // transient messages) are relayed by a later slice; until then they are ignored.
+    // Authenticating: the answer is on its way. Open: typing and transient messages are relayed;
+    // other client frames are ignored.
+    if (this.state === 'open' && this.deps.relay.handles(f.type)) {
+      this.deps.relay.relay(this, f).catch((err: unknown) => {
+        this.deps.log.warn({ err }, 'client frame not relayed');
+      });
+    }
   }
 
   private async authenticate(raw: Record<string, unknown>): Promise<void> {
@@ -131,8 +148,10 @@ export class ClientSession implements Connection {
     try {
       this.principal = await this.deps.auth.verify(frame);
       this.session = frame.body.deviceId ?? frame.deviceId;
+      this.presence = presenceSubscriptionOf(frame.body);
       if (this.isClosed) return;
       await this.deps.registry.register(this);
+      await this.deps.presence.opened(this);
     } catch (err) {
       if (this.isClosed) return;
       if (err instanceof DomainError && err.code === 'ERR_SERVICE_UNAVAILABLE') {
@@ -144,6 +163,7 @@ export class ClientSession implements Connection {
     }
     if (this.isClosed) {
       this.deps.registry.unregister(this);
+      this.deps.presence.closed(this);
       return;
     }
     clearTimeout(this.authTimer);
@@ -180,7 +200,10 @@ export class ClientSession implements Connection {
     const wasRegistered = this.principal !== undefined;
     this.state = 'closed';
     clearTimeout(this.authTimer);
-    if (wasRegistered) this.deps.registry.unregister(this);
+    if (wasRegistered) {
+      this.deps.registry.unregister(this);
+      this.deps.presence.closed(this);
+    }
   }
 }
 

@@ -8,6 +8,7 @@ import {
   FakeDeliveryBus,
   fakeDirectory,
   TEST_LIMITS,
+  testMetrics,
 } from './testing/realtime.fakes';
 
 // The registry logs the failures these tests cause on purpose; keep the output to the results.
@@ -31,13 +32,14 @@ function setup(groupsOf: Record<string, string[]> = {}) {
   const bus = new FakeDeliveryBus();
   const { directory, asDirectory } = fakeDirectory(groupsOf);
   const { clock, advance } = fakeClock();
-  const registry = new ConnectionRegistry(bus.asBus(), asDirectory(), clock, TEST_LIMITS);
+  const metrics = testMetrics();
+  const registry = new ConnectionRegistry(bus.asBus(), asDirectory(), clock, TEST_LIMITS, metrics);
   const connect = async (uid: string, deviceId?: string, tokenHash?: string) => {
     const conn = new FakeConnection('app1', uid, deviceId, tokenHash);
     await registry.register(conn);
     return conn;
   };
-  return { bus, directory, registry, connect, advance };
+  return { bus, directory, registry, connect, advance, metrics };
 }
 
 const texts = (c: FakeConnection) =>
@@ -263,6 +265,58 @@ describe('ConnectionRegistry', () => {
       expect(texts(fast)).toEqual(['m1']);
       expect(registry.connectionCount).toBe(1);
     });
+  });
+
+  describe('ephemeral frames', () => {
+    const typingFrame = (sender: string, deviceId?: string) => ({
+      appId: 'app1',
+      type: 'typing_indicator',
+      sender,
+      receiver: 'g1',
+      receiverType: 'group',
+      ...(deviceId !== undefined && { deviceId }),
+      body: { action: 'started', user: { uid: sender } },
+    });
+
+    it('drops typing for a socket that is behind (never closing it); messages still go', async () => {
+      const { bus, connect, metrics } = setup({ alice: ['g1'] });
+      const slow = await connect('alice', 's1');
+      const fast = await connect('alice', 's2');
+      slow.buffered = TEST_LIMITS.ephemeralBufferedBytes + 1;
+      bus.publish(groupSubject('g1'), typingFrame('bob'));
+      bus.publish(userSubject('alice'), frame('m1'));
+      expect(slow.closed).toBeUndefined();
+      expect(slow.frames.map((f) => (f as { type: string }).type)).toEqual(['message']);
+      expect(fast.frames.map((f) => (f as { type: string }).type)).toEqual([
+        'typing_indicator',
+        'message',
+      ]);
+      expect((await metrics.framesDropped.get()).values[0]).toMatchObject({
+        labels: { type: 'typing_indicator' },
+        value: 1,
+      });
+    });
+
+    it("does not send a group's typing back to any socket of its sender", async () => {
+      const { bus, connect } = setup({ alice: ['g1'], bob: ['g1'] });
+      const alice = await connect('alice', 'a1');
+      const bobOtherTab = await connect('bob', 'b2');
+      bus.publish(groupSubject('g1'), typingFrame('bob', 'b1'));
+      expect(alice.frames).toHaveLength(1);
+      expect(bobOtherTab.frames).toEqual([]);
+    });
+  });
+
+  it('knows the groups of the users it holds sockets for', async () => {
+    const { registry, connect } = setup({ alice: ['g1'] });
+    const conn = await connect('alice', 'a1');
+    expect(registry.isMember('app1', 'alice', 'g1')).toBe(true);
+    expect(registry.isMember('app1', 'alice', 'g2')).toBe(false);
+    expect(registry.isMember('app1', 'bob', 'g1')).toBe(false);
+    registry.membershipChanged('app1', 'alice', 'g1', false);
+    expect(registry.isMember('app1', 'alice', 'g1')).toBe(false);
+    registry.unregister(conn);
+    expect(registry.isMember('app1', 'alice', 'g1')).toBe(false);
   });
 
   it('closes every socket on shutdown', async () => {

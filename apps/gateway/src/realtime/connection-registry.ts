@@ -7,8 +7,10 @@ import {
   REALTIME_CLOSE,
 } from '@parley/contracts';
 import { Connection } from './connection';
+import { isEphemeralFrame, pushEphemeral } from './frame-push';
 import { GroupDirectory } from './group-directory';
 import { REALTIME_LIMITS_TOKEN, RealtimeLimits } from './realtime-limits';
+import { RealtimeMetrics } from './realtime.metrics';
 
 /** A user with sockets on this gateway: one user subscription, one per group, however many sockets. */
 interface UserEntry {
@@ -53,6 +55,7 @@ export class ConnectionRegistry {
     private readonly directory: GroupDirectory,
     private readonly clock: Clock,
     @Inject(REALTIME_LIMITS_TOKEN) private readonly limits: RealtimeLimits,
+    private readonly metrics: RealtimeMetrics,
   ) {}
 
   /**
@@ -132,6 +135,15 @@ export class ConnectionRegistry {
     for (const entry of this.users.values()) {
       if (entry.appId === appId && entry.pending) entry.pending.push({ guid, member: false });
     }
+  }
+
+  /**
+   * Whether `uid` is a member of the group as this gateway knows it (the groups it follows for the
+   * user's sockets, kept live by membership events). Only a user with a socket here is known.
+   */
+  isMember(appId: string, uid: string, guid: string): boolean {
+    const entry = this.users.get(userKey(appId, uid));
+    return !!entry && !entry.closed && !entry.pending && entry.guids.has(guid);
   }
 
   /** Closes every socket (shutdown: clients reconnect to another gateway). */
@@ -239,12 +251,20 @@ export class ConnectionRegistry {
       this.log.warn({ subject }, 'dropped a published frame that is not a frame object');
       return;
     }
-    const { deviceId } = parsed.data;
+    const { deviceId, type, sender } = parsed.data;
+    const ephemeral = isEphemeralFrame(type);
     for (const entry of [...users]) {
+      // Typing and transient frames are for the others (a group's frame reaches its sender too).
+      if (ephemeral && entry.uid === sender) continue;
       for (const conn of [...entry.connections]) {
         if (deviceId !== undefined && conn.deviceId === deviceId) continue;
+        if (ephemeral) {
+          pushEphemeral(conn, type, frame, this.limits, this.metrics);
+          continue;
+        }
         // Messages are never dropped: a socket too far behind is closed and resyncs by seq.
         if (conn.bufferedAmount() > this.limits.maxBufferedBytes) {
+          this.metrics.slowSocketsClosed.inc();
           this.evict(conn, REALTIME_CLOSE.slowConsumer, 'too slow: reconnect and sync');
           continue;
         }

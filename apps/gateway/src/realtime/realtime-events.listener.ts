@@ -3,13 +3,15 @@ import { decodeJson, MessageBus, rootLogger, Subscription } from '@parley/common
 import { EVENTS } from '@parley/contracts';
 import { z } from 'zod';
 import { ConnectionRegistry } from './connection-registry';
+import { PresenceInterest } from './presence-interest';
 
 type Def = { allApps: string; schema: z.ZodType };
 
 /**
  * The events that change who may hear what, followed on core NATS (every gateway hears every
  * event; nothing to resume after a restart, since sockets are rebuilt): token revocations and app
- * deletion close sockets; membership changes move group subscriptions.
+ * deletion close sockets; membership changes move group subscriptions; friendships move the
+ * presence subscriptions of `FRIENDS` sockets.
  */
 @Injectable()
 export class RealtimeEventsListener implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -19,10 +21,11 @@ export class RealtimeEventsListener implements OnApplicationBootstrap, OnApplica
   constructor(
     private readonly bus: MessageBus,
     private readonly registry: ConnectionRegistry,
+    private readonly presence: PresenceInterest,
   ) {}
 
   onApplicationBootstrap(): void {
-    const { identity, groups } = EVENTS;
+    const { identity, groups, users } = EVENTS;
     this.on(identity.tokenRevoked, (e) =>
       this.registry.tokensRevoked(e.appId, e.uid, e.tokenHashes),
     );
@@ -34,6 +37,12 @@ export class RealtimeEventsListener implements OnApplicationBootstrap, OnApplica
       this.on(def, (e) => this.registry.membershipChanged(e.appId, e.uid, e.guid, false));
     }
     this.on(groups.groupDeleted, (e) => this.registry.groupDeleted(e.appId, e.guid));
+    this.on(users.friendAdded, (e) =>
+      this.presence.friendshipChanged(e.appId, e.uid, e.friendUid, true),
+    );
+    this.on(users.friendRemoved, (e) =>
+      this.presence.friendshipChanged(e.appId, e.uid, e.friendUid, false),
+    );
   }
 
   onApplicationShutdown(): void {

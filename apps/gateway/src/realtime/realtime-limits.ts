@@ -12,6 +12,17 @@ export interface RealtimeLimits {
    * cannot keep up reconnects and syncs by `seq`.
    */
   maxBufferedBytes: number;
+  /**
+   * Bytes a socket may have queued when a typing, transient or presence frame is due. Past it
+   * that frame is dropped for this socket (it is worthless late); messages still go, up to
+   * `maxBufferedBytes`.
+   */
+  ephemeralBufferedBytes: number;
+  /**
+   * Typing and transient frames a socket may send per second (with a burst of twice as many);
+   * more are dropped, so one client cannot flood the others.
+   */
+  relayedFramesPerSecond: number;
   /** Protocol-level ping interval; a socket that missed the previous pong is cut. */
   heartbeatMs: number;
   /** After a close frame, how long the peer gets to complete the handshake before the cut. */
@@ -27,6 +38,8 @@ export const REALTIME_LIMITS: RealtimeLimits = {
   authTimeoutMs: 10_000,
   maxFrameBytes: MAX_CLIENT_FRAME_BYTES,
   maxBufferedBytes: 1024 * 1024,
+  ephemeralBufferedBytes: 64 * 1024,
+  relayedFramesPerSecond: 20,
   heartbeatMs: 30_000,
   closeGraceMs: 5_000,
   revocationMemoryMs: 60_000,

@@ -9,10 +9,12 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { rootLogger } from '@parley/common';
 import { WebSocket, WebSocketServer } from 'ws';
+import { ClientFrameRelay } from './client-frame-relay';
 import { ClientSession } from './client-session';
 import { ConnectionRegistry } from './connection-registry';
 import { RealtimeAuth } from './realtime-auth';
 import { REALTIME_LIMITS_TOKEN, RealtimeLimits } from './realtime-limits';
+import { SessionPresence } from './session-presence';
 
 /**
  * The WebSocket endpoint on the gateway's own HTTP(S) server. The upgrade is accepted on `/`
@@ -30,6 +32,8 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     private readonly adapterHost: HttpAdapterHost,
     private readonly registry: ConnectionRegistry,
     private readonly auth: RealtimeAuth,
+    private readonly presence: SessionPresence,
+    private readonly relay: ClientFrameRelay,
     @Inject(REALTIME_LIMITS_TOKEN) private readonly limits: RealtimeLimits,
   ) {}
 
@@ -49,12 +53,16 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     this.heartbeat.unref();
   }
 
-  /** Closes every socket with 1001 so clients reconnect to another gateway at once. */
-  beforeApplicationShutdown(): void {
+  /**
+   * Closes every socket with 1001 so clients reconnect to another gateway at once, and tells
+   * presence the gateway is gone (its users go offline now, not after the TTL).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.heartbeat);
     this.registry.closeAll(1001, 'server shutting down');
     for (const s of this.sessions) s.close(1001, 'server shutting down');
     this.wss?.close();
+    await this.presence.gatewayStopping();
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -70,6 +78,8 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     const session = new ClientSession(ws, {
       auth: this.auth,
       registry: this.registry,
+      presence: this.presence,
+      relay: this.relay,
       limits: this.limits,
       log: this.log,
     });

@@ -12,6 +12,10 @@ export interface MemberListFilter {
   uidPrefix?: string;
   /** Keyset paging: members after this uid (the page's offset is then not used). */
   after?: string;
+  /** Only these uids (presence: `status=available`). */
+  onlyUids?: string[];
+  /** None of these uids (presence: `status=offline`). */
+  exceptUids?: string[];
 }
 
 /**
@@ -134,6 +138,14 @@ export class MemberRepository {
     if (filter.uidPrefix) {
       qb.andWhere(`${alias}.uid LIKE :prefix`, { prefix: `${escapeLike(filter.uidPrefix)}%` });
     }
+    if (filter.onlyUids) {
+      qb.andWhere(`${alias}.uid = ANY(:onlyUids::text[])`, { onlyUids: filter.onlyUids });
+    }
+    if (filter.exceptUids?.length) {
+      qb.andWhere(`NOT (${alias}.uid = ANY(:exceptUids::text[]))`, {
+        exceptUids: filter.exceptUids,
+      });
+    }
     return qb;
   }
 
@@ -168,7 +180,7 @@ export class MemberRepository {
     return this.listQuery(appId, guid, filter, page).getMany();
   }
 
-  /** How many members match `scopes` and `uidPrefix` (an index-only count). */
+  /** How many members match the filter (an index-only count). */
   async count(appId: string, guid: string, filter: MemberListFilter): Promise<number> {
     const row = await this.matching(appId, guid, { ...filter, after: undefined })
       .select('COUNT(*)::int', 'n')

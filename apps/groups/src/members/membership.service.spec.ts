@@ -1,5 +1,5 @@
 import { Clock, Outbox, Transactor } from '@parley/common';
-import { domainErrorOf } from '@parley/common/testing';
+import { domainErrorOf, presenceReaderOf } from '@parley/common/testing';
 import { MemberAdd, MemberListRequest, PageQuery, User } from '@parley/contracts';
 import { EntityManager } from 'typeorm';
 import { GroupEntity } from '../groups/group.entity';
@@ -44,6 +44,7 @@ function setup(
     bans?: string[];
     active?: string[];
     passwordOk?: boolean;
+    online?: string[];
   } = {},
 ) {
   const store = new Map<string, MemberEntity>(
@@ -103,8 +104,12 @@ function setup(
     deleteBan: jest.fn(async (_tx: EntityManager, _a: string, _g: string, uid: string) =>
       bans.delete(uid),
     ),
-    list: jest.fn(async (_a: string, _g: string, _f: MemberListFilter, _p: PageQuery) =>
-      [...store.values()].sort((x, y) => (x.uid < y.uid ? -1 : 1)),
+    list: jest.fn(async (_a: string, _g: string, f: MemberListFilter, _p: PageQuery) =>
+      [...store.values()]
+        .filter(
+          (m) => (!f.onlyUids || f.onlyUids.includes(m.uid)) && !f.exceptUids?.includes(m.uid),
+        )
+        .sort((x, y) => (x.uid < y.uid ? -1 : 1)),
     ),
     count: jest.fn(async () => 2),
     listBans: jest.fn(async (): Promise<[BanEntity[], number]> => [[...bans.values()], bans.size]),
@@ -121,6 +126,7 @@ function setup(
   };
   const outbox = { stage: jest.fn(async () => undefined) };
   const clock = { now: () => T1, nowSeconds: () => seconds(T1) };
+  const presence = presenceReaderOf(opts.online);
   const service = new MembershipService(
     groups as unknown as GroupRepository,
     members as unknown as MemberRepository,
@@ -129,6 +135,7 @@ function setup(
     transactor as unknown as Transactor,
     outbox as unknown as Outbox,
     clock as Clock,
+    presence,
   );
   /** The events staged, as [name, payload]. */
   const staged = () =>
@@ -582,11 +589,16 @@ describe('MembershipService', () => {
       );
     });
 
-    it('lists nobody as available, since nobody is online yet', async () => {
-      const { service, members } = setup();
-      const page = await service.list(listReq({ status: 'available' }));
-      expect(page).toEqual({ items: [], pagination: expect.objectContaining({ total: 0 }) });
-      expect(members.list).not.toHaveBeenCalled();
+    it('narrows to the online members with status=available, the others with offline', async () => {
+      const { service, members } = setup({ online: ['part', 'nobody-else'] });
+      const available = await service.list(listReq({ status: 'available' }));
+      expect(available.items.map((m) => [m.uid, m.status])).toEqual([['part', 'available']]);
+      expect(members.count).toHaveBeenCalled(); // the group's member count is not the total
+      const offline = await service.list(listReq({ status: 'offline' }));
+      expect(offline.items.map((m) => m.uid)).not.toContain('part');
+      expect(offline.items.every((m) => m.status === 'offline')).toBe(true);
+      const all = await service.list(listReq());
+      expect(all.items.find((m) => m.uid === 'part')?.status).toBe('available');
     });
 
     it('lists banned users with isBanned and bannedAt', async () => {

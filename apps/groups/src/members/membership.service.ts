@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, DomainError, Outbox, toSeconds, Transactor } from '@parley/common';
+import { Clock, DomainError, Outbox, PresenceReader, toSeconds, Transactor } from '@parley/common';
 import {
   BannedMember,
   EVENTS,
@@ -32,7 +32,7 @@ import {
   toGroupMember,
   toScopeResult,
 } from './member.mapper';
-import { MemberRepository } from './member.repository';
+import { MemberListFilter, MemberRepository } from './member.repository';
 import { UserDirectory } from './user-directory';
 
 type Success = { success: true; message: string };
@@ -86,6 +86,7 @@ export class MembershipService {
     private readonly tx: Transactor,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
+    private readonly presence: PresenceReader,
   ) {}
 
   /**
@@ -431,21 +432,24 @@ export class MembershipService {
    * A page of the group's members in uid order: user objects with `scope` and `joinedAt`. Only
    * members see them (ERR_GROUP_NOT_JOINED); the app sees every group's. Users since deleted or
    * deactivated are left out of the page they fall in (the page may then be short; `total` still
-   * counts their memberships). Nobody is online until presence exists, so `status=available`
-   * lists nobody and `status=offline` everybody.
+   * counts their memberships). `status` (`available` or `online`, or `offline`) narrows to who
+   * is online or not, as presence says; each member carries its `status` and `lastActiveAt`.
    */
   async list(req: MemberListRequest): Promise<Page<GroupMember>> {
     const { appId, guid, viewer } = req;
     const page: PageQuery = { page: req.page, perPage: req.perPage };
     const group = await this.visibleTo(appId, guid, viewer);
-    if (req.status === 'available' || req.status === 'online') {
-      return { items: [], pagination: pagination(0, 0, page) };
-    }
-    const filter = { scopes: req.scopes, uidPrefix: req.searchKey?.toLowerCase() };
+    const filter: MemberListFilter = {
+      scopes: req.scopes,
+      uidPrefix: req.searchKey?.toLowerCase(),
+    };
+    if (req.status === 'available' || req.status === 'online')
+      filter.onlyUids = await this.presence.onlineUids(appId);
+    else if (req.status === 'offline') filter.exceptUids = await this.presence.onlineUids(appId);
     const [rows, total] = await Promise.all([
       this.members.list(appId, guid, { ...filter, after: req.after }, page),
       // Unfiltered, the count kept under the group lock is exact: no need to count 100,000 rows.
-      filter.scopes?.length || filter.uidPrefix
+      filter.scopes?.length || filter.uidPrefix || req.status
         ? this.members.count(appId, guid, filter)
         : group.membersCount,
     ]);
@@ -453,10 +457,11 @@ export class MembershipService {
       appId,
       rows.map((r) => r.uid),
     );
-    const items = rows.flatMap((r) => {
+    const members = rows.flatMap((r) => {
       const user = users.get(r.uid);
       return user ? [toGroupMember(user, r)] : [];
     });
+    const items = await this.presence.withPresence(appId, members);
     return { items, pagination: pagination(total, items.length, page) };
   }
 

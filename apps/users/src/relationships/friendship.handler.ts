@@ -2,12 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { RpcHandler } from '@parley/common';
 import { RPC, RpcParsedRequest } from '@parley/contracts';
 import { FriendshipService } from './friendship.service';
+import { RelationshipReader } from './relationship-reader';
 
 type R = typeof RPC.users;
 
 @Injectable()
 export class FriendshipHandler {
-  constructor(private readonly friends: FriendshipService) {}
+  constructor(
+    private readonly friends: FriendshipService,
+    private readonly relationships: RelationshipReader,
+  ) {}
 
   @RpcHandler(RPC.users.friendAdd)
   add(p: RpcParsedRequest<R['friendAdd']>) {
@@ -22,5 +26,10 @@ export class FriendshipHandler {
   @RpcHandler(RPC.users.friendRemove)
   remove(p: RpcParsedRequest<R['friendRemove']>) {
     return this.friends.remove(p.appId, p.uid, p.friends);
+  }
+
+  @RpcHandler(RPC.users.friendUidsOf)
+  async uidsOf(p: RpcParsedRequest<R['friendUidsOf']>) {
+    return { uids: await this.relationships.friendUids(p.appId, p.uid) };
   }
 }

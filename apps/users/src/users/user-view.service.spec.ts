@@ -1,8 +1,8 @@
+import { presenceReaderOf } from '@parley/common/testing';
 import { BlockFields, DEFAULT_ROLE_SETTINGS, RoleSettings } from '@parley/contracts';
 import { deactivatedUserRow, deletedUserRow, userRow } from '../testing/user.factory';
 import { RelationshipReader } from '../relationships/relationship-reader';
 import { RoleDirectory } from '../roles/role-directory';
-import { PresenceReader } from './presence-reader';
 import { UserEntity } from './user.entity';
 import { UserListFilter, UserRepository } from './user.repository';
 import { UserViewService } from './user-view.service';
@@ -15,6 +15,7 @@ function setup(opts: {
   settings?: RoleSettings;
   friends?: string[];
   online?: string[];
+  lastActive?: Record<string, number>;
   blocks?: Record<string, BlockFields>;
 }) {
   const rows = new Map((opts.rows ?? []).map((r) => [r.uid, r]));
@@ -23,13 +24,15 @@ function setup(opts: {
     list: jest.fn(
       async (_appId: string, filter: UserListFilter): Promise<[UserEntity[], number]> => {
         const listed = [...rows.values()].filter(
-          (r) => !filter.onlyUids || filter.onlyUids.includes(r.uid),
+          (r) =>
+            (!filter.onlyUids || filter.onlyUids.includes(r.uid)) &&
+            !filter.exceptUids?.includes(r.uid),
         );
         return [listed, listed.length];
       },
     ),
   };
-  const presence = { onlineUids: jest.fn(async () => opts.online ?? []) };
+  const presence = presenceReaderOf(opts.online, opts.lastActive);
   const roles = { settingsFor: jest.fn(async () => opts.settings ?? DEFAULT_ROLE_SETTINGS) };
   const relationships = {
     friendUids: jest.fn(async () => opts.friends ?? []),
@@ -41,7 +44,7 @@ function setup(opts: {
   };
   const service = new UserViewService(
     repo as unknown as UserRepository,
-    presence as unknown as PresenceReader,
+    presence,
     roles as unknown as RoleDirectory,
     relationships as unknown as RelationshipReader,
   );
@@ -129,6 +132,43 @@ describe('UserViewService', () => {
     expect(
       (await service.list('app1', { status: 'online' }, PAGE, 'bob')).items.map((u) => u.uid),
     ).toEqual(['cat']);
+  });
+
+  it('narrows status=offline to the users who are not online', async () => {
+    const { service } = setup({
+      rows: [userRow({ uid: 'amy' }), userRow({ uid: 'bob' }), userRow({ uid: 'cat' })],
+      online: ['bob'],
+    });
+    expect(
+      (await service.list('app1', { status: 'offline' }, PAGE)).items.map((u) => u.uid),
+    ).toEqual(['amy', 'cat']);
+  });
+
+  it("shows each user's status and lastActiveAt from presence, else as stored", async () => {
+    const { service } = setup({
+      rows: [
+        userRow({ uid: 'amy', lastActiveAt: new Date(1_700_000_000_000) }),
+        userRow({ uid: 'bob' }),
+        userRow({ uid: 'cat' }),
+      ],
+      online: ['bob'],
+      lastActive: { bob: 1_800_000_000, cat: 1_790_000_000 },
+    });
+    const listed = (await service.list('app1', {}, PAGE)).items.map((u) => ({
+      uid: u.uid,
+      status: u.status,
+      lastActiveAt: u.lastActiveAt,
+    }));
+    expect(listed).toEqual([
+      { uid: 'amy', status: 'offline', lastActiveAt: 1_700_000_000 },
+      { uid: 'bob', status: 'available', lastActiveAt: 1_800_000_000 },
+      { uid: 'cat', status: 'offline', lastActiveAt: 1_790_000_000 },
+    ]);
+    expect(await service.get('app1', 'bob', 'amy')).toMatchObject({
+      status: 'available',
+      lastActiveAt: 1_800_000_000,
+      conversationId: expect.any(String),
+    });
   });
 
   it('lists tags only with withTags', async () => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '@parley/common';
+import { DomainError, PresenceReader } from '@parley/common';
 import {
   Page,
   PageQuery,
@@ -10,7 +10,6 @@ import {
 } from '@parley/contracts';
 import { RelationshipReader } from '../relationships/relationship-reader';
 import { RoleDirectory } from '../roles/role-directory';
-import { PresenceReader } from './presence-reader';
 import { isActive } from './user.service';
 import { toUser } from './user.mapper';
 import { UserListFilter, UserRepository } from './user.repository';
@@ -40,8 +39,8 @@ export class UserViewService {
     const row = await this.users.find(appId, uid);
     if (!isActive(row))
       throw new DomainError('ERR_UID_NOT_FOUND', `The uid ${uid} does not exist.`);
-    const [user] = viewer ? await this.present(appId, viewer, [toUser(row)]) : [toUser(row)];
-    return user;
+    const [user] = await this.presence.withPresence(appId, [toUser(row)]);
+    return viewer ? (await this.present(appId, viewer, [user]))[0] : user;
   }
 
   async list(
@@ -59,6 +58,8 @@ export class UserViewService {
     };
     if (q.status === 'available' || q.status === 'online') {
       filter.onlyUids = await this.presence.onlineUids(appId);
+    } else if (q.status === 'offline') {
+      filter.exceptUids = await this.presence.onlineUids(appId);
     }
     if (viewer && (await this.viewerRole(appId, viewer)).listUsers === 'friendsOnly') {
       const friends = await this.relationships.friendUids(appId, viewer);
@@ -67,11 +68,14 @@ export class UserViewService {
         : friends;
     }
     const [rows, total] = await this.users.list(appId, filter, page);
-    let items = rows.map((row) => {
-      const user = toUser(row);
-      if (!q.withTags) delete user.tags; // lists carry tags only when asked (reference §5.1)
-      return user;
-    });
+    let items = await this.presence.withPresence(
+      appId,
+      rows.map((row) => {
+        const user = toUser(row);
+        if (!q.withTags) delete user.tags; // lists carry tags only when asked (reference §5.1)
+        return user;
+      }),
+    );
     if (viewer) items = await this.present(appId, viewer, items);
     return { items, pagination: pagination(total, rows.length, page) };
   }

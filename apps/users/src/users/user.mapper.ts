@@ -8,7 +8,7 @@ export function toUser(e: UserEntity): User {
     uid: e.uid,
     name: e.name,
     role: e.role,
-    // Presence is not tracked yet; it will come from the presence service.
+    // As stored; reads take `status` and `lastActiveAt` from the presence service.
     status: 'offline',
     tags: [...e.tags],
     createdAt: toSeconds(e.createdAt),

@@ -17,6 +17,8 @@ export interface UserListFilter {
   deactivated: 'exclude' | 'include' | 'only';
   /** Only these uids (presence: the online ones; views: the viewer's friends). */
   onlyUids?: string[];
+  /** None of these uids (presence: `status=offline` leaves the online ones out). */
+  exceptUids?: string[];
 }
 
 @Injectable()
@@ -86,7 +88,18 @@ export class UserRepository {
     if (filter.tags?.length) qb.andWhere('u.tags && :tags::text[]', { tags: filter.tags });
     if (filter.onlyUids)
       qb.andWhere('u.uid = ANY(:onlyUids::text[])', { onlyUids: filter.onlyUids });
+    if (filter.exceptUids?.length)
+      qb.andWhere('NOT (u.uid = ANY(:exceptUids::text[]))', { exceptUids: filter.exceptUids });
     return qb;
+  }
+
+  /** Moves the user's `lastActiveAt` forward to `at` (never back; `updatedAt` is left alone). */
+  async recordLastActive(appId: string, uid: string, at: Date): Promise<void> {
+    await this.ds.query(
+      `UPDATE "users"."users" SET "last_active_at" = $3
+        WHERE "app_id" = $1 AND "uid" = $2 AND ("last_active_at" IS NULL OR "last_active_at" < $3)`,
+      [appId, uid, at],
+    );
   }
 
   /** Marks active users deactivated; returns the uids that changed. */

@@ -6,3 +6,4 @@ export * from './eventually';
 export * from './domain-error-of';
 export * from './query-plan';
 export * from './webhook-receiver';
+export * from './presence';

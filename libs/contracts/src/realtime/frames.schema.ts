@@ -37,7 +37,7 @@ export const AuthFrameSchema = z
       .object({
         auth: z.string().min(1),
         deviceId: z.string().max(300).optional(),
-        /** `ALL_USERS`, `ROLES` (with `roles`) or `FRIENDS`: presence, in a later slice. */
+        /** `ALL_USERS`, `ROLES` (with `roles`) or `FRIENDS`: whose presence frames it gets. */
         presenceSubscription: z.string().max(50).optional(),
         roles: z.array(z.string().max(100)).max(25).optional(),
         params: z.record(z.string(), z.unknown()).optional(),
@@ -76,3 +76,51 @@ export type AuthReplyFrame = {
     | { status: 'OK'; code: '200' }
     | { status: 'ERROR'; code: string; error: { code: string; message: string } };
 };
+
+/**
+ * Whose `presence` frames a socket gets, from its `auth` frame (realtime reference §5): every user
+ * of the app, the users of some roles, or the user's friends. Absent or unknown: none.
+ */
+export type PresenceSubscription =
+  { kind: 'all' } | { kind: 'roles'; roles: string[] } | { kind: 'friends' } | { kind: 'none' };
+
+export function presenceSubscriptionOf(body: AuthFrame['body']): PresenceSubscription {
+  switch (body.presenceSubscription?.trim().toUpperCase()) {
+    case 'ALL_USERS':
+      return { kind: 'all' };
+    case 'ROLES': {
+      const roles = [...new Set((body.roles ?? []).map((r) => r.trim().toLowerCase()))].filter(
+        (r) => ID_PATTERN.test(r),
+      );
+      return roles.length ? { kind: 'roles', roles } : { kind: 'none' };
+    }
+    case 'FRIENDS':
+      return { kind: 'friends' };
+    default:
+      return { kind: 'none' };
+  }
+}
+
+/** A uid, guid or role as stored (lower case), safe as a NATS subject token. */
+const ID_PATTERN = /^[a-z0-9_-]{1,100}$/;
+
+/** Frame types that are relayed from one client to others, never stored. */
+export const EPHEMERAL_FRAME_TYPES = ['typing_indicator', 'transient_message', 'presence'] as const;
+
+/**
+ * A client's `typing_indicator` or `transient_message` frame: relayed to the other user, or to the
+ * group's members, with the sender and its session filled in by the gateway (whatever the client
+ * wrote there).
+ */
+export const RelayedClientFrameSchema = z
+  .object({
+    type: z.enum(['typing_indicator', 'transient_message']),
+    receiver: z.string().trim().toLowerCase().regex(ID_PATTERN),
+    receiverType: z.enum(['user', 'group']),
+    body: z.record(z.string(), z.unknown()).default({}),
+  })
+  .passthrough();
+export type RelayedClientFrame = z.infer<typeof RelayedClientFrameSchema>;
+
+/** `started` or `ended`: anything else in a typing frame is not relayed. */
+export const TypingActionSchema = z.enum(['started', 'ended']);

@@ -1,7 +1,9 @@
-import { BusMessage, Clock, encodeJson, MessageBus, Subscription } from '@parley/common';
+import { BusMessage, Clock, encodeJson, MessageBus, Metrics, Subscription } from '@parley/common';
+import { PresenceSubscription } from '@parley/contracts';
 import { Connection } from '../connection';
 import { GroupDirectory } from '../group-directory';
 import { REALTIME_LIMITS, RealtimeLimits } from '../realtime-limits';
+import { RealtimeMetrics } from '../realtime.metrics';
 
 /** A core-NATS stand-in: records live subscriptions and lets a test publish to them. */
 export class FakeDeliveryBus {
@@ -21,9 +23,13 @@ export class FakeDeliveryBus {
     };
   }
 
+  /** Delivers to every subscription whose subject (NATS wildcards `*` and `>`) matches. */
   publish(subject: string, frame: unknown): void {
     const data = encodeJson(frame);
-    for (const h of [...(this.subs.get(subject) ?? [])]) h({ subject, data, headers: {} });
+    for (const [pattern, handlers] of [...this.subs]) {
+      if (!subjectMatches(pattern, subject)) continue;
+      for (const h of [...handlers]) h({ subject, data, headers: {} });
+    }
   }
 
   /** Subjects with at least one subscription, sorted. */
@@ -41,11 +47,25 @@ export class FakeDeliveryBus {
   }
 }
 
+function subjectMatches(pattern: string, subject: string): boolean {
+  const p = pattern.split('.');
+  const s = subject.split('.');
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === '>') return s.length > i;
+    if (i >= s.length || (p[i] !== '*' && p[i] !== s[i])) return false;
+  }
+  return p.length === s.length;
+}
+
+let connectionIds = 0;
+
 /** A socket as the registry sees it, recording what it was sent and how it was closed. */
 export class FakeConnection implements Connection {
   readonly frames: unknown[] = [];
+  readonly connectionId = `conn-${++connectionIds}`;
   closed?: { code: number; reason: string };
   buffered = 0;
+  presenceSubscription: PresenceSubscription = { kind: 'none' };
 
   constructor(
     readonly appId: string,
@@ -80,4 +100,11 @@ export function fakeClock(startMs = 1_800_000_000_000) {
   return { clock: clock as unknown as Clock, advance: (ms: number) => (now += ms) };
 }
 
-export const TEST_LIMITS: RealtimeLimits = { ...REALTIME_LIMITS, maxBufferedBytes: 1000 };
+export const TEST_LIMITS: RealtimeLimits = {
+  ...REALTIME_LIMITS,
+  maxBufferedBytes: 1000,
+  ephemeralBufferedBytes: 100,
+};
+
+/** The gateway's realtime counters on a registry of their own. */
+export const testMetrics = () => new RealtimeMetrics(new Metrics());

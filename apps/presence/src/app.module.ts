@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { loadConfig, PlatformModule, RedisModule } from '@parley/common';
+import { PRESENCE_ENV, PresenceEnvSchema } from './config/presence-env';
+import { GatewaySweeper } from './presence/gateway-sweeper';
+import { PresenceAnnouncer } from './presence/presence-announcer';
+import { PresenceHandler } from './presence/presence.handler';
+import { PresenceMetrics } from './presence/presence.metrics';
+import { PresenceService } from './presence/presence.service';
+import { PresenceStore } from './presence/presence.store';
+
+/** Presence: who is online, from the sockets gateways report (Redis, no database). */
+@Module({
+  providers: [
+    { provide: PRESENCE_ENV, useFactory: () => loadConfig(PresenceEnvSchema) },
+    PresenceStore,
+    PresenceMetrics,
+    PresenceAnnouncer,
+    PresenceService,
+    PresenceHandler,
+    GatewaySweeper,
+  ],
+})
+export class PresenceFeaturesModule {}
+
+export function presenceModule(opts: { http?: boolean } = {}) {
+  @Module({
+    imports: [
+      PlatformModule.forService({ name: 'presence', http: opts.http }),
+      RedisModule.forRoot(),
+      PresenceFeaturesModule,
+    ],
+  })
+  class PresenceModule {}
+  return PresenceModule;
+}

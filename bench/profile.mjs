@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// `node bench/profile.mjs <dir>`: the hottest functions of each V8 CPU profile in <dir> (written by
+// `npm run bench -- --profile`), by self time, so a scenario's hot path can be read without a
+// browser. Open a .cpuprofile in Chrome DevTools for the full picture.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const dir = process.argv[2];
+if (!dir) {
+  console.error('usage: node bench/profile.mjs <profile dir>');
+  process.exit(2);
+}
+const top = Number(process.argv[3] ?? 25);
+for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+  const prof = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
+  const dt = new Map();
+  // Sample i took timeDeltas[i] microseconds, spent in node samples[i] (self time).
+  prof.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
+  const total = [...dt.values()].reduce((a, b) => a + b, 0);
+  const byFn = new Map();
+  let idle = 0;
+  for (const node of prof.nodes) {
+    const t = dt.get(node.id) ?? 0;
+    const { functionName, url, lineNumber } = node.callFrame;
+    if (functionName === '(idle)') {
+      idle += t;
+      continue;
+    }
+    const where = url ? `${url.replace(/^.*node_modules\//, '~/').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}` : '';
+    const key = `${functionName || '(anonymous)'} ${where}`;
+    byFn.set(key, (byFn.get(key) ?? 0) + t);
+  }
+  const busy = total - idle;
+  console.log(`\n${file}: ${(busy / 1e6).toFixed(2)} s busy of ${(total / 1e6).toFixed(2)} s`);
+  for (const [key, t] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    console.log(`  ${((t / busy) * 100).toFixed(1).padStart(5)}%  ${key}`);
+  }
+}

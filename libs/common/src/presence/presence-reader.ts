@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { RPC, UserPresence } from '@parley/contracts';
+import { MessageBus } from '../bus/message-bus';
+import { DomainError } from '../errors/domain-error';
+import { rootLogger } from '../logging/logger';
+
+/**
+ * Who is online, from the presence service (one RPC per read or list page): for the `status`
+ * filters of the user and member lists and each user's `status` and `lastActiveAt`.
+ */
+@Injectable()
+export class PresenceReader {
+  private readonly log = rootLogger().child({ component: 'presence-reader' });
+  private lastWarnAt = 0;
+
+  constructor(private readonly bus: MessageBus) {}
+
+  /** The app's online uids; without presence a status filter cannot be answered. */
+  async onlineUids(appId: string): Promise<string[]> {
+    try {
+      return (await this.bus.request(RPC.presence.onlineList, { appId })).uids;
+    } catch (err) {
+      this.log.warn({ err, appId }, 'presence unavailable for a status filter');
+      throw new DomainError('ERR_SERVICE_UNAVAILABLE', 'Presence is unavailable; try again.');
+    }
+  }
+
+  /** Presence of these users; without an answer they read as offline (a read is not refused). */
+  async presenceOf(appId: string, uids: string[]): Promise<Map<string, UserPresence>> {
+    if (!uids.length) return new Map();
+    try {
+      const { users } = await this.bus.request(RPC.presence.userGetMany, { appId, uids });
+      return new Map(users.map((u) => [u.uid, u]));
+    } catch (err) {
+      // Every read would log it during an outage: one line per 10 s.
+      if (Date.now() - this.lastWarnAt > 10_000) {
+        this.lastWarnAt = Date.now();
+        this.log.warn({ err, appId }, 'presence unavailable; users read as offline');
+      }
+      return new Map();
+    }
+  }
+
+  /**
+   * The users with `status` from presence and `lastActiveAt` the later of presence's and theirs
+   * (stored); unchanged when presence does not answer.
+   */
+  async withPresence<U extends PresentUser>(appId: string, users: U[]): Promise<U[]> {
+    const seen = await this.presenceOf(
+      appId,
+      users.map((u) => u.uid),
+    );
+    return users.map((user) => {
+      const p = seen.get(user.uid);
+      if (!p) return user;
+      const lastActiveAt = Math.max(p.lastActiveAt ?? 0, user.lastActiveAt ?? 0) || undefined;
+      return {
+        ...user,
+        status: p.online ? 'available' : 'offline',
+        ...(lastActiveAt !== undefined && { lastActiveAt }),
+      };
+    });
+  }
+}
+
+/** What presence fills in on a user object. */
+export interface PresentUser {
+  uid: string;
+  status: 'available' | 'offline';
+  lastActiveAt?: number;
+}
