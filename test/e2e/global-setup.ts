@@ -47,6 +47,7 @@ export default async function globalSetup(): Promise<void> {
       // identity may check a JWT another run's identity signed (test/setup-env.ts uses the same).
       PARLEY_JWT_SECRET: process.env.PARLEY_JWT_SECRET ?? 'test-only-jwt-secret-0123456789abcdef',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      DB_POOL_SIZE: process.env.DB_POOL_SIZE ?? '5',
       // A killed gateway's users go offline within seconds, so tests can wait for it; the key
       // prefix keeps this platform's presence apart from others on the same Redis.
       PRESENCE_TTL_SECONDS: '3',

@@ -57,6 +57,7 @@ async function freshDatabase(): Promise<string> {
   const name = `parley_migrate_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
+  await query(adminUrl.toString(), `CREATE DATABASE "${name}"`);
   created.push(name);
   return url.toString();
 }

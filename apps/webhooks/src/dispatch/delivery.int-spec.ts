@@ -250,15 +250,16 @@ it('a hanging receiver holds only its own slots: other endpoints get everything 
 });
 
 it('a disabled endpoint gets nothing; enabled again, it gets what happens from then on', async () => {
+  const control = await receiver();
+  const controlHook = await endpoint(control.url);
   const r = await receiver();
   const webhook = await endpoint(r.url, { enabled: false });
   await userCreated('while-off');
-  const control = await receiver();
-  const controlHook = await endpoint(control.url);
   await userCreated('still-off');
   // The control endpoint got both, so both events were processed.
-  await allSucceeded(controlHook, 1);
-  await eventually(async () => expect(control.requests).toHaveLength(1));
+  await allSucceeded(controlHook, 2);
+  await eventually(async () => expect(control.requests).toHaveLength(2));
+  expect(await log(webhook)).toEqual([]);
 
   await bus.request(RPC.webhooks.webhookUpdate, { appId, id: webhook.id, enabled: true });
   await userCreated('back-on');

@@ -101,6 +101,7 @@ export class PlatformModule {
               env.DATABASE_URL,
               {
                 ...db,
+                poolSize: db.poolSize ?? env.DB_POOL_SIZE,
                 entities: [
                   ...(db.entities as unknown[]),
                   OutboxRow,

@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       NATS_STREAM_REPLICAS: 1,
       RPC_TIMEOUT_MS: 5000,
       MIGRATIONS_RUN: true,
+      DB_POOL_SIZE: 10,
       MIGRATIONS_WAIT_SECONDS: 600,
     });
   });

@@ -22,6 +22,8 @@ export const BaseEnvSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** Connections each service process keeps to PostgreSQL at most (its pool). */
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** With MIGRATIONS_RUN=false: how long a service waits at start for the migrations Job. */
   MIGRATIONS_WAIT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
 });
