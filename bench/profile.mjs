@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `node bench/profile.mjs <dir>`: the hottest functions of each V8 CPU profile in <dir> (written by
+// `node bench/profile.mjs <dir> [top] [last-seconds]`: the hottest functions of each V8 CPU profile in <dir> (written by
 // `npm run bench -- --profile`), by self time, so a scenario's hot path can be read without a
 // browser. Open a .cpuprofile in Chrome DevTools for the full picture.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -11,11 +11,19 @@ if (!dir) {
   process.exit(2);
 }
 const top = Number(process.argv[3] ?? 25);
+// Optional: only the last N seconds of each profile (the load, without the start-up).
+const last = Number(process.argv[4] ?? 0);
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
   const prof = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
   const dt = new Map();
   // Sample i took timeDeltas[i] microseconds, spent in node samples[i] (self time).
-  prof.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
+  const span = prof.timeDeltas.reduce((a, b) => a + b, 0);
+  let at = 0;
+  prof.samples.forEach((id, i) => {
+    at += prof.timeDeltas[i] ?? 0;
+    if (last && at < span - last * 1e6) return;
+    dt.set(id, (dt.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0));
+  });
   const total = [...dt.values()].reduce((a, b) => a + b, 0);
   const byFn = new Map();
   let idle = 0;
@@ -26,13 +34,32 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
       idle += t;
       continue;
     }
-    const where = url ? `${url.replace(/^.*node_modules\//, '~/').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}` : '';
+    const where = url
+      ? `${url.replace(/^.*node_modules\//, '~/').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}`
+      : '';
     const key = `${functionName || '(anonymous)'} ${where}`;
     byFn.set(key, (byFn.get(key) ?? 0) + t);
   }
   const busy = total - idle;
+  // Also by where the code lives: a package of node_modules, Parley's dist, or Node itself.
+  const byPlace = new Map();
+  for (const node of prof.nodes) {
+    const t = dt.get(node.id) ?? 0;
+    const { url, functionName } = node.callFrame;
+    if (functionName === '(idle)') continue;
+    const pkg = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url)?.[1];
+    const place =
+      pkg ??
+      /\/dist\/(apps|libs)\/([^/]+)/.exec(url)?.slice(1).join('/') ??
+      (url.startsWith('node:') ? 'node' : functionName || '(native)');
+    byPlace.set(place, (byPlace.get(place) ?? 0) + t);
+  }
   console.log(`\n${file}: ${(busy / 1e6).toFixed(2)} s busy of ${(total / 1e6).toFixed(2)} s`);
   for (const [key, t] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    console.log(`  ${((t / busy) * 100).toFixed(1).padStart(5)}%  ${key}`);
+  }
+  console.log('  by place:');
+  for (const [key, t] of [...byPlace].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
     console.log(`  ${((t / busy) * 100).toFixed(1).padStart(5)}%  ${key}`);
   }
 }

@@ -26,13 +26,16 @@ const flag = (name, dflt) => {
   return i >= 0 ? Number(args.splice(i, 2)[1]) : dflt;
 };
 const profile = args.includes('--profile') && !!args.splice(args.indexOf('--profile'), 1);
-const installProsody = args.includes('--install-prosody') && !!args.splice(args.indexOf('--install-prosody'), 1);
+const installProsody =
+  args.includes('--install-prosody') && !!args.splice(args.indexOf('--install-prosody'), 1);
 const rounds = flag('rounds', 3);
 const seconds = flag('seconds', 5);
 const wanted = args.length ? args.map((a) => a.toUpperCase()) : SCENARIOS.map((s) => s.id);
 const unknown = wanted.filter((id) => !SCENARIOS.some((s) => s.id === id));
 if (unknown.length) {
-  console.error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
+  console.error(
+    `unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`,
+  );
   process.exit(2);
 }
 
@@ -48,18 +51,24 @@ const env = {
   LOG_LEVEL: 'warn',
 };
 
+const nodeArgs = [];
 // --profile: every service writes a V8 CPU profile when it stops (bench/profile.mjs reads them).
-const profileDir = path.join(here, 'results', 'profiles', new Date().toISOString().replace(/[:.]/g, '-'));
+const profileDir = path.join(
+  here,
+  'results',
+  'profiles',
+  new Date().toISOString().replace(/[:.]/g, '-'),
+);
 if (profile) {
   mkdirSync(profileDir, { recursive: true });
-  env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${profileDir}`;
+  nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
 }
 
 console.log('bench: building');
 execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { stdio: 'ignore' });
 const logDir = mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
 console.log(`bench: starting the platform (logs in ${logDir})`);
-const platform = await startPlatform({ env, randomPorts: true, logDir });
+const platform = await startPlatform({ env, randomPorts: true, logDir, nodeArgs });
 const pidOf = (name) => platform.processes.find((p) => p.name === name)?.pid;
 const ctx = {
   root,
@@ -77,7 +86,12 @@ try {
   for (const scenario of SCENARIOS.filter((s) => wanted.includes(s.id))) {
     if (scenario.available && !scenario.available(ctx)) {
       console.log(`bench: ${scenario.id} skipped: ${scenario.unavailable}`);
-      results.push({ id: scenario.id, title: scenario.title, skipped: scenario.unavailable, checks: [] });
+      results.push({
+        id: scenario.id,
+        title: scenario.title,
+        skipped: scenario.unavailable,
+        checks: [],
+      });
       continue;
     }
     console.log(`bench: ${scenario.id} ${scenario.title}: setting up`);
@@ -114,10 +128,20 @@ try {
 const rows = results.flatMap((r) =>
   r.failed || r.skipped
     ? [[r.id, r.failed ? `FAILED: ${r.failed}` : `skipped: ${r.skipped}`, '', '', '', '', 'NO']]
-    : r.checks.map((c) => [r.id, c.what, round(c.baseline), round(c.parley), round(c.value), c.target, c.met ? 'yes' : 'NO']),
+    : r.checks.map((c) => [
+        r.id,
+        c.what,
+        round(c.baseline),
+        round(c.parley),
+        round(c.value),
+        c.target,
+        c.met ? 'yes' : 'NO',
+      ]),
 );
 const header = ['id', 'measure', 'baseline', 'parley', 'value', 'target', 'met'];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));
+const widths = header.map((h, i) =>
+  Math.max(h.length, ...rows.map((row) => String(row[i]).length)),
+);
 const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
 console.log(`\n${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}`);
 for (const row of rows) console.log(line(row));
@@ -133,5 +157,15 @@ mkdirSync(path.join(here, 'results'), { recursive: true });
 const stamp = out.at.replace(/[:.]/g, '-');
 writeFileSync(path.join(here, 'results', `${stamp}.json`), `${JSON.stringify(out, null, 2)}\n`);
 writeFileSync(path.join(here, 'results', 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
+// The same table as Markdown, for docs/benchmarks.md.
+const md = [
+  `| ${header.join(' | ')} |`,
+  `| ${header.map(() => '---').join(' | ')} |`,
+  ...rows.map((row) => `| ${row.join(' | ')} |`),
+].join('\n');
+writeFileSync(path.join(here, 'results', 'latest.md'), `${md}\n`);
 console.log(`\nbench: results in bench/results/${stamp}.json`);
-if (profile) console.log(`bench: CPU profiles in ${profileDir} (node bench/profile.mjs ${path.relative(root, profileDir)})`);
+if (profile)
+  console.log(
+    `bench: CPU profiles in ${profileDir} (node bench/profile.mjs ${path.relative(root, profileDir)})`,
+  );

@@ -55,6 +55,7 @@ async function waitReady(url, child, timeoutMs) {
  * @param {number} [opts.gateways]          how many gateway processes (default 1)
  * @param {string} [opts.logDir]            write each service's output to <logDir>/<name>.log
  * @param {number} [opts.gatewayPort]       port of the first gateway when not random
+ * @param {string[]} [opts.nodeArgs]         extra node flags for every service (e.g. --cpu-prof)
  * @returns {Promise<{gatewayUrls: string[], processes: {name:string,pid:number,port:number}[], stop: () => Promise<void>}>}
  */
 async function startPlatform(opts) {
@@ -95,11 +96,15 @@ async function startPlatform(opts) {
             fs.openSync(path.join(opts.logDir, `${spec.name}.log`), 'a'),
           ]
         : ['ignore', 'inherit', 'inherit'];
-      const child = spawn(process.execPath, ['--enable-source-maps', main], {
-        cwd: root,
-        env: { ...process.env, ...opts.env, PORT: String(spec.port), SERVICE_NAME: spec.app },
-        stdio,
-      });
+      const child = spawn(
+        process.execPath,
+        [...(opts.nodeArgs ?? []), '--enable-source-maps', main],
+        {
+          cwd: root,
+          env: { ...process.env, ...opts.env, PORT: String(spec.port), SERVICE_NAME: spec.app },
+          stdio,
+        },
+      );
       started.push({ ...spec, child });
       try {
         await waitReady(`http://127.0.0.1:${spec.port}/health/ready`, child, 60_000);

@@ -42,7 +42,9 @@ export class Parley {
     });
     await call('PATCH', `${this.gateway}/admin/apps/${appId}`, {
       headers: admin,
-      body: { limits: { coreRequestsPerMinute: 10_000_000, standardRequestsPerMinute: 10_000_000 } },
+      body: {
+        limits: { coreRequestsPerMinute: 10_000_000, standardRequestsPerMinute: 10_000_000 },
+      },
     });
     return {
       appId,

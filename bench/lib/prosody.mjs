@@ -44,13 +44,15 @@ export async function startProsody(users) {
   const accounts = path.join(data, DOMAIN.replaceAll('.', '%2e'), 'accounts');
   mkdirSync(accounts, { recursive: true });
   for (const u of users) {
-    writeFileSync(path.join(accounts, `${u}.dat`), `return {\n\t["password"] = "${PASSWORD}";\n};\n`);
+    writeFileSync(
+      path.join(accounts, `${u}.dat`),
+      `return {\n\t["password"] = "${PASSWORD}";\n};\n`,
+    );
   }
   const config = path.join(dir, 'prosody.cfg.lua');
   writeFileSync(
     config,
     `run_as_root = true
-daemonize = false
 pidfile = "${dir}/prosody.pid"
 data_path = "${data}"
 log = { warn = "${dir}/prosody.log" }
@@ -69,7 +71,7 @@ limits = { c2s = { rate = "100mb/s" } }
 VirtualHost "${DOMAIN}"
 `,
   );
-  const child = spawn(PROSODY, ['--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(PROSODY, ['-F', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d) => (err += d));
   const deadline = Date.now() + 15_000;

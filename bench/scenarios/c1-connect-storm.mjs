@@ -10,7 +10,13 @@ const CONCURRENCY = 50;
 
 async function storm(url, appId, logins) {
   const clients = await wsClients();
-  const result = await clients.ask({ cmd: 'connect', url, appId, logins, concurrency: CONCURRENCY });
+  const result = await clients.ask({
+    cmd: 'connect',
+    url,
+    appId,
+    logins,
+    concurrency: CONCURRENCY,
+  });
   await clients.close();
   return result;
 }

@@ -14,7 +14,13 @@ const GUID = 'fanout';
 
 async function fanout(url, { app, logins }, send) {
   const clients = await wsClients();
-  const connected = await clients.ask({ cmd: 'connect', url, appId: app.appId, logins, concurrency: 50 });
+  const connected = await clients.ask({
+    cmd: 'connect',
+    url,
+    appId: app.appId,
+    logins,
+    concurrency: 50,
+  });
   if (connected.failed) throw new Error(`F1: ${connected.failed} sockets failed to authenticate`);
   await new Promise((r) => setTimeout(r, 500)); // subscriptions settle
   const times = [];
@@ -22,7 +28,8 @@ async function fanout(url, { app, logins }, send) {
     const waiting = await clients.expect(MEMBERS, 30_000);
     await send(i);
     const result = await waiting.done;
-    if (result.received < MEMBERS) throw new Error(`F1: only ${result.received} of ${MEMBERS} delivered`);
+    if (result.received < MEMBERS)
+      throw new Error(`F1: only ${result.received} of ${MEMBERS} delivered`);
     times.push(result.ms);
   }
   await clients.close();
@@ -36,15 +43,27 @@ export default {
     const app = await ctx.parley.createApp('bench F1');
     const logins = await usersWithLogins(ctx, app, MEMBERS, 'm');
     for (const l of logins) l.groups = [GUID];
-    await ctx.parley.createGroup(app, GUID, logins.map((l) => l.uid));
-    const server = await startServer('bare-ws-server', { natsUrl: ctx.env.NATS_URL, appId: app.appId });
+    await ctx.parley.createGroup(
+      app,
+      GUID,
+      logins.map((l) => l.uid),
+    );
+    const server = await startServer('bare-ws-server', {
+      natsUrl: ctx.env.NATS_URL,
+      appId: app.appId,
+    });
     const nc = await connect({ servers: ctx.env.NATS_URL });
     return { app, logins, server, nc };
   },
   baseline: (ctx, s) =>
     fanout(`ws://127.0.0.1:${s.server.info.port}`, s, async (i) => {
-      const frame = { appId: s.app.appId, type: 'message', receiverType: 'group', receiver: GUID,
-        body: { id: String(i), category: 'message', type: 'text', data: { text: 'to everyone' } } };
+      const frame = {
+        appId: s.app.appId,
+        type: 'message',
+        receiverType: 'group',
+        receiver: GUID,
+        body: { id: String(i), category: 'message', type: 'text', data: { text: 'to everyone' } },
+      };
       s.nc.publish(`deliver.${s.app.appId}.g.${GUID}`, JSON.stringify(frame));
       await s.nc.flush();
     }),
@@ -53,7 +72,13 @@ export default {
       const res = await fetch(`${ctx.gateway}/v3/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', appid: s.app.appId, apikey: s.app.restKey },
-        body: JSON.stringify({ receiver: GUID, receiverType: 'group', category: 'message', type: 'text', data: { text: 'to everyone' } }),
+        body: JSON.stringify({
+          receiver: GUID,
+          receiverType: 'group',
+          category: 'message',
+          type: 'text',
+          data: { text: 'to everyone' },
+        }),
       });
       if (!res.ok) throw new Error(`F1 send: ${res.status} ${await res.text()}`);
     }),

@@ -16,7 +16,7 @@ function rate(ctx) {
 
 export default {
   id: 'L1',
-  title: 'send -> receive latency at half of T2\'s rate, 1:1 and 10-member groups',
+  title: "send -> receive latency at half of T2's rate, 1:1 and 10-member groups",
   async setup(ctx) {
     const app = await ctx.parley.createApp('bench L1');
     const senders = await usersWithLogins(ctx, app, PAIRS, 's');
@@ -27,24 +27,51 @@ export default {
       const guid = `grp${g}`;
       const inGroup = members.slice(g * GROUP_SIZE, (g + 1) * GROUP_SIZE);
       for (const l of inGroup) l.groups = [guid];
-      await ctx.parley.createGroup(app, guid, inGroup.map((l) => l.uid));
+      await ctx.parley.createGroup(
+        app,
+        guid,
+        inGroup.map((l) => l.uid),
+      );
       groups.push({ guid, sender: inGroup[0].uid });
     }
-    const server = await startServer('bare-ws-server', { natsUrl: ctx.env.NATS_URL, appId: app.appId });
+    const server = await startServer('bare-ws-server', {
+      natsUrl: ctx.env.NATS_URL,
+      appId: app.appId,
+    });
     return { app, senders, receivers, members, groups, server };
   },
   async baseline(ctx, s) {
     const clients = await wsClients();
     const logins = [...s.senders, ...s.receivers, ...s.members];
-    await clients.ask({ cmd: 'connect', url: `ws://127.0.0.1:${s.server.info.port}`, appId: s.app.appId, logins, concurrency: 50 });
+    await clients.ask({
+      cmd: 'connect',
+      url: `ws://127.0.0.1:${s.server.info.port}`,
+      appId: s.app.appId,
+      logins,
+      concurrency: 50,
+    });
     const frames = (kind) =>
       kind === 'user'
-        ? s.receivers.map((r) => ({ receiver: r.uid, receiverType: 'user', body: { data: { text: 'hi' } } }))
-        : s.groups.map((g) => ({ receiver: g.guid, receiverType: 'group', body: { data: { text: 'hi' } } }));
+        ? s.receivers.map((r) => ({
+            receiver: r.uid,
+            receiverType: 'user',
+            body: { data: { text: 'hi' } },
+          }))
+        : s.groups.map((g) => ({
+            receiver: g.guid,
+            receiverType: 'group',
+            body: { data: { text: 'hi' } },
+          }));
     const out = {};
     for (const kind of ['user', 'group']) {
       const waiting = await clients.expect(Number.MAX_SAFE_INTEGER, ctx.seconds * 1000 + 2000);
-      await clients.ask({ cmd: 'send', from: 0, frames: frames(kind), perSecond: rate(ctx), durationMs: ctx.seconds * 1000 });
+      await clients.ask({
+        cmd: 'send',
+        from: 0,
+        frames: frames(kind),
+        perSecond: rate(ctx),
+        durationMs: ctx.seconds * 1000,
+      });
       const r = await waiting.done;
       Object.assign(out, { [`${kind}P99`]: r.p99, [`${kind}P999`]: r.p999 });
     }
@@ -54,12 +81,24 @@ export default {
   async parley(ctx, s) {
     const clients = await wsClients();
     const logins = [...s.receivers, ...s.members];
-    await clients.ask({ cmd: 'connect', url: wsUrl(ctx.gateway), appId: s.app.appId, logins, concurrency: 50 });
+    await clients.ask({
+      cmd: 'connect',
+      url: wsUrl(ctx.gateway),
+      appId: s.app.appId,
+      logins,
+      concurrency: 50,
+    });
     const send = (sender, receiver, receiverType) => ({
       method: 'POST',
       path: '/v3/messages',
       headers: { appid: s.app.appId, apikey: s.app.restKey, onbehalfof: sender },
-      body: { receiver, receiverType, category: 'message', type: 'text', data: { text: 'hi', metadata: { benchSentAt: '$t' } } },
+      body: {
+        receiver,
+        receiverType,
+        category: 'message',
+        type: 'text',
+        data: { text: 'hi', metadata: { benchSentAt: '$t' } },
+      },
     });
     const requests = {
       user: s.senders.map((l, i) => send(l.uid, s.receivers[i].uid, 'user')),

@@ -22,7 +22,11 @@ const pids = (args) => {
   }
 };
 /** PostgreSQL, NATS and Redis processes on this machine (what Parley writes to). */
-const infraPids = () => [...pids(['-x', 'postgres']), ...pids(['-x', 'nats-server']), ...pids(['-x', 'redis-server'])];
+const infraPids = () => [
+  ...pids(['-x', 'postgres']),
+  ...pids(['-x', 'nats-server']),
+  ...pids(['-x', 'redis-server']),
+];
 
 function cpuOf(list) {
   return list.reduce((sum, pid) => {
@@ -50,20 +54,44 @@ export default {
   async baseline(ctx, { uids, pairs, prosody }) {
     const clients = await forkWorker('xmpp-clients');
     const rss0 = rssBytes(prosody.pid);
-    const connected = await clients.ask({ cmd: 'connect', service: prosody.service, domain: DOMAIN, users: uids, password: PASSWORD, concurrency: 50 });
+    const connected = await clients.ask({
+      cmd: 'connect',
+      service: prosody.service,
+      domain: DOMAIN,
+      users: uids,
+      password: PASSWORD,
+      concurrency: 50,
+    });
     if (connected.failed) throw new Error(`P1: ${connected.failed} XMPP clients failed to connect`);
     const rssPerConnection = (rssBytes(prosody.pid) - rss0) / connected.connected;
     const cpu0 = cpuOf([prosody.pid]);
-    const run = await clients.ask({ cmd: 'run', pairs, perSecond: RATE, durationMs: ctx.seconds * 1000, timeoutMs: 30_000 });
+    const run = await clients.ask({
+      cmd: 'run',
+      pairs,
+      perSecond: RATE,
+      durationMs: ctx.seconds * 1000,
+      timeoutMs: 30_000,
+    });
     const cpu = cpuOf([prosody.pid]) - cpu0;
     await clients.close();
-    return { cpuPer1000: (cpu / run.received) * 1000, cpuWithInfraPer1000: (cpu / run.received) * 1000, rssKBPerConnection: rssPerConnection / 1024, received: run.received };
+    return {
+      cpuPer1000: (cpu / run.received) * 1000,
+      cpuWithInfraPer1000: (cpu / run.received) * 1000,
+      rssKBPerConnection: rssPerConnection / 1024,
+      received: run.received,
+    };
   },
   async parley(ctx, { app, logins, pairs }) {
     const clients = await forkWorker('ws-clients');
     const gateway = ctx.pids.of('gateway');
     const rss0 = rssBytes(gateway);
-    const connected = await clients.ask({ cmd: 'connect', url: wsUrl(ctx.gateway), appId: app.appId, logins, concurrency: 50 });
+    const connected = await clients.ask({
+      cmd: 'connect',
+      url: wsUrl(ctx.gateway),
+      appId: app.appId,
+      logins,
+      concurrency: 50,
+    });
     if (connected.failed) throw new Error(`P1: ${connected.failed} sockets failed to authenticate`);
     const rssPerConnection = (rssBytes(gateway) - rss0) / logins.length;
     const infra = infraPids();
@@ -78,7 +106,13 @@ export default {
         method: 'POST',
         path: '/v3/messages',
         headers: { appid: app.appId, apikey: app.restKey, onbehalfof: from },
-        body: { receiver: to, receiverType: 'user', category: 'message', type: 'text', data: { text: 'message $n' } },
+        body: {
+          receiver: to,
+          receiverType: 'user',
+          category: 'message',
+          type: 'text',
+          data: { text: 'message $n' },
+        },
       })),
       concurrency: 64,
       rotate: true,

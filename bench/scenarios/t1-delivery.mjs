@@ -11,14 +11,25 @@ const FRAMES = 100_000;
 
 async function deliver(ctx, url, serverPid, { app, logins }) {
   const clients = await wsClients();
-  const connected = await clients.ask({ cmd: 'connect', url, appId: app.appId, logins, concurrency: 50 });
+  const connected = await clients.ask({
+    cmd: 'connect',
+    url,
+    appId: app.appId,
+    logins,
+    concurrency: 50,
+  });
   if (connected.failed) throw new Error(`T1: ${connected.failed} sockets failed to authenticate`);
   const frame = {
     appId: app.appId,
     type: 'message',
     sender: 'bench',
     receiverType: 'user',
-    body: { id: '1', category: 'message', type: 'text', data: { text: 'hello from the benchmark' } },
+    body: {
+      id: '1',
+      category: 'message',
+      type: 'text',
+      data: { text: 'hello from the benchmark' },
+    },
   };
   const waiting = await clients.expect(FRAMES, 120_000);
   const { result, cpuSeconds } = await measureCpu([serverPid], async () => {

@@ -43,7 +43,14 @@ export default {
       method: 'POST',
       path: '/v3/messages',
       headers: { appid: app.appId, apikey: app.restKey, onbehalfof: sender },
-      body: { receiver, receiverType: 'user', category: 'message', type: 'text', data: { text: 'hello' }, muid: `m$n` },
+      body: {
+        receiver,
+        receiverType: 'user',
+        category: 'message',
+        type: 'text',
+        data: { text: 'hello' },
+        muid: `m$n`,
+      },
     }));
     const { result, cpuSeconds } = await measureCpu(ctx.pids.all, () =>
       runWorker('http-load', {

@@ -2,6 +2,7 @@
 // (closed loop) or, with `perSecond`, on a fixed schedule (open loop), for `durationMs` after `warmupMs`. Lane i uses requests[i % requests.length] (with
 // `rotate`, the next of them each time); "$n" in a
 // path or body becomes a number unique in this run (for muids).
+import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { newHistogram, summary } from '../lib/histogram.mjs';
 

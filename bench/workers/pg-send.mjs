@@ -56,5 +56,10 @@ async function lane(i) {
 
 await Promise.all(Array.from({ length: cfg.concurrency }, (_, i) => lane(i)));
 console.log(
-  JSON.stringify({ count, errors: 0, perSecond: count / (cfg.durationMs / 1000), ...summary(histogram) }),
+  JSON.stringify({
+    count,
+    errors: 0,
+    perSecond: count / (cfg.durationMs / 1000),
+    ...summary(histogram),
+  }),
 );

@@ -6,6 +6,7 @@
 //   {cmd:'close'}                                     -> closes every socket, exits
 // Each login authenticates with the SDK's auth frame. Frames received are counted; a frame whose
 // body carries `data.metadata.benchSentAt` (ms since the epoch) adds a send->receive latency.
+import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { newHistogram, summary } from '../lib/histogram.mjs';
 import { authFrame } from '../lib/parley.mjs';
@@ -21,7 +22,10 @@ function onFrame(data) {
   const at = text.indexOf('"benchSentAt":');
   if (at >= 0) {
     const sentAt = Number(/"benchSentAt":(\d+(\.\d+)?)/.exec(text.slice(at))?.[1]);
-    if (sentAt) histogram.recordValue(Math.max(1, Math.round((performance.timeOrigin + performance.now() - sentAt) * 1000)));
+    if (sentAt)
+      histogram.recordValue(
+        Math.max(1, Math.round((performance.timeOrigin + performance.now() - sentAt) * 1000)),
+      );
   }
   if (waiter && received >= waiter.total) waiter.done();
 }

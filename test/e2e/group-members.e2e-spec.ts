@@ -42,8 +42,29 @@ type Results = { data: Record<string, Record<string, ItemResult>> };
 type One<T = Group> = { data: T };
 type Many<T = Member> = { data: T[]; meta: { pagination: Pagination } };
 type Done = { data: { success: true; message: string } };
+/** A join's reply: the `joined` action message, the group (as the member sees it) its `for`. */
+type Joined = {
+  data: {
+    category: string;
+    data: { action: string; entities: { for: { entity: Group; entityType: string } } };
+  };
+};
 
 const OK = { success: true };
+/** An added member's item carries the `added` action message on them (reference §4.7). */
+const ADDED = (uid: string) => ({
+  success: true,
+  data: expect.objectContaining({
+    category: 'action',
+    type: 'groupMember',
+    data: expect.objectContaining({
+      action: 'added',
+      entities: expect.objectContaining({
+        on: { entity: expect.objectContaining({ uid }), entityType: 'user' },
+      }),
+    }),
+  }),
+});
 const DONE = { success: true, message: expect.any(String) };
 const failed = (code: string) => ({ success: false, error: { code, message: expect.any(String) } });
 const now = () => Math.floor(Date.now() / 1000);
@@ -115,9 +136,9 @@ describe('adding members', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual({
-      admins: { amy: OK },
+      admins: { amy: ADDED('amy') },
       participants: {
-        ben: OK,
+        ben: ADDED('ben'),
         ghost: failed('ERR_UID_NOT_FOUND'),
         par: failed('ERR_ALREADY_JOINED'),
       },
@@ -138,7 +159,10 @@ describe('adding members', () => {
       moderators: ['out'],
     });
     expect(put.status).toBe(200);
-    expect(put.body.data).toEqual({ participants: { out: OK }, moderators: { out: OK } });
+    expect(put.body.data).toEqual({
+      participants: { out: ADDED('out') },
+      moderators: { out: ADDED('out') },
+    });
     expect((await scopesOf(rest)).out).toBe('moderator');
     expect(await membersCount(rest)).toBe(7);
   });
@@ -151,7 +175,7 @@ describe('adding members', () => {
     });
     expect(res.body.data).toEqual({
       usersToBan: { par: OK, amy: OK },
-      participants: { amy: failed('ERR_BANNED_GROUPMEMBER'), ben: OK },
+      participants: { amy: failed('ERR_BANNED_GROUPMEMBER'), ben: ADDED('ben') },
     });
     const again = await rest.post<Results>('/groups/team/members', {
       participants: ['par'],
@@ -184,12 +208,12 @@ describe('adding members', () => {
 });
 
 describe('joining and leaving', () => {
-  it('joins a public group with an auth token, as the SDK does, and answers the group as the member sees it', async () => {
+  it('joins a public group with an auth token, as the SDK does, and answers the `joined` action message', async () => {
     const { app, rest } = await team();
     const amy = await withToken(app, rest, 'amy');
     const before = now();
     // The SDK posts the group it holds.
-    const res = await amy.post<One>('/groups/team/members', {
+    const res = await amy.post<Joined>('/groups/team/members', {
       guid: 'team',
       name: 'Team',
       type: 'public',
@@ -199,6 +223,24 @@ describe('joining and leaving', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({
+      category: 'action',
+      type: 'groupMember',
+      sender: 'amy',
+      receiver: 'team',
+      receiverType: 'group',
+      conversationId: 'group_team',
+      data: {
+        action: 'joined',
+        entities: {
+          by: { entityType: 'user', entity: { uid: 'amy' } },
+          on: { entityType: 'user', entity: { uid: 'amy' } },
+          for: { entityType: 'group' },
+        },
+      },
+    });
+    // The client SDK takes `data.entities.for.entity` as the joined group.
+    const group = res.body.data.data.entities.for.entity;
+    expect(group).toMatchObject({
       guid: 'team',
       owner: 'own',
       hasJoined: true,
@@ -206,7 +248,7 @@ describe('joining and leaving', () => {
       membersCount: 5,
       conversationId: 'group_team',
     });
-    expect(res.body.data.joinedAt).toBeGreaterThanOrEqual(before);
+    expect(group.joinedAt).toBeGreaterThanOrEqual(before);
     const again = await amy.post('/groups/team/members', {});
     expect([again.status, code(again)]).toEqual([409, 'ERR_ALREADY_JOINED']);
     expect((await scopesOf(rest)).amy).toBe('participant');
@@ -219,10 +261,11 @@ describe('joining and leaving', () => {
     expect([none.status, code(none)]).toEqual([400, 'ERR_EMPTY_GROUP_PASS']);
     const wrong = await amy.post('/groups/team/members', { password: 'guess' });
     expect([wrong.status, code(wrong)]).toEqual([403, 'ERR_WRONG_GROUP_PASS']);
-    const right = await amy.post<One>('/groups/team/members', { password: 's3cret' });
+    const right = await amy.post<Joined>('/groups/team/members', { password: 's3cret' });
     expect(right.status).toBe(200);
-    expect(right.body.data).toMatchObject({ type: 'password', hasJoined: true });
-    expect(right.body.data).not.toHaveProperty('password');
+    const group = right.body.data.data.entities.for.entity;
+    expect(group).toMatchObject({ type: 'password', hasJoined: true });
+    expect(group).not.toHaveProperty('password');
     expect(await membersCount(rest)).toBe(5);
   });
 
@@ -238,7 +281,7 @@ describe('joining and leaving', () => {
     const added = await as(app, 'adm').post<Results>('/groups/team/members', {
       participants: ['amy'],
     });
-    expect(added.body.data).toEqual({ participants: { amy: OK } });
+    expect(added.body.data).toEqual({ participants: { amy: ADDED('amy') } });
   });
 
   it('leaves with a user credential; the owner only after handing the group on', async () => {
@@ -386,8 +429,11 @@ describe('scopes, kicks and bans', () => {
     expect(await membersCount(rest)).toBe(3);
     const again = await rest.delete('/groups/team/members/par');
     expect([again.status, code(again)]).toEqual([403, 'ERR_NOT_A_MEMBER']);
-    const rejoined = await as(app, 'par').post<One>('/groups/team/members', {});
-    expect(rejoined.body.data).toMatchObject({ hasJoined: true, scope: 'participant' });
+    const rejoined = await as(app, 'par').post<Joined>('/groups/team/members', {});
+    expect(rejoined.body.data.data.entities.for.entity).toMatchObject({
+      hasJoined: true,
+      scope: 'participant',
+    });
     const owner = await rest.delete('/groups/team/members/own');
     expect([owner.status, code(owner)]).toEqual([403, 'ERR_GROUP_NO_SCOPE_CLEARANCE']);
   });

@@ -35,6 +35,20 @@ type Many = {
 };
 
 const OK = { success: true };
+/** An added member's item carries the `added` action message on them (reference §4.7, §6.4). */
+const ADDED = (uid: string) => ({
+  success: true,
+  data: expect.objectContaining({
+    category: 'action',
+    type: 'groupMember',
+    data: expect.objectContaining({
+      action: 'added',
+      entities: expect.objectContaining({
+        on: { entity: expect.objectContaining({ uid }), entityType: 'user' },
+      }),
+    }),
+  }),
+});
 const failed = (code: string) => ({ success: false, error: { code, message: expect.any(String) } });
 const guidsOf = (res: { body: Many }) => res.body.data.map((g) => g.guid);
 const now = () => Math.floor(Date.now() / 1000);
@@ -191,10 +205,10 @@ describe('groups: create and get', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body.data.members).toEqual({
-      admins: { ann: OK },
-      moderators: { bob: OK, ann: OK },
+      admins: { ann: ADDED('ann') },
+      moderators: { bob: ADDED('bob'), ann: ADDED('ann') },
       participants: {
-        cat: OK,
+        cat: ADDED('cat'),
         ghost: failed('ERR_UID_NOT_FOUND'),
         own: failed('ERR_ALREADY_JOINED'),
         eve: failed('ERR_BANNED_GROUPMEMBER'),
@@ -795,7 +809,10 @@ describe('groups: update and delete', () => {
     });
     expect(fresh.status).toBe(200);
     expect(fresh.body.data.membersCount).toBe(1);
-    expect(fresh.body.data.members).toEqual({ participants: { out: OK } });
+    // The new group's `added` message, not the former group's (the conversation goes on).
+    expect(fresh.body.data.members).toEqual({ participants: { out: ADDED('out') } });
+    const freshAdded = fresh.body.data.members?.participants.out as { data: { seq: number } };
+    expect(freshAdded.data.seq).toBeGreaterThan(2);
     expect((await as(app, 'par').get<One>('/groups/team')).body.data.hasJoined).toBe(false);
     expect((await rest.delete<ErrorReply>('/groups/team')).status).toBe(200);
     expect((await rest.delete<ErrorReply>('/groups/team')).body.error.code).toBe(

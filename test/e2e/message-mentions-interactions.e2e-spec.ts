@@ -31,7 +31,8 @@ describe('mentions', () => {
     const forBob = (await bob.get<One>(`/messages/${m.id}`)).body.data;
     expect(forBob).toMatchObject({ mentionedMe: true, mentionedUsers: m.mentionedUsers });
     const listed = await bob.get<{ data: Message[] }>('/groups/team/messages');
-    expect(listed.body.data[0].mentionedMe).toBe(true);
+    // (The group's first message is the `added` action message of bob.)
+    expect(listed.body.data.find((x) => x.id === m.id)?.mentionedMe).toBe(true);
     const forApp = (await rest.get<One>(`/messages/${m.id}`)).body.data;
     expect(forApp.mentionedUsers).toHaveLength(2);
     expect(forApp.mentionedMe).toBeUndefined();
@@ -59,6 +60,21 @@ describe('mentions', () => {
       expect(m.mentionedUsers?.map((u) => u.uid)).toEqual(['bob']);
       expect(Object.keys(m.data.mentions ?? {})).toEqual(['bob']);
     }, 30_000);
+  });
+
+  it('reads the mentions again when the text is edited', async () => {
+    const { alice, bob } = await messagingWorld();
+    const m = await sent(alice, text('bob', 'hi <@uid:carol>'));
+    const res = await alice.put(`/messages/${m.id}`, { data: { text: 'hi <@uid:bob>' } });
+    expect(res.status).toBe(200);
+    const now = (await bob.get<One>(`/messages/${m.id}`)).body.data;
+    expect(now.mentionedUsers?.map((u) => u.uid)).toEqual(['bob']);
+    expect(now.mentionedMe).toBe(true);
+    const mine = await bob.get<{ data: Message[] }>('/users/alice/messages?myMentionsOnly=true');
+    expect(mine.body.data.map((x) => x.id)).toEqual([m.id]);
+    const tooMany = Array.from({ length: 11 }, (_, i) => `<@uid:u${i}>`).join(' ');
+    const refused = await alice.put(`/messages/${m.id}`, { data: { text: tooMany } });
+    expect(code(refused)).toBe('ERR_BAD_REQUEST');
   });
 
   it('refuses more than 10 distinct mentioned users, storing nothing', async () => {

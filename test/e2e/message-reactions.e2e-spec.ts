@@ -97,7 +97,7 @@ describe('reactions', () => {
       undefined,
     ]);
     const team = await bob.get<{ data: Message[] }>('/groups/team/messages');
-    expect(team.body.data[0].data.reactions).toEqual([
+    expect(team.body.data.find((x) => x.id === g.id)?.data.reactions).toEqual([
       { reaction: THUMBS, count: 1, reactedByMe: true },
     ]);
     const all = await rest.get<{ data: Message[] }>('/messages');
@@ -353,5 +353,26 @@ describe('reactions', () => {
     } finally {
       for (const s of sockets) s.ws.terminate();
     }
+  });
+
+  it('takes no reactions on deleted or action messages; a permanent delete drops them', async () => {
+    const { alice, bob } = await messagingWorld();
+    const kept = await sent(alice, text('bob', 'to be deleted'));
+    const gone = await sent(alice, text('bob', 'to be erased'));
+    await bob.post(path(gone, THUMBS));
+    const edited = await alice.put<One>(`/messages/${kept.id}`, { data: { text: 'edited' } });
+    expect(edited.status).toBe(200);
+    const action = edited.body.data; // the `edited` action message
+    const onAction = await bob.post(path(action, THUMBS));
+    expect(code(onAction)).toBe('ERR_MESSAGE_ACTION_NOT_ALLOWED');
+
+    expect((await alice.delete(`/messages/${kept.id}`)).status).toBe(200);
+    const onDeleted = await bob.post(path(kept, THUMBS));
+    expect([onDeleted.status, code(onDeleted)]).toEqual([400, 'ERR_BAD_REQUEST']);
+
+    expect((await alice.delete(`/messages/${gone.id}`, { permanent: true })).status).toBe(200);
+    const erased = (await bob.get<One>(`/messages/${gone.id}`)).body.data;
+    expect(erased.data.reactions).toBeUndefined();
+    expect((await bob.get<ReactionPage>(path(gone))).body.data).toEqual([]);
   });
 });

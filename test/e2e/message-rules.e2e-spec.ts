@@ -120,7 +120,8 @@ describe('multipleReceivers', () => {
     });
     expect(guids.team).toMatchObject({
       success: true,
-      data: { conversationId: 'group_team', receiverType: 'group', seq: 1 },
+      // The group's seq 1 is the `added` action message of bob.
+      data: { conversationId: 'group_team', receiverType: 'group', seq: 2 },
     });
     expect(uids.ghost).toMatchObject({ success: false, error: { code: 'ERR_UID_NOT_FOUND' } });
     expect(guids.nogroup).toMatchObject({ success: false, error: { code: 'ERR_GUID_NOT_FOUND' } });
@@ -199,6 +200,10 @@ describe('erasing a permanently deleted user', () => {
       await bob.post<One>('/messages', text('alice', 'reply', { quotedMessageId: a1.id }))
     ).body.data;
     const g1 = (await alice.post<One>('/messages', toGroup('team', 'group secret'))).body.data;
+    // The app edits it: the revisions and the `edited` action message (sent by app_system) hold
+    // copies of alice's content, which go too.
+    const edit = await rest.put(`/messages/${g1.id}`, { data: { text: 'group secret, edited' } });
+    expect(edit.status).toBe(200);
     expect((await rest.delete('/users/alice', { permanent: true })).status).toBe(200);
 
     await eventually(async () => {
@@ -215,6 +220,9 @@ describe('erasing a permanently deleted user', () => {
     const group = (await bob.get<Page>('/groups/team/messages')).body.data;
     expect(group.find((m) => m.id === g1.id)?.data.text).toBeUndefined();
     expect(JSON.stringify(group)).not.toContain('group secret');
+    const history = await rest.get(`/messages/${g1.id}/history`);
+    expect(history.status).toBe(200);
+    expect(JSON.stringify(history.body)).not.toContain('group secret');
 
     // The uid is free again: a new alice starts afresh, her muids unrelated to the old ones.
     expect((await rest.post('/users', { uid: 'alice', name: 'New Alice' })).status).toBe(200);

@@ -63,7 +63,8 @@ async function withToken(rest: AppClient, app: AppKeys, uid: string): Promise<Ap
 
 /**
  * An app with users alice, bob, carol, dan, eve and a public group `team` owned by alice with bob
- * as a participant (carol, dan and eve are not members).
+ * as a participant (carol, dan and eve are not members). Adding bob is the group conversation's
+ * first message (seq 1), the `added` action message, awaited here so that tests start from it.
  */
 async function world() {
   const app = await createApp();
@@ -83,7 +84,12 @@ async function world() {
     members: { participants: ['bob'] },
   });
   if (group.status !== 200) throw new Error(`create team: ${JSON.stringify(group.body)}`);
-  return { app, rest, alice: as(app, 'alice'), bob: as(app, 'bob') };
+  let added: Message | undefined;
+  await eventually(async () => {
+    [added] = (await rest.get<Page>('/groups/team/messages')).body.data;
+    expect(added).toMatchObject({ category: 'action', seq: 1 });
+  }, EVENTS_ARRIVE_MS);
+  return { app, rest, alice: as(app, 'alice'), bob: as(app, 'bob'), added: added as Message };
 }
 
 describe('POST /v3/messages', () => {
@@ -133,7 +139,8 @@ describe('POST /v3/messages', () => {
     expect(new Set([a1.conversationId, b2.conversationId, a3.conversationId])).toEqual(
       new Set(['alice_user_bob']),
     );
-    expect(g1).toMatchObject({ seq: 1, conversationId: 'group_team', receiverType: 'group' });
+    // The group's seq 1 is the `added` action message of bob.
+    expect(g1).toMatchObject({ seq: 2, conversationId: 'group_team', receiverType: 'group' });
     expect(g1.data.entities.receiver).toMatchObject({
       entityType: 'group',
       entity: { guid: 'team', name: 'Team' },
@@ -187,7 +194,7 @@ describe('POST /v3/messages', () => {
       data: { entities: { sender: { entity: { uid: 'app_system', name: 'System' } } } },
     });
     const toTeam = await rest.post<One>('/messages', toGroup('team', 'announcement'));
-    expect(toTeam.body.data).toMatchObject({ sender: 'app_system', receiver: 'team', seq: 1 });
+    expect(toTeam.body.data).toMatchObject({ sender: 'app_system', receiver: 'team', seq: 2 });
   });
 
   it.each([
@@ -544,9 +551,15 @@ describe('reading messages', () => {
   });
 
   it("lists a group's messages for members and the app; others are refused", async () => {
-    const { app, rest, bob, team } = await history();
-    expect((await bob.get<Page>('/groups/team/messages')).body.data).toEqual(team);
-    expect(seqs((await rest.get<Page>('/groups/team/messages?limit=2')).body)).toEqual([2, 3]);
+    const { app, rest, bob, team, added } = await history();
+    const ids = (p: Page) => p.data.map((m) => m.id);
+    expect(ids((await bob.get<Page>('/groups/team/messages')).body)).toEqual(
+      [added, ...team].map((m) => m.id),
+    );
+    expect((await bob.get<Page>('/groups/team/messages?categories=message')).body.data).toEqual(
+      team,
+    );
+    expect(seqs((await rest.get<Page>('/groups/team/messages?limit=2')).body)).toEqual([3, 4]);
     const carol = await as(app, 'carol').get('/groups/team/messages');
     expect({ status: carol.status, code: code(carol) }).toEqual({
       status: 403,
@@ -556,15 +569,15 @@ describe('reading messages', () => {
   });
 
   it('lists every message of the app for the app, and their own conversations for a user', async () => {
-    const { app, rest, sent, team } = await history();
+    const { app, rest, sent, team, added } = await history();
     const carolToDan = (await as(app, 'carol').post<One>('/messages', text('dan', 'private'))).body
       .data;
     const all = (await rest.get<Page>('/messages')).body.data.map((m) => m.id);
-    expect(all).toEqual([...sent, ...team, carolToDan].map((m) => m.id));
+    expect(all).toEqual([added, ...sent, ...team, carolToDan].map((m) => m.id));
     // A user's groups come from the membership model (bob was added when the group was made).
     await eventually(async () => {
       const bobs = (await as(app, 'bob').get<Page>('/messages')).body.data.map((m) => m.id);
-      expect(bobs).toEqual([...sent, ...team].map((m) => m.id));
+      expect(bobs).toEqual([added, ...sent, ...team].map((m) => m.id));
     }, EVENTS_ARRIVE_MS);
     const dans = (await as(app, 'dan').get<Page>('/messages')).body.data.map((m) => m.id);
     expect(dans).toEqual([carolToDan.id]);

@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@parley/common';
+import { ActionHandler } from './actions/action.handler';
+import { ActionLookup } from './actions/action-lookup';
+import { ActionMessageWriter } from './actions/action-message.writer';
+import { ActionRepository } from './actions/action.repository';
+import { MembershipActions } from './actions/membership-actions';
+import { MembershipActionsConsumer } from './actions/membership-actions.consumer';
 import { DirectoryConsumer } from './directory/directory.consumer';
 import { DirectoryEvents } from './directory/directory-events';
 import { DirectoryRepository } from './directory/directory.repository';
@@ -10,6 +16,9 @@ import { MessageRepository } from './messages/message.repository';
 import { MessageService } from './messages/message.service';
 import { MessageViews } from './messages/message-views';
 import { SendRules } from './messages/send-rules';
+import { MessageLifecycleHandler } from './lifecycle/message-lifecycle.handler';
+import { MessageLifecycleRepository } from './lifecycle/message-lifecycle.repository';
+import { MessageLifecycleService } from './lifecycle/message-lifecycle.service';
 import { MessagingInitial1764400000000 } from './migrations/1764400000000-messaging-initial';
 import { MessageSocial1764510000000 } from './migrations/1764510000000-message-social';
 import { InteractionHandler } from './interactions/interaction.handler';
@@ -20,10 +29,16 @@ import { ViewerExtras } from './messages/viewer-extras';
 import { ReactionHandler } from './reactions/reaction.handler';
 import { ReactionRepository } from './reactions/reaction.repository';
 import { ReactionService } from './reactions/reaction.service';
+import { MessageLifecycle1764500000000 } from './migrations/1764500000000-message-lifecycle';
 import { MessagingRulesThreadsImport1764530000000 } from './migrations/1764530000000-messaging-rules-threads-import';
 import { MessageImportHandler } from './data-import/message-import.handler';
 import { MessageImportService } from './data-import/message-import.service';
-import { ReadPositionsErasure, SentMessagesErasure, SocialErasure } from './erasure/erasure-steps';
+import {
+  ReadPositionsErasure,
+  RevisionsErasure,
+  SentMessagesErasure,
+  SocialErasure,
+} from './erasure/erasure-steps';
 import { USER_ERASURE_STEPS, UserErasure, UserErasureStep } from './erasure/user-erasure';
 import { UserErasureConsumer } from './erasure/user-erasure.consumer';
 
@@ -33,6 +48,7 @@ export const MESSAGING_DATABASE = {
   entities: [],
   migrations: [
     MessagingInitial1764400000000,
+    MessageLifecycle1764500000000,
     MessageSocial1764510000000,
     MessagingRulesThreadsImport1764530000000,
   ],
@@ -75,16 +91,26 @@ export function messagingModule(opts: { http?: boolean; consumers?: boolean } = 
       InteractionRepository,
       InteractionService,
       InteractionHandler,
+      ActionRepository,
+      ActionMessageWriter,
+      MembershipActions,
+      ...(opts.consumers === false ? [] : [MembershipActionsConsumer]),
+      ActionLookup,
+      ActionHandler,
+      MessageLifecycleRepository,
+      MessageLifecycleService,
+      MessageLifecycleHandler,
       MessageImportService,
       MessageImportHandler,
       // Erasing a permanently deleted user: each feature storing a user's data adds its step.
       SentMessagesErasure,
       ReadPositionsErasure,
+      RevisionsErasure,
       SocialErasure,
       {
         provide: USER_ERASURE_STEPS,
         useFactory: (...steps: UserErasureStep[]) => steps,
-        inject: [SentMessagesErasure, ReadPositionsErasure, SocialErasure],
+        inject: [SentMessagesErasure, ReadPositionsErasure, RevisionsErasure, SocialErasure],
       },
       UserErasure,
       ...(opts.consumers === false ? [] : [UserErasureConsumer]),

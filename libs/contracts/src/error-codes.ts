@@ -91,6 +91,14 @@ export const ERROR_CODES = {
   ERR_INVALID_CUSTOM_DATA: { status: 400, message: 'data.customData must be an object.' },
   ERR_INVALID_METADATA: { status: 400, message: 'The message metadata is invalid.' },
   ERR_MESSAGE_NO_ACCESS: { status: 403, message: 'You have no access to this message.' },
+  ERR_MESSAGE_NOT_A_SENDER: {
+    status: 403,
+    message: 'Only the sender (or a moderator or admin of its group) may change this message.',
+  },
+  ERR_MESSAGE_ACTION_NOT_ALLOWED: {
+    status: 403,
+    message: 'Action and call messages cannot be edited or deleted.',
+  },
   ERR_WRONG_MESSAGE_THREAD: {
     status: 400,
     message: 'The parent message belongs to another conversation.',

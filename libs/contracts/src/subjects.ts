@@ -27,6 +27,7 @@ import * as message from './messaging/message.schema';
 import * as messageEvents from './messaging/message-events.schema';
 import * as reaction from './messaging/reaction.schema';
 import * as interaction from './messaging/interaction.schema';
+import * as action from './messaging/action.schema';
 import * as messageImport from './messaging/message-import.schema';
 import * as jwt from './realtime/jwt.schema';
 import * as webhook from './webhooks/webhook.schema';
@@ -230,6 +231,34 @@ export const RPC = {
       interaction.MessageInteractedSchema,
       Success,
     ),
+    /** Edit and delete: the reply is the `edited` / `deleted` action message (reference §4.8). */
+    messageEdit: rpc(
+      'rpc.messaging.message.edit',
+      message.MessageEditSchema,
+      message.MessageSchema,
+    ),
+    messageDelete: rpc(
+      'rpc.messaging.message.delete',
+      message.MessageDeleteSchema,
+      message.MessageSchema,
+    ),
+    messageHistory: rpc(
+      'rpc.messaging.message.history',
+      message.MessageGetSchema,
+      z.object({ revisions: z.array(message.MessageRevisionSchema) }),
+    ),
+    /** A group conversation's last seq, before a membership change (see actionAwait). */
+    actionMark: rpc(
+      'rpc.messaging.action.mark',
+      action.ActionMarkSchema,
+      action.ActionMarkResultSchema,
+    ),
+    /** The action messages of a membership change, once its events have been turned into them. */
+    actionAwait: rpc(
+      'rpc.messaging.action.await',
+      action.ActionAwaitSchema,
+      action.ActionAwaitResultSchema,
+    ),
     /** A send with `multipleReceivers`: one message per receiver, results per receiver. */
     messageSendMany: rpc(
       'rpc.messaging.message.sendMany',
@@ -403,6 +432,8 @@ export const EVENTS = {
       'message.interacted',
       interaction.MessageInteractedEventSchema,
     ),
+    messageEdited: event('messaging', 'message.edited', messageEvents.MessageEditedEventSchema),
+    messageDeleted: event('messaging', 'message.deleted', messageEvents.MessageDeletedEventSchema),
   },
   presence: {
     userOnline: event('presence', 'user.online', presence.PresenceEventSchema),

@@ -65,7 +65,8 @@ export async function withToken(rest: AppClient, app: AppKeys, uid: string): Pro
 
 /**
  * A fresh app with the users `uids` (named "Name <uid>") and a public group `team` owned by the
- * first with the second as a participant.
+ * first with the second as a participant. Adding the second is the group conversation's seq 1:
+ * its `added` action message, stored before the group's creation answers.
  */
 export async function messagingWorld(uids = ['alice', 'bob', 'carol']) {
   const app = await createApp();

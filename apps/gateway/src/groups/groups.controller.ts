@@ -13,6 +13,7 @@ import { ApiDoc } from '../docs/api-doc.decorator';
 import { ok, paged } from '../http/envelope';
 import { idParam } from '../http/params';
 import { v3 } from '../http/routes';
+import { addedUids, MemberActionReplies, withAddedMessages } from './member-action-replies';
 
 /**
  * Groups (reference §4.6). Every route also serves a user: their auth token, or the REST API key
@@ -22,19 +23,32 @@ import { v3 } from '../http/routes';
 @Controller(v3('groups'))
 @Allow('fullAccess', 'user')
 export class GroupsController {
-  constructor(private readonly bus: MessageBus) {}
+  private readonly actions: MemberActionReplies;
+
+  constructor(private readonly bus: MessageBus) {
+    this.actions = new MemberActionReplies(bus);
+  }
 
   @Post()
   @HttpCode(200) // CometChat answers every success with 200, creates included
   @ApiDoc({
-    summary: 'Create a group (with `members`, the reply carries a result per uid)',
+    summary:
+      'Create a group (with `members`, the reply carries a result per uid, an added one its `added` action message)',
     body: GroupCreateBodySchema,
   })
   async create(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
     const input = parseOrThrow(GroupCreateBodySchema, body);
-    return ok(
-      await this.bus.request(RPC.groups.groupCreate, { appId: p.appId, actor: p.uid, ...input }),
-    );
+    // A guid may have had a group before: its conversation goes on, so mark where it stands.
+    const afterSeq = input.members ? await this.actions.mark(p.appId, input.guid) : undefined;
+    const created = await this.bus.request(RPC.groups.groupCreate, {
+      appId: p.appId,
+      actor: p.uid,
+      ...input,
+    });
+    if (!created.members) return ok(created);
+    const uids = addedUids(created.members);
+    const added = await this.actions.collect(p.appId, created.guid, 'added', uids, afterSeq);
+    return ok({ ...created, members: withAddedMessages(created.members, added) });
   }
 
   @Get()

@@ -29,6 +29,12 @@ import { ok, paged } from '../http/envelope';
 import { idParam } from '../http/params';
 import { v3 } from '../http/routes';
 import { actingUid } from '../relationships/acting-user';
+import {
+  addedUids,
+  joinedReply,
+  MemberActionReplies,
+  withAddedMessages,
+} from './member-action-replies';
 
 /**
  * A group's members (reference §4.7; API.md §2 for the user's own join and leave). Every route also
@@ -38,7 +44,11 @@ import { actingUid } from '../relationships/acting-user';
 @Controller(v3('groups/:guid/members'))
 @Allow('fullAccess', 'user')
 export class GroupMembersController {
-  constructor(private readonly bus: MessageBus) {}
+  private readonly actions: MemberActionReplies;
+
+  constructor(private readonly bus: MessageBus) {
+    this.actions = new MemberActionReplies(bus);
+  }
 
   @Post()
   @HttpCode(200)
@@ -54,33 +64,43 @@ export class GroupMembersController {
   ) {
     if (p.uid && !isMembersAddBody(body)) {
       const { password } = parseOrThrow(MemberJoinBodySchema, body ?? {});
-      // API.md §2 makes the reply the `joined` action message; until messaging builds action
-      // messages, it is the group as the new member sees it.
-      return ok(
-        await this.bus.request(RPC.groups.memberJoin, {
-          appId: p.appId,
-          guid: idParam('guid', guid),
-          uid: p.uid,
-          password,
-        }),
+      const id = idParam('guid', guid);
+      const afterSeq = await this.actions.mark(p.appId, id);
+      const group = await this.bus.request(RPC.groups.memberJoin, {
+        appId: p.appId,
+        guid: id,
+        uid: p.uid,
+        password,
+      });
+      // API.md §2: the reply is the `joined` action message (the group as its `for` entity); the
+      // group itself when the message is late.
+      const { [p.uid]: joined } = await this.actions.collect(
+        p.appId,
+        id,
+        'joined',
+        [p.uid],
+        afterSeq,
       );
+      return ok(joined ? joinedReply(joined, group) : group);
     }
     return this.add(p, guid, body);
   }
 
-  /** The SDK's `addMembersToGroup`. */
+  /** The SDK's `addMembersToGroup`. Each added member's item carries its `added` message. */
   @Put()
   @ApiDoc({ summary: 'Add members by scope (as POST)', body: MembersAddBodySchema })
   async add(@CurrentPrincipal() p: Principal, @Param('guid') guid: string, @Body() body: unknown) {
     const input = parseOrThrow(MembersAddBodySchema, body ?? {});
-    return ok(
-      await this.bus.request(RPC.groups.memberAdd, {
-        ...input,
-        appId: p.appId,
-        guid: idParam('guid', guid),
-        actor: p.uid,
-      }),
-    );
+    const id = idParam('guid', guid);
+    const afterSeq = await this.actions.mark(p.appId, id);
+    const results = await this.bus.request(RPC.groups.memberAdd, {
+      ...input,
+      appId: p.appId,
+      guid: id,
+      actor: p.uid,
+    });
+    const added = await this.actions.collect(p.appId, id, 'added', addedUids(results), afterSeq);
+    return ok(withAddedMessages(results, added));
   }
 
   @Delete()

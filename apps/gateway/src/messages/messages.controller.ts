@@ -1,6 +1,19 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { MessageBus, parseOrThrow } from '@parley/common';
 import {
+  MessageDeleteBodySchema,
+  MessageEditBodySchema,
   MessageListQuerySchema,
   MessageListScope,
   MessageSendBodySchema,
@@ -108,6 +121,71 @@ export class MessagesController {
         id: messageIdParam(id),
       }),
     );
+  }
+
+  @Put(':id')
+  @ApiDoc({
+    summary:
+      'Edit a message (`data.text`, `data.metadata`, `tags`): the reply is the `edited` action message, its `data.entities.on.entity` the edited message',
+    body: MessageEditBodySchema,
+  })
+  async edit(
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('resource') resource: string | undefined,
+  ) {
+    const edit = parseOrThrow(MessageEditBodySchema, body ?? {});
+    return ok(
+      await this.bus.request(RPC.messaging.messageEdit, {
+        appId: p.appId,
+        actor: p.uid,
+        deviceId: deviceIdOf(resource),
+        id: messageIdParam(id),
+        edit,
+      }),
+    );
+  }
+
+  @Delete(':id')
+  @ApiDoc({
+    summary:
+      'Delete a message (soft; `permanent: true` erases its content): the reply is the `deleted` action message',
+    body: MessageDeleteBodySchema,
+  })
+  async delete(
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Query() query: Record<string, unknown>,
+    @Headers('resource') resource: string | undefined,
+  ) {
+    // In the body as the reference has it; a query parameter is accepted too.
+    const fromBody = typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {};
+    const { permanent } = parseOrThrow(MessageDeleteBodySchema, { ...(query ?? {}), ...fromBody });
+    return ok(
+      await this.bus.request(RPC.messaging.messageDelete, {
+        appId: p.appId,
+        actor: p.uid,
+        deviceId: deviceIdOf(resource),
+        id: messageIdParam(id),
+        permanent: permanent ?? false,
+      }),
+    );
+  }
+
+  @Get(':id/history')
+  @ApiDoc({
+    summary:
+      "A message's revisions, oldest first: 0 as sent, then one per edit, each with `editedAt` and `editedBy`",
+  })
+  async history(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    const { revisions } = await this.bus.request(RPC.messaging.messageHistory, {
+      appId: p.appId,
+      viewer: p.uid,
+      id: messageIdParam(id),
+    });
+    return ok(revisions);
   }
 }
 

@@ -7,7 +7,7 @@ import { MemberState } from './directory.entity';
 const { users, groups } = EVENTS;
 
 /** The event named by a subject `evt.<service>.<appId>.<entity>.<pastTense>`. */
-const eventName = (subject: string) => subject.split('.').slice(3).join('.');
+export const eventName = (subject: string) => subject.split('.').slice(3).join('.');
 
 /**
  * Applies the users' and groups' events to messaging's read models (ARCHITECTURE.md §1), each as

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, MessageBus } from '@parley/common';
 import {
+  APP_SYSTEM_UID,
   DEFAULT_ROLE,
   GroupSnapshot,
   GroupSnapshotSchema,
@@ -189,6 +190,22 @@ export class ParticipantDirectory {
   async usersForDisplay(appId: string, uids: string[]): Promise<Map<string, UserProfile>> {
     const rows = await this.directory.findUsers(appId, [...new Set(uids)]);
     return new Map(rows.flatMap((u) => (u.profile ? [[u.uid, u.profile] as const] : [])));
+  }
+
+  /**
+   * Users' profiles for entities the message keeps (action messages): the model's, and for those
+   * it lacks, the users service's answer (learnt). `app_system` and unknown users are absent.
+   */
+  async profiles(appId: string, uids: string[]): Promise<Map<string, UserProfile>> {
+    const wanted = [...new Set(uids)].filter((uid) => uid !== APP_SYSTEM_UID);
+    const found = await this.usersForDisplay(appId, wanted);
+    const missing = wanted.filter((uid) => !found.has(uid));
+    if (!missing.length) return found;
+    const { users } = await this.bus.request(RPC.users.userGetMany, { appId, uids: missing });
+    const profiles = users.map(({ authToken: _token, ...profile }) => profile as UserProfile);
+    await this.directory.learnUsers(appId, profiles);
+    for (const profile of profiles) found.set(profile.uid, profile);
+    return found;
   }
 
   /** The groups `uid` belongs to, per the model. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '@parley/common';
 import { EntityManager } from 'typeorm';
 import { InteractionRepository } from '../interactions/interaction.repository';
+import { MessageLifecycleRepository } from '../lifecycle/message-lifecycle.repository';
 import { MessageRepository } from '../messages/message.repository';
 import { ReactionRepository } from '../reactions/reaction.repository';
 import { UserErasureStep } from './user-erasure';
@@ -48,5 +49,20 @@ export class SocialErasure implements UserErasureStep {
     await this.reactions.eraseBy(tx, appId, uid);
     await this.interactions.eraseBy(tx, appId, uid);
     await this.messages.eraseMentionsOf(tx, appId, uid);
+  }
+}
+
+/** What edits kept of the user's messages: revisions, and copies in edit/delete action messages. */
+@Injectable()
+export class RevisionsErasure implements UserErasureStep {
+  readonly erases = 'message revisions';
+
+  constructor(
+    private readonly lifecycle: MessageLifecycleRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  erase(tx: EntityManager, appId: string, uid: string): Promise<void> {
+    return this.lifecycle.eraseRevisionsOf(tx, appId, uid, this.clock.now());
   }
 }

@@ -39,6 +39,11 @@ export class InteractionService {
         messageId: ['names a message that is not of category interactive'],
       });
     }
+    if (row.deleted_at) {
+      throw new DomainError('ERR_BAD_REQUEST', `The message ${messageId} is deleted.`, {
+        messageId: ['names a deleted message'],
+      });
+    }
     if (row.sender === uid && row.data.allowSenderInteraction !== true) {
       throw new DomainError(
         'ERR_MESSAGE_NO_ACCESS',

@@ -28,7 +28,7 @@ export interface MessageContent {
 
 const METADATA_MAX_BYTES = 5 * 1024;
 /** Keys of `data` the server fills in; a client's values for them are dropped. */
-const SERVER_DATA_KEYS = [
+export const SERVER_DATA_KEYS = [
   'entities',
   'reactions',
   'interactions',

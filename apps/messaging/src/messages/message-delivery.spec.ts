@@ -61,6 +61,33 @@ describe('MessageDelivery', () => {
     ]);
   });
 
+  it('also publishes to the users named in alsoTo (a member just removed from the group)', () => {
+    const { bus, delivery } = setup();
+    const groupRow = messageRow({
+      sender: 'app_system',
+      receiver: 'team',
+      receiver_type: 'group',
+      conversation_id: 'group_team',
+    });
+    delivery.deliver('app1', toMessage(groupRow, { users, groups: new Map() }), undefined, [
+      'bob',
+      'app_system',
+    ]);
+    // A 1:1 action of the app reaches both users of the conversation.
+    delivery.deliver(
+      'app1',
+      toMessage(messageRow({ sender: 'app_system' }), { users, groups: new Map() }),
+      undefined,
+      ['alice', 'bob'],
+    );
+    expect(bus.publish.mock.calls.map(([subject]) => subject)).toEqual([
+      'deliver.app1.g.team',
+      'deliver.app1.u.bob',
+      'deliver.app1.u.bob',
+      'deliver.app1.u.alice',
+    ]);
+  });
+
   it('never fails the send when publishing fails (the record is committed)', () => {
     const { bus, delivery } = setup();
     bus.publish.mockImplementation(() => {

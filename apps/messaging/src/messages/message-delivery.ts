@@ -20,8 +20,14 @@ export class MessageDelivery {
 
   constructor(private readonly bus: MessageBus) {}
 
-  deliver(appId: string, message: Message, deviceId: string | undefined): void {
-    this.publish(message, {
+  /** `alsoTo`: users who hear it on their own subject too (e.g. one just removed from the group). */
+  deliver(
+    appId: string,
+    message: Message,
+    deviceId: string | undefined,
+    alsoTo: readonly string[] = [],
+  ): void {
+    const frame: DeliveryFrame = {
       appId,
       type: 'message',
       sender: message.sender,
@@ -29,20 +35,23 @@ export class MessageDelivery {
       receiverType: message.receiverType,
       ...(deviceId ? { deviceId } : {}),
       body: message,
-    });
+    };
+    this.publish(message, frame, alsoTo);
   }
 
   /**
    * Publishes a frame about a message (the message itself, a reaction, an interaction) to its
-   * conversation: the group's subject, or both users' of a 1:1 conversation.
+   * conversation: the group's subject, or both users' of a 1:1 conversation; and to `alsoTo`.
    */
-  publish(message: ConversationOf, frame: DeliveryFrame): void {
-    const subjects =
-      message.receiverType === 'group'
-        ? [deliverToGroupSubject(frame.appId, message.receiver)]
-        : [...new Set([message.receiver, message.sender])]
-            .filter((uid) => uid !== APP_SYSTEM_UID)
-            .map((uid) => deliverToUserSubject(frame.appId, uid));
+  publish(message: ConversationOf, frame: DeliveryFrame, alsoTo: readonly string[] = []): void {
+    const group = message.receiverType === 'group';
+    const uids = group ? alsoTo : [message.receiver, message.sender, ...alsoTo];
+    const subjects = [
+      ...(group ? [deliverToGroupSubject(frame.appId, message.receiver)] : []),
+      ...[...new Set(uids)]
+        .filter((uid) => uid !== APP_SYSTEM_UID)
+        .map((uid) => deliverToUserSubject(frame.appId, uid)),
+    ];
     try {
       for (const subject of subjects) this.bus.publish(subject, frame);
     } catch (err) {

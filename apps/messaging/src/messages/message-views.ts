@@ -13,7 +13,7 @@ import {
 import { EntityManager } from 'typeorm';
 import { ParticipantDirectory } from '../directory/participant-directory';
 import { MessageRow } from './message.entity';
-import { toMessage } from './message.mapper';
+import { Participants, toMessage } from './message.mapper';
 import { MessageRepository } from './message.repository';
 import { ViewerExtras } from './viewer-extras';
 
@@ -154,20 +154,30 @@ export class MessageViews {
 
   private async renderPlain(appId: string, rows: MessageRow[]): Promise<Message[]> {
     if (!rows.length) return [];
+    const participants = await this.participantsOf(appId, rows);
+    return rows.map((r) => toMessage(r, participants));
+  }
+
+  /** The users and groups that `rows` (and `alsoUids`) name, as the read models know them. */
+  async participantsOf(
+    appId: string,
+    rows: MessageRow[],
+    alsoUids: string[] = [],
+  ): Promise<Participants> {
     const uids = rows.flatMap((r) => [
       ...(r.receiver_type === 'user' ? [r.sender, r.receiver] : [r.sender]),
       ...r.mentioned_uids,
     ]);
     const guids = rows.flatMap((r) => (r.receiver_type === 'group' ? [r.receiver] : []));
     const [users, groups] = await Promise.all([
-      this.directory.usersForDisplay(appId, uids),
+      this.directory.usersForDisplay(appId, [...uids, ...alsoUids]),
       this.directory.groupsForDisplay(appId, guids),
     ]);
-    return rows.map((r) => toMessage(r, { users, groups }));
+    return { users, groups };
   }
 
   private async canSee(appId: string, viewer: string, row: MessageRow): Promise<boolean> {
-    if (row.receiver_type === 'user') return row.sender === viewer || row.receiver === viewer;
+    if (row.receiver_type === 'user') return takesPart(viewer, row);
     const membership = await this.directory.membership(appId, row.receiver, viewer);
     return membership.group !== null && membership.state === 'member';
   }
@@ -184,6 +194,16 @@ export class MessageViews {
       throw new DomainError('ERR_GROUP_NOT_JOINED', `You are not a member of the group ${guid}.`);
     }
   }
+}
+
+/**
+ * Whether `viewer` is one of the two users of a 1:1 message's conversation (the app may be the
+ * sender of an action message in it, so the conversation id decides, not sender and receiver).
+ */
+export function takesPart(viewer: string, row: MessageRow): boolean {
+  return [row.sender, row.receiver].some(
+    (uid) => userConversationId(viewer, uid) === row.conversation_id,
+  );
 }
 
 const guidNotFound = (guid: string) =>

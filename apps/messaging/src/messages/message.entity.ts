@@ -25,6 +25,15 @@ export interface MessageRow {
   mentioned_uids: string[];
   /** How many reactions it has (all users, all reactions). */
   reaction_count: number;
+  /** Edits and deletes (migration 1764500000000); absent or null while none happened. */
+  edited_at?: Date | null;
+  edited_by?: string | null;
+  deleted_at?: Date | null;
+  deleted_by?: string | null;
+  /** A permanent delete erased the content; the row keeps the message's place (id, seq). */
+  erased?: boolean;
+  /** The event an action message was made from (one message per event). */
+  source_event_id?: string | null;
 }
 
 /** A message to insert: the conversation's seq is taken in the same transaction. */
@@ -41,7 +50,11 @@ export interface NewMessage {
   data: Record<string, unknown>;
   tags: string[];
   parentId: string | null;
-  quotedMessageId: string | null;
+  /** Absent: none (action messages never quote). */
+  quotedMessageId?: string | null;
   sentAt: Date;
-  mentionedUids: string[];
+  /** The users its text mentions (none for action messages). */
+  mentionedUids?: string[];
+  /** An action message's source event (its unique key), see MessageRow.source_event_id. */
+  sourceEventId?: string | null;
 }

@@ -2,6 +2,41 @@ import { groupSnapshot, messageRow, profile, seconds, T0 } from '../testing/mess
 import { toMessage, userEntity } from './message.mapper';
 
 describe('toMessage', () => {
+  it('shows edits and deletes, and keeps the by/on/for entities of an action message', () => {
+    const at = new Date(T0.getTime() + 60_000);
+    const by = { entity: { uid: 'alice', name: 'Name alice' }, entityType: 'user' };
+    const m = toMessage(
+      messageRow({
+        category: 'action',
+        type: 'message',
+        data: {
+          action: 'edited',
+          entities: { by, on: { entity: { id: '7' }, entityType: 'message' } },
+        },
+        edited_at: at,
+        edited_by: 'alice',
+        deleted_at: at,
+        deleted_by: 'app_system',
+      }),
+      { users: new Map(), groups: new Map() },
+    );
+    expect(m).toMatchObject({
+      editedAt: seconds(at),
+      editedBy: 'alice',
+      deletedAt: seconds(at),
+      deletedBy: 'app_system',
+      data: {
+        action: 'edited',
+        entities: {
+          by,
+          on: { entity: { id: '7' }, entityType: 'message' },
+          sender: { entity: { uid: 'alice' }, entityType: 'user' },
+          receiver: { entity: { uid: 'bob' }, entityType: 'user' },
+        },
+      },
+    });
+  });
+
   it('renders the CometChat shape: numeric string ids, seconds, entities, seq', () => {
     const users = new Map([['alice', profile('alice')]]);
     const m = toMessage(

@@ -48,6 +48,8 @@ export function toMessage(row: MessageRow, participants: Participants): Message 
     data: {
       ...row.data,
       entities: {
+        // An action message keeps its own `by`/`on`/`for` (reference §6.4) beside these.
+        ...(row.data.entities as Record<string, unknown> | undefined),
         sender: { entity: userEntity(row.sender, participants.users), entityType: 'user' },
         receiver,
       },
@@ -71,6 +73,10 @@ export function toMessage(row: MessageRow, participants: Participants): Message 
     message.mentionedUsers = mentioned;
     message.data.mentions = Object.fromEntries(mentioned.map((u) => [u.uid, u]));
   }
+  if (row.edited_at) message.editedAt = toSeconds(row.edited_at);
+  if (row.edited_by) message.editedBy = row.edited_by;
+  if (row.deleted_at) message.deletedAt = toSeconds(row.deleted_at);
+  if (row.deleted_by) message.deletedBy = row.deleted_by;
   // The quoted message itself is added by the views (it is another row).
   if (row.quoted_message_id != null) message.quotedMessageId = String(row.quoted_message_id);
   return message;

@@ -106,6 +106,25 @@ describe('message page query plans (a conversation of 100,000 messages)', () => 
     expectOneIndexRange(plan, 'messages_pkey', 100);
   });
 
+  it('reads what changed since a time (updatedSince) from the (app, conversation, updated_at) index', async () => {
+    // 50 messages of the conversation changed lately (edited, deleted); the rest long ago.
+    await ds.query(
+      `UPDATE "messaging"."messages" SET "updated_at" = timestamptz '2025-06-01'
+       WHERE "app_id" = $1 AND "id" = ANY($2::bigint[])`,
+      [appId, ids.slice(1000, 1050)],
+    );
+    await ds.query('ANALYZE "messaging"."messages"');
+    const since = String(Date.parse('2025-03-01') / 1000);
+    const plan = await planOf(['group_big'], query({ updatedSince: since }));
+    expect(kinds(plan)).not.toContain('Seq Scan');
+    const [scan, ...more] = scans(plan);
+    expect(more).toEqual([]);
+    expect(scan['Index Name']).toBe('messages_conversation_updated');
+    expect(scan['Actual Rows']).toBe(50);
+    const changed = await repo.list(appId, ['group_big'], query({ updatedSince: since }));
+    expect(changed.map((r) => r.id).sort()).toEqual([...ids.slice(1000, 1050)].sort());
+  });
+
   it('returns the rows the plans promise', async () => {
     const newest = await repo.list(appId, ['group_big'], query({ limit: '3' }));
     expect(newest.map((r) => Number(r.seq))).toEqual([BIG, BIG - 1, BIG - 2]);

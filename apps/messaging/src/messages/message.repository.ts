@@ -51,11 +51,22 @@ function goalCompletedBy(uid: string): string {
 
 /** The muid index: a second insert of (app, sender, muid) violates it. */
 const MUID_INDEX = 'messages_sender_muid';
+/** The source-event index: a second action message of one event violates it. */
+const SOURCE_EVENT_INDEX = 'messages_source_event';
+
+const isUniqueViolationOf = (err: unknown, index: string): boolean => {
+  const e = err as { code?: string; constraint?: string; driverError?: { constraint?: string } };
+  return e?.code === '23505' && (e.constraint ?? e.driverError?.constraint) === index;
+};
 
 /** True when `err` is the unique violation of (app, sender, muid): the message exists already. */
 export function isMuidTaken(err: unknown): boolean {
-  const e = err as { code?: string; constraint?: string; driverError?: { constraint?: string } };
-  return e?.code === '23505' && (e.constraint ?? e.driverError?.constraint) === MUID_INDEX;
+  return isUniqueViolationOf(err, MUID_INDEX);
+}
+
+/** True when `err` says the event's action message exists already. */
+export function isSourceEventTaken(err: unknown): boolean {
+  return isUniqueViolationOf(err, SOURCE_EVENT_INDEX);
 }
 
 /** Messages, conversations and read positions (schema `messaging`), in raw SQL. */
@@ -128,8 +139,9 @@ export class MessageRepository {
          INSERT INTO "messaging"."messages"
            ("app_id", "conversation_id", "seq", "muid", "sender", "receiver", "receiver_type",
             "category", "type", "data", "tags", "parent_id", "quoted_message_id", "sent_at",
-            "updated_at", "mentioned_uids")
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12, $13, $14, $14, $15::text[])
+            "updated_at", "source_event_id", "mentioned_uids")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12, $13, $14, $14, $15,
+                 $16::text[])
          RETURNING *
        ), latest AS (
          UPDATE "messaging"."conversations" c SET "last_message_id" = i."id"
@@ -149,9 +161,10 @@ export class MessageRepository {
         JSON.stringify(m.data),
         m.tags,
         m.parentId,
-        m.quotedMessageId,
+        m.quotedMessageId ?? null,
         m.sentAt,
-        m.mentionedUids,
+        m.sourceEventId ?? null,
+        m.mentionedUids ?? [],
       ],
     )) as MessageRow[];
     return row;
@@ -173,12 +186,12 @@ export class MessageRepository {
     tx: Db,
     appId: string,
     id: string,
-  ): Promise<Pick<MessageRow, 'conversation_id' | 'parent_id' | 'category'> | null> {
+  ): Promise<Pick<MessageRow, 'conversation_id' | 'parent_id' | 'category' | 'erased'> | null> {
     const [row] = (await tx.query(
-      `SELECT "conversation_id", "parent_id", "category" FROM "messaging"."messages"
+      `SELECT "conversation_id", "parent_id", "category", "erased" FROM "messaging"."messages"
        WHERE "app_id" = $1 AND "id" = $2`,
       [appId, id],
-    )) as Array<Pick<MessageRow, 'conversation_id' | 'parent_id' | 'category'>>;
+    )) as Array<Pick<MessageRow, 'conversation_id' | 'parent_id' | 'category' | 'erased'>>;
     return row ?? null;
   }
 
@@ -323,6 +336,11 @@ export class MessageRepository {
     }
     if (q.toTimestamp !== undefined) {
       where.push(`m."sent_at" < to_timestamp(${p(q.toTimestamp + 1)})`);
+    }
+    if (q.hideDeleted) where.push(`m."deleted_at" IS NULL`);
+    if (q.onlyDeleted) where.push(`m."deleted_at" IS NOT NULL`);
+    if (q.updatedSince !== undefined) {
+      where.push(`m."updated_at" >= to_timestamp(${p(q.updatedSince)})`);
     }
     where.push(...this.contentFilters(q, viewer, p));
     // Within a conversation seq and id order agree; a seq range reads the seq key.

@@ -270,7 +270,8 @@ export class MessageService {
     conversationId: string,
   ): Promise<void> {
     const quoted = await this.messages.findParent(tx, appId, quotedId);
-    if (!quoted) {
+    // A permanently deleted message is gone for new quotes (those made before show it erased).
+    if (!quoted || quoted.erased) {
       throw new DomainError(
         'ERR_MESSAGE_ID_NOT_FOUND',
         `The quoted message ${quotedId} does not exist.`,

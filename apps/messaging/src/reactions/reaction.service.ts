@@ -23,7 +23,8 @@ type Change = 'added' | 'removed';
 
 /**
  * Reactions to messages (reference §4.8, §5.6, §6.1). Whoever may read a message (its 1:1
- * participants, its group's current members) may react to it, once per reaction; a message has
+ * participants, its group's current members) may react to it, once per reaction, unless it is
+ * deleted or an action or call message; a message has
  * at most 25 distinct reactions (a new one beyond that is ERR_BAD_REQUEST). Adding a reaction the
  * user has, or removing one they have not, changes nothing and publishes nothing. A change commits
  * with its `reaction.added|removed` event in the outbox; then the `reaction` frame goes to the
@@ -84,6 +85,7 @@ export class ReactionService {
   private async change(input: ReactionChange, change: Change): Promise<Message> {
     const { appId, uid, messageId, reaction } = input;
     const row = await this.views.findVisible(appId, uid, messageId);
+    if (change === 'added') checkReactable(row);
     // Read before the transaction: inside it, every statement must use the transaction's own
     // connection (transactions queued on the message's lock hold the others).
     const reactor = await this.directory.usersForDisplay(appId, [uid]);
@@ -166,6 +168,21 @@ export class ReactionService {
       rows.map((r) => r.uid),
     );
     return rows.map((r) => toReaction(r, users));
+  }
+}
+
+/** Messages of users take reactions while not deleted; Parley's action and call records do not. */
+function checkReactable(row: MessageRow): void {
+  if (row.category === 'action' || row.category === 'call') {
+    throw new DomainError(
+      'ERR_MESSAGE_ACTION_NOT_ALLOWED',
+      `The message ${row.id} is an ${row.category} message: it takes no reactions.`,
+    );
+  }
+  if (row.deleted_at) {
+    throw new DomainError('ERR_BAD_REQUEST', `The message ${row.id} is deleted.`, {
+      messageId: ['names a deleted message'],
+    });
   }
 }
 

@@ -51,6 +51,12 @@ export const MessageSchema = z.object({
   mentionedUsers: z.array(z.record(z.string(), z.unknown())).optional(),
   /** Whether the viewer is among them (absent where there is no single viewer: frames, events). */
   mentionedMe: z.boolean().optional(),
+  /** Set by an edit (reference §5.4); `editedBy` is `app_system` when the app edited. */
+  editedAt: z.number().int().optional(),
+  editedBy: z.string().optional(),
+  /** Set by a delete; a permanently deleted message keeps only its place (id, seq) and these. */
+  deletedAt: z.number().int().optional(),
+  deletedBy: z.string().optional(),
   /** A quoted reply: the id of the message it quotes (same conversation) and that message. */
   quotedMessageId: z.string().optional(),
   quotedMessage: z.record(z.string(), z.unknown()).optional(),
@@ -162,11 +168,9 @@ const Seq = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
  * filtered one.
  */
 export const MESSAGE_FILTERS_NOT_YET = [
-  'onlyDeleted',
   'unread',
   'count',
   'undelivered',
-  'updatedSince',
 ] as const;
 
 /** `attachmentTypes`: media messages of these types (reference §4.8). */
@@ -182,7 +186,9 @@ export const MAX_SEARCH_KEY_CHARS = 200;
  * the oldest or from the cursor. The cursor is `id` (exclusive) or, without it, `sentAt`
  * (inclusive: a message sent in that second may come twice, none is missed). `fromSeq`/`toSeq`
  * (inclusive) select a range of a conversation's `seq`. `toTimestamp` counts only with
- * `fromTimestamp`, as in the reference.
+ * `fromTimestamp`, as in the reference. `hideDeleted` leaves deleted messages out, `onlyDeleted`
+ * keeps only them; Parley's `updatedSince` (Unix seconds, inclusive) keeps the messages sent,
+ * edited or deleted since then, for a client catching up on changes.
  */
 const notYet = Object.fromEntries(
   MESSAGE_FILTERS_NOT_YET.map((f) => [
@@ -212,8 +218,10 @@ export const MessageListQuerySchema = z
     hideReplies: BoolLike.optional(),
     fromTimestamp: UnixSeconds.optional(),
     toTimestamp: UnixSeconds.optional(),
-    // Accepted: nothing is deleted yet, and a message always carries its tags.
     hideDeleted: BoolLike.optional(),
+    onlyDeleted: BoolLike.optional(),
+    updatedSince: UnixSeconds.optional(),
+    // Accepted: a message always carries its tags.
     withTags: BoolLike.optional(),
     searchKey: z.string().trim().max(MAX_SEARCH_KEY_CHARS).optional(),
     hasAttachments: BoolLike.optional(),
@@ -251,6 +259,9 @@ export const MessageListQuerySchema = z
     mentionedUids: q.mentionedUids ?? [],
     myMentionsOnly: q.myMentionsOnly ?? false,
     onlyInteractionGoalCompleted: q.onlyInteractionGoalCompleted ?? false,
+    hideDeleted: q.hideDeleted ?? false,
+    onlyDeleted: q.onlyDeleted ?? false,
+    updatedSince: q.updatedSince,
   }));
 export type MessageListQuery = z.output<typeof MessageListQuerySchema>;
 
@@ -304,3 +315,56 @@ export const MessagePageSchema = z.object({
   }),
 });
 export type MessagePage = z.infer<typeof MessagePageSchema>;
+
+/**
+ * PUT /messages/{id} (reference §4.8): new `data` (`text`, `metadata`, or another client key of the
+ * message's data, such as `customData`) and `tags` (replacing). The client SDK sends its whole
+ * message object: its top-level `text` and `metadata` count, the rest is dropped.
+ */
+export const MessageEditBodySchema = z.object({
+  data: nullAsAbsent(z.record(z.string(), z.unknown())),
+  text: nullAsAbsent(z.string()),
+  metadata: z.unknown().optional(),
+  tags: nullAsAbsent(TagsSchema),
+});
+export type MessageEditBody = z.output<typeof MessageEditBodySchema>;
+
+/** DELETE /messages/{id}: soft by default; `permanent` erases the content. */
+export const MessageDeleteBodySchema = z.object({
+  permanent: BoolLike.optional(),
+});
+
+/**
+ * rpc.messaging.message.edit / .delete: `actor` is the user acting (a user's token or onBehalfOf),
+ * absent when the app acts (`app_system`); `deviceId` as for a send. The reply is the `edited` or
+ * `deleted` action message, whose `data.entities.on.entity` is the message after the change.
+ */
+export const MessageEditSchema = z.object({
+  appId: z.string(),
+  actor: IdSchema.optional(),
+  deviceId: z.string().max(255).optional(),
+  id: MessageIdSchema,
+  edit: MessageEditBodySchema,
+});
+export type MessageEdit = z.output<typeof MessageEditSchema>;
+export const MessageDeleteSchema = z.object({
+  appId: z.string(),
+  actor: IdSchema.optional(),
+  deviceId: z.string().max(255).optional(),
+  id: MessageIdSchema,
+  permanent: z.boolean().default(false),
+});
+export type MessageDelete = z.output<typeof MessageDeleteSchema>;
+
+/**
+ * One version of a message's content (GET /messages/{id}/history, Parley's own): revision 0 is the
+ * message as sent (`editedAt` = its `sentAt`, `editedBy` = its sender), each edit adds the next.
+ */
+export const MessageRevisionSchema = z.object({
+  revision: z.number().int(),
+  data: z.record(z.string(), z.unknown()),
+  tags: z.array(z.string()),
+  editedAt: z.number().int(),
+  editedBy: z.string(),
+});
+export type MessageRevision = z.infer<typeof MessageRevisionSchema>;
