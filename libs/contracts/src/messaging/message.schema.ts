@@ -167,11 +167,7 @@ const Seq = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
  * (ERR_BAD_REQUEST), never silently ignored, so a client never mistakes an unfiltered page for a
  * filtered one.
  */
-export const MESSAGE_FILTERS_NOT_YET = [
-  'unread',
-  'count',
-  'undelivered',
-] as const;
+export const MESSAGE_FILTERS_NOT_YET = ['unread', 'count', 'undelivered'] as const;
 
 /** `attachmentTypes`: media messages of these types (reference §4.8). */
 export const ATTACHMENT_TYPES = ['image', 'video', 'audio', 'file'] as const;
