@@ -29,6 +29,17 @@ import { ViewerExtras } from './messages/viewer-extras';
 import { ReactionHandler } from './reactions/reaction.handler';
 import { ReactionRepository } from './reactions/reaction.repository';
 import { ReactionService } from './reactions/reaction.service';
+import { ConversationsReceipts1764520000000 } from './migrations/1764520000000-conversations-receipts';
+import { ConversationAccess } from './conversations/conversation-access';
+import { ConversationHandler } from './conversations/conversation.handler';
+import { ConversationRepository } from './conversations/conversation.repository';
+import { ConversationService } from './conversations/conversation.service';
+import { ReceiptDelivery } from './receipts/receipt-delivery';
+import { ReceiptMarksErasure } from './receipts/receipt-erasure';
+import { ReceiptHandler } from './receipts/receipt.handler';
+import { ReceiptRepository } from './receipts/receipt.repository';
+import { ReceiptService } from './receipts/receipt.service';
+import { ReceiptViews } from './receipts/receipt-views';
 import { MessageLifecycle1764500000000 } from './migrations/1764500000000-message-lifecycle';
 import { MessagingRulesThreadsImport1764530000000 } from './migrations/1764530000000-messaging-rules-threads-import';
 import { MessageImportHandler } from './data-import/message-import.handler';
@@ -50,6 +61,7 @@ export const MESSAGING_DATABASE = {
     MessagingInitial1764400000000,
     MessageLifecycle1764500000000,
     MessageSocial1764510000000,
+    ConversationsReceipts1764520000000,
     MessagingRulesThreadsImport1764530000000,
   ],
 };
@@ -91,6 +103,15 @@ export function messagingModule(opts: { http?: boolean; consumers?: boolean } = 
       InteractionRepository,
       InteractionService,
       InteractionHandler,
+      ReceiptRepository,
+      ReceiptViews,
+      ReceiptDelivery,
+      ConversationRepository,
+      ConversationAccess,
+      ConversationService,
+      ConversationHandler,
+      ReceiptService,
+      ReceiptHandler,
       ActionRepository,
       ActionMessageWriter,
       MembershipActions,
@@ -107,10 +128,17 @@ export function messagingModule(opts: { http?: boolean; consumers?: boolean } = 
       ReadPositionsErasure,
       RevisionsErasure,
       SocialErasure,
+      ReceiptMarksErasure,
       {
         provide: USER_ERASURE_STEPS,
         useFactory: (...steps: UserErasureStep[]) => steps,
-        inject: [SentMessagesErasure, ReadPositionsErasure, RevisionsErasure, SocialErasure],
+        inject: [
+          SentMessagesErasure,
+          ReadPositionsErasure,
+          RevisionsErasure,
+          SocialErasure,
+          ReceiptMarksErasure,
+        ],
       },
       UserErasure,
       ...(opts.consumers === false ? [] : [UserErasureConsumer]),

@@ -23,6 +23,8 @@ export * from './messaging/message.schema';
 export * from './messaging/message-events.schema';
 export * from './messaging/reaction.schema';
 export * from './messaging/interaction.schema';
+export * from './messaging/conversation.schema';
+export * from './messaging/conversation-events.schema';
 export * from './messaging/action.schema';
 export * from './messaging/message-import.schema';
 export * from './realtime/jwt.schema';

@@ -1,6 +1,7 @@
 import { domainErrorOf } from '@parley/common/testing';
 import { MessageListQuerySchema, MessageListRequest } from '@parley/contracts';
 import { ParticipantDirectory } from '../directory/participant-directory';
+import { ReceiptViews } from '../receipts/receipt-views';
 import { groupSnapshot, messageRow, profile } from '../testing/message.factory';
 import { MessageRow } from './message.entity';
 import { MessageRepository } from './message.repository';
@@ -31,6 +32,7 @@ function setup(opts: { rows?: MessageRow[]; member?: boolean; group?: boolean } 
       repo as unknown as MessageRepository,
       directory as unknown as ParticipantDirectory,
       { apply: jest.fn(async () => undefined) } as unknown as ViewerExtras,
+      { decorate: jest.fn(async () => undefined) } as unknown as ReceiptViews,
     ),
   };
 }

@@ -12,6 +12,7 @@ import {
 } from '@parley/contracts';
 import { EntityManager } from 'typeorm';
 import { ParticipantDirectory } from '../directory/participant-directory';
+import { ReceiptViews } from '../receipts/receipt-views';
 import { MessageRow } from './message.entity';
 import { Participants, toMessage } from './message.mapper';
 import { MessageRepository } from './message.repository';
@@ -32,10 +33,17 @@ export class MessageViews {
     private readonly messages: MessageRepository,
     private readonly directory: ParticipantDirectory,
     private readonly extras: ViewerExtras,
+    private readonly receipts: ReceiptViews,
   ) {}
 
   async get(appId: string, viewer: string | undefined, id: string): Promise<Message> {
-    return this.render(appId, await this.findVisible(appId, viewer, id), viewer);
+    const row = await this.findVisible(appId, viewer, id);
+    const [message] = await this.renderFor(appId, viewer, [row]);
+    // Its sender also gets who received and read it (the SDK's getMessageReceipts reads it).
+    if (viewer !== undefined && viewer === row.sender) {
+      return this.receipts.withReceiptList(appId, message);
+    }
+    return message;
   }
 
   /** The stored message, if the viewer may see it (else ERR_MESSAGE_ID_NOT_FOUND). */
@@ -61,7 +69,8 @@ export class MessageViews {
       ]);
       conversations = [...direct, ...guids.map(groupConversationId)];
     }
-    return this.page(appId, conversations, query, viewer);
+    if ((query.unread || query.undelivered) && viewer === undefined) throw viewerNeeded();
+    return this.page(appId, viewer, conversations, query);
   }
 
   /**
@@ -74,20 +83,20 @@ export class MessageViews {
     if (viewer !== undefined && !(await this.canSee(appId, viewer, parent))) {
       throw notFound(parentId);
     }
-    return this.page(
-      appId,
-      [parent.conversation_id],
-      { ...query, parentId, hideReplies: false },
-      viewer,
-    );
+    if ((query.unread || query.undelivered) && viewer === undefined) throw viewerNeeded();
+    return this.page(appId, viewer, [parent.conversation_id], {
+      ...query,
+      parentId,
+      hideReplies: false,
+    });
   }
 
-  /** One page of the conversations' messages (all the app's when undefined). */
+  /** One page of the conversations' messages (all the app's when undefined), as `viewer` sees it. */
   private async page(
     appId: string,
+    viewer: string | undefined,
     conversations: string[] | undefined,
     query: MessageListQuery,
-    viewer: string | undefined,
   ): Promise<MessagePage> {
     // The viewer's own mentions and goals: the app has none.
     if ((query.myMentionsOnly || query.onlyInteractionGoalCompleted) && viewer === undefined) {
@@ -99,7 +108,7 @@ export class MessageViews {
         : await this.messages.list(appId, conversations, query, viewer);
     // Pages are shown oldest first, whichever way they were read.
     const ordered = query.affix === 'prepend' ? [...rows].reverse() : rows;
-    const items = await this.renderMany(appId, ordered, viewer);
+    const items = await this.renderFor(appId, viewer, ordered);
     const edge = query.affix === 'prepend' ? items[0] : items[items.length - 1];
     const next: MessageCursor | undefined = edge
       ? { affix: query.affix, id: edge.id, sentAt: edge.sentAt }
@@ -117,7 +126,18 @@ export class MessageViews {
 
   /** `viewer`: the user it is shown to (their reactions, mentions, interactions); none: the app. */
   render(appId: string, row: MessageRow, viewer?: string): Promise<Message> {
-    return this.renderMany(appId, [row], viewer).then(([m]) => m);
+    return this.renderFor(appId, viewer, [row]).then(([m]) => m);
+  }
+
+  /** Messages as `viewer` (undefined: the app) sees them: with their receipts. */
+  async renderFor(
+    appId: string,
+    viewer: string | undefined,
+    rows: MessageRow[],
+  ): Promise<Message[]> {
+    const messages = await this.renderMany(appId, rows, viewer);
+    await this.receipts.decorate(appId, viewer, messages);
+    return messages;
   }
 
   /** Messages with their entities, from the read models (one look-up for the page). */

@@ -51,6 +51,19 @@ export const MessageSchema = z.object({
   mentionedUsers: z.array(z.record(z.string(), z.unknown())).optional(),
   /** Whether the viewer is among them (absent where there is no single viewer: frames, events). */
   mentionedMe: z.boolean().optional(),
+  /**
+   * Receipts (Unix seconds): of a 1:1 message, when its receiver received and read it; of a group
+   * message, when the whole group had (then `deliveredToAll`/`readByAll` are true).
+   */
+  deliveredAt: z.number().int().optional(),
+  readAt: z.number().int().optional(),
+  deliveredToAll: z.boolean().optional(),
+  readByAll: z.boolean().optional(),
+  /** On one message read by its sender: each receiver's receipt (the first 100). */
+  receipts: z.object({ data: z.array(z.record(z.string(), z.unknown())) }).optional(),
+  /** The viewer's own receipt of a message sent to them (or to their group). */
+  deliveredToMeAt: z.number().int().optional(),
+  readByMeAt: z.number().int().optional(),
   /** Set by an edit (reference §5.4); `editedBy` is `app_system` when the app edited. */
   editedAt: z.number().int().optional(),
   editedBy: z.string().optional(),
@@ -167,7 +180,7 @@ const Seq = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
  * (ERR_BAD_REQUEST), never silently ignored, so a client never mistakes an unfiltered page for a
  * filtered one.
  */
-export const MESSAGE_FILTERS_NOT_YET = ['unread', 'count', 'undelivered'] as const;
+export const MESSAGE_FILTERS_NOT_YET = [] as const;
 
 /** `attachmentTypes`: media messages of these types (reference §4.8). */
 export const ATTACHMENT_TYPES = ['image', 'video', 'audio', 'file'] as const;
@@ -229,6 +242,12 @@ export const MessageListQuerySchema = z
     myMentionsOnly: BoolLike.optional(),
     // The client SDK's setInteractionGoalCompletedOnly: interactive messages whose goal the viewer met.
     onlyInteractionGoalCompleted: BoolLike.optional(),
+    // The viewer's messages from others after their read (delivered) position. With `count`, the
+    // reply is the unread (undelivered) count per conversation instead of messages.
+    unread: BoolLike.optional(),
+    undelivered: BoolLike.optional(),
+    count: BoolLike.optional(),
+    receiverType: z.enum(RECEIVER_TYPES).optional(),
     ...notYet,
   })
   .transform((q) => ({
@@ -255,6 +274,10 @@ export const MessageListQuerySchema = z
     mentionedUids: q.mentionedUids ?? [],
     myMentionsOnly: q.myMentionsOnly ?? false,
     onlyInteractionGoalCompleted: q.onlyInteractionGoalCompleted ?? false,
+    unread: q.unread ?? false,
+    undelivered: q.undelivered ?? false,
+    count: q.count ?? false,
+    receiverType: q.receiverType,
     hideDeleted: q.hideDeleted ?? false,
     onlyDeleted: q.onlyDeleted ?? false,
     updatedSince: q.updatedSince,

@@ -31,6 +31,16 @@ export const WEBHOOK_TRIGGERS: readonly WebhookTrigger[] = [
     EVENTS.messaging.reactionRemoved,
     'A user took back a reaction to a message.',
   ),
+  trigger(
+    'message_delivery_receipt',
+    EVENTS.messaging.receiptDelivered,
+    'A user received their conversation up to a message.',
+  ),
+  trigger(
+    'message_read_receipt',
+    EVENTS.messaging.receiptRead,
+    'A user read their conversation up to a message.',
+  ),
   trigger('user_created', EVENTS.users.userCreated, 'A user was created.'),
   trigger('user_updated', EVENTS.users.userUpdated, 'A user was updated.'),
   trigger('user_deleted', EVENTS.users.userDeleted, 'A user was deleted (soft or permanently).'),
