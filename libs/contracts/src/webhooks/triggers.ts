@@ -31,6 +31,12 @@ export const WEBHOOK_TRIGGERS: readonly WebhookTrigger[] = [
     EVENTS.messaging.messageDeleted,
     'A message was deleted (soft, or permanently: its content erased).',
   ),
+  trigger('message_reaction_added', EVENTS.messaging.reactionAdded, 'A user reacted to a message.'),
+  trigger(
+    'message_reaction_removed',
+    EVENTS.messaging.reactionRemoved,
+    'A user took back a reaction to a message.',
+  ),
   trigger(
     'message_delivery_receipt',
     EVENTS.messaging.receiptDelivered,
