@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@parley/common';
 import { ActionHandler } from './actions/action.handler';
+import { CallMessageHandler } from './calls/call-message.handler';
 import { ActionLookup } from './actions/action-lookup';
 import { ActionMessageWriter } from './actions/action-message.writer';
 import { ActionRepository } from './actions/action.repository';
@@ -99,6 +100,7 @@ export function messagingModule(opts: { http?: boolean; consumers?: boolean } = 
       ...(opts.consumers === false ? [] : [MembershipActionsConsumer]),
       ActionLookup,
       ActionHandler,
+      CallMessageHandler,
       MessageLifecycleRepository,
       MessageLifecycleService,
       MessageLifecycleHandler,

@@ -31,3 +31,4 @@ export * from './realtime/me.schema';
 export * from './webhooks/webhook.schema';
 export * from './webhooks/triggers';
 export * from './presence/presence.schema';
+export * from './presence/call.schema';

@@ -194,7 +194,7 @@ export class MessagesController {
 const messageIdParam = (id: string) => parseOrThrow(z.object({ id: MessageIdSchema }), { id }).id;
 
 /** The sending session: the client SDK's `resource` header. */
-const deviceIdOf = (resource: string | undefined) =>
+export const deviceIdOf = (resource: string | undefined) =>
   resource?.trim() ? resource.trim().slice(0, 255) : undefined;
 
 /** GET /users/{uid}/messages: the 1:1 conversation of the acting user with `uid`. */
