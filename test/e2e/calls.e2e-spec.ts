@@ -207,9 +207,11 @@ describe('calls', () => {
     const alice = client('alice');
     const bob = client('bob');
     const aliceWs = await socket('alice', 'alice-1');
+    const bobWs = await socket('bob', 'bob-1');
     const sessionId = sessionOf((await call(alice, 'bob')).body.data);
 
     const frame = await aliceWs.next(callFrame(sessionId, 'unanswered'), 20_000);
+    await bobWs.next(callFrame(sessionId, 'unanswered'));
     expect((frame.body as CallMessage).data.entities.on.entity).toMatchObject({
       status: 'unanswered',
       endedAt: expect.any(Number),
