@@ -258,8 +258,8 @@ describe('calls', () => {
     ]);
     // The REST key acts for a user only with onBehalfOf.
     const rest = AppClient.rest(app as AppKeys);
-    expect(code(await rest.post('/calls', { receiver: 'bob', receiverType: 'user', type: 'audio' }))).toBe(
-      'ERR_BAD_REQUEST',
-    );
+    expect(
+      code(await rest.post('/calls', { receiver: 'bob', receiverType: 'user', type: 'audio' })),
+    ).toBe('ERR_BAD_REQUEST');
   });
 });

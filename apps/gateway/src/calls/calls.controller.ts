@@ -22,7 +22,7 @@ export class CallsController {
   @Post()
   @HttpCode(200)
   @ApiDoc({
-    summary: "Call a user (audio or video): the `initiated` call message, or `busy`",
+    summary: 'Call a user (audio or video): the `initiated` call message, or `busy`',
     body: CallInitiateBodySchema,
   })
   async initiate(
@@ -44,7 +44,8 @@ export class CallsController {
 
   @Put(':sessionId')
   @ApiDoc({
-    summary: 'Accept (`ongoing`), reject, report busy, cancel, time out (`unanswered`) or end a call',
+    summary:
+      'Accept (`ongoing`), reject, report busy, cancel, time out (`unanswered`) or end a call',
     body: CallUpdateBodySchema,
   })
   async update(

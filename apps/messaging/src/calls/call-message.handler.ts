@@ -24,7 +24,8 @@ export class CallMessageHandler {
   async store({ appId, actor, call, deviceId }: RpcParsedRequest<R['callMessageStore']>) {
     const users = await this.directory.profiles(appId, [call.sender, call.receiver, actor]);
     for (const uid of [call.sender, call.receiver]) {
-      if (!users.has(uid)) throw new DomainError('ERR_UID_NOT_FOUND', `The user ${uid} does not exist.`);
+      if (!users.has(uid))
+        throw new DomainError('ERR_UID_NOT_FOUND', `The user ${uid} does not exist.`);
     }
     const conversationId = userConversationId(call.sender, call.receiver);
     return this.writer.write(

@@ -143,7 +143,14 @@ export class CallStore {
 
   /** Ringing calls whose deadline passed, as [appId, sessionId]. */
   async overdue(nowMs: number): Promise<Array<[string, string]>> {
-    const members = await this.redis.zrangebyscore(this.keys.ringing, '-inf', nowMs, 'LIMIT', 0, 100);
+    const members = await this.redis.zrangebyscore(
+      this.keys.ringing,
+      '-inf',
+      nowMs,
+      'LIMIT',
+      0,
+      100,
+    );
     return members.flatMap((m) => {
       const [appId, sessionId] = m.split('|');
       return appId && sessionId ? [[appId, sessionId] as [string, string]] : [];
