@@ -227,6 +227,55 @@ describe('calls', () => {
     expect((await call(alice, 'bob')).body.data.data.action).toBe('initiated');
   });
 
+  it('the call log: one entry per call with status, participants and durations', async () => {
+    const { app, client } = await world(['alice', 'bob', 'carol']);
+    const alice = client('alice');
+    const bob = client('bob');
+    const answered = sessionOf((await call(alice, 'bob', 'video')).body.data);
+    await put(bob, answered, 'ongoing');
+    await put(bob, answered, 'ended');
+    const cancelled = sessionOf((await call(alice, 'bob')).body.data);
+    await put(alice, cancelled, 'cancelled');
+    const other = sessionOf((await call(client('carol'), 'bob')).body.data);
+    await put(client('carol'), other, 'cancelled');
+
+    const one = await AppClient.rest(app).get<{ data: Record<string, unknown> }>(
+      `/calls/${answered}`,
+    );
+    expect(one.status).toBe(200);
+    expect(one.body.data).toMatchObject({
+      sessionId: answered,
+      type: 'video',
+      mode: 'call',
+      receiverType: 'user',
+      status: 'ended',
+      totalParticipants: 2,
+      totalDuration: expect.stringMatching(/^\d\d:\d\d:\d\d$/),
+      totalDurationInMinutes: expect.any(Number),
+      participants: [
+        { uid: 'alice', isJoined: true, joinedAt: expect.any(Number), leftAt: expect.any(Number) },
+        { uid: 'bob', isJoined: true, joinedAt: expect.any(Number), leftAt: expect.any(Number) },
+      ],
+    });
+
+    type LogPage = {
+      data: Array<{ sessionId: string; status: string }>;
+      meta: { pagination: { total: number } };
+    };
+    const mine = (await alice.get<LogPage>('/calls')).body;
+    expect(mine.data.map((c) => [c.sessionId, c.status]).sort()).toEqual(
+      [
+        [answered, 'ended'],
+        [cancelled, 'canceled'],
+      ].sort(),
+    );
+    expect(mine.meta.pagination.total).toBe(2);
+    const all = (await AppClient.rest(app).get<LogPage>('/calls?perPage=1')).body;
+    expect(all.data).toHaveLength(1);
+    expect(all.meta.pagination.total).toBe(3);
+    expect(code(await alice.get(`/calls/${other}`))).toBe('ERR_CALL_SESSION_NOT_FOUND');
+  });
+
   it('refuses illegal transitions with the reference codes, changing nothing', async () => {
     const { app, client } = await world(['alice', 'bob', 'carol']);
     const alice = client('alice');

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@parley/common';
 import { ActionHandler } from './actions/action.handler';
+import { CallLog } from './calls/call-log';
 import { CallMessageHandler } from './calls/call-message.handler';
 import { ActionLookup } from './actions/action-lookup';
 import { ActionMessageWriter } from './actions/action-message.writer';
@@ -101,6 +102,7 @@ export function messagingModule(opts: { http?: boolean; consumers?: boolean } = 
       ActionLookup,
       ActionHandler,
       CallMessageHandler,
+      CallLog,
       MessageLifecycleRepository,
       MessageLifecycleService,
       MessageLifecycleHandler,

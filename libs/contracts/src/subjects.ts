@@ -206,6 +206,13 @@ export const RPC = {
       call.CallMessageStoreSchema,
       call.CallMessageReplySchema,
     ),
+    /** The call log: one entry per call session, newest first, from the stored call messages. */
+    callLogList: rpc(
+      'rpc.messaging.callLog.list',
+      call.CallLogListSchema,
+      paged(call.CallLogSchema),
+    ),
+    callLogGet: rpc('rpc.messaging.callLog.get', call.CallLogGetSchema, call.CallLogSchema),
     messageSend: rpc(
       'rpc.messaging.message.send',
       message.MessageSendSchema,

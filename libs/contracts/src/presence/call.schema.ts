@@ -71,3 +71,20 @@ export const CallMessageStoreSchema = z.object({
   deviceId: z.string().optional(),
 });
 export const CallMessageReplySchema = MessageSchema;
+
+/** The call log API (reference §4.10): calls of the app, or of one user (`uid`). */
+export const CallLogQuerySchema = z.object({
+  perPage: z.coerce.number().int().min(1).max(100).default(100),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+});
+export const CallLogListSchema = CallLogQuerySchema.extend({
+  appId: z.string(),
+  uid: z.string().optional(),
+});
+export const CallLogGetSchema = z.object({
+  appId: z.string(),
+  uid: z.string().optional(),
+  sessionId: z.string(),
+});
+/** One call log object (reference §4.10), as loose JSON. */
+export const CallLogSchema = z.record(z.string(), z.unknown());
