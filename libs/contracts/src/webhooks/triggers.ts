@@ -25,6 +25,12 @@ const trigger = (id: string, event: EventDef<z.ZodType>, description: string): W
  */
 export const WEBHOOK_TRIGGERS: readonly WebhookTrigger[] = [
   trigger('message_sent', EVENTS.messaging.messageCreated, 'A message was sent (any category).'),
+  trigger('message_edited', EVENTS.messaging.messageEdited, 'A message was edited.'),
+  trigger(
+    'message_deleted',
+    EVENTS.messaging.messageDeleted,
+    'A message was deleted (soft, or permanently: its content erased).',
+  ),
   trigger(
     'message_delivery_receipt',
     EVENTS.messaging.receiptDelivered,
