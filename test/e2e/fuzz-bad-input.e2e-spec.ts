@@ -58,18 +58,20 @@ const hostile = fc.oneof(wrongType, huge, unicode, deep);
 /** A valid body, then one field (or a new one) replaced by a hostile value, or the body itself. */
 function mutate(valid: Record<string, unknown>) {
   const keys = Object.keys(valid);
-  return fc.oneof(
-    { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...keys), hostile) },
-    { weight: 1, arbitrary: fc.tuple(fc.constant('__extra__'), hostile) },
-    { weight: 1, arbitrary: fc.tuple(fc.constant(''), hostile) },
-  ).map(([key, value]) => {
-    if (key === '') return value;
-    if (key === '__extra__') return { ...valid, extra: value };
-    if (key === 'data' || key === 'members')
-      // one level down too: the nested fields are where the rules are
-      return { ...valid, [key]: { ...(valid[key] as object), text: value, participants: value } };
-    return { ...valid, [key]: value };
-  });
+  return fc
+    .oneof(
+      { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...keys), hostile) },
+      { weight: 1, arbitrary: fc.tuple(fc.constant('__extra__'), hostile) },
+      { weight: 1, arbitrary: fc.tuple(fc.constant(''), hostile) },
+    )
+    .map(([key, value]) => {
+      if (key === '') return value;
+      if (key === '__extra__') return { ...valid, extra: value };
+      if (key === 'data' || key === 'members')
+        // one level down too: the nested fields are where the rules are
+        return { ...valid, [key]: { ...(valid[key] as object), text: value, participants: value } };
+      return { ...valid, [key]: value };
+    });
 }
 
 /** Raw bodies no JSON serializer makes: deep nesting past a parser's stack, broken JSON. */
@@ -179,11 +181,30 @@ describe('fuzzing bad input', () => {
     const app = await createApp('fuzz headers');
     const rest = AppClient.rest(app);
     expect((await rest.post('/users', { uid: 'alice', name: 'Alice' })).status).toBe(200);
-    const value = fc.oneof(unicode.filter((s) => !/[\r\n]/.test(s)), fc.constantFrom('-1', '1e309', 'NaN', '0x10', '99999999999999999999'));
+    const value = fc.oneof(
+      unicode.filter((s) => !/[\r\n]/.test(s)),
+      fc.constantFrom('-1', '1e309', 'NaN', '0x10', '99999999999999999999'),
+    );
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('/users', '/groups', '/messages', '/conversations', '/users/alice/messages'),
-        fc.constantFrom('perPage', 'page', 'limit', 'searchKey', 'status', 'id', 'sentAt', 'affix', 'tags[]'),
+        fc.constantFrom(
+          '/users',
+          '/groups',
+          '/messages',
+          '/conversations',
+          '/users/alice/messages',
+        ),
+        fc.constantFrom(
+          'perPage',
+          'page',
+          'limit',
+          'searchKey',
+          'status',
+          'id',
+          'sentAt',
+          'affix',
+          'tags[]',
+        ),
         value,
         async (path, key, v) => {
           const url = `${rest.gateway}/v3${path}?${key}=${encodeQuery(v)}`;
