@@ -570,17 +570,45 @@ describe('authorisation matrix', () => {
       }
     });
 
-    it("refuses an auth frame with another app's JWT", async () => {
+    it("refuses an auth frame with another app's JWT, or another user's uid", async () => {
       const gw = gateways()[0];
       const appA = await createApp('ws a');
       const appB = await createApp('ws b');
+      // the same uid in both apps: only the app in the JWT tells them apart
       const inB = await login(appB, 'alice');
-      await login(appA, 'alice');
+      const inA = await login(appA, 'alice');
+      await login(appA, 'bob');
+      const attempts: Array<[string, string, string]> = [
+        ["B's JWT for app A", inB.jwt, appA.appId],
+        ["A's JWT for app B", inA.jwt, appB.appId],
+      ];
+      for (const [what, jwt, appId] of attempts) {
+        const socket = await TestSocket.open(gw);
+        try {
+          const answer = await socket.auth(jwt, appId, 'alice', 'dev-x');
+          expect([what, answer]).toMatchObject([what, { body: { status: 'ERROR', code: '401' } }]);
+          expect((await socket.closedWithin()).code).toBe(4401);
+        } finally {
+          socket.close();
+        }
+      }
+      // alice's JWT naming bob as the sender acts as alice or is refused, never as bob
       const socket = await TestSocket.open(gw);
       try {
-        const answer = await socket.auth(inB.jwt, appA.appId, 'alice', 'dev-x');
-        expect((answer.body as { status?: string }).status).not.toBe('OK');
-        expect(JSON.stringify(answer)).toMatch(/AUTH_ERR/);
+        const answer = await socket.auth(inA.jwt, appA.appId, 'bob', 'dev-y');
+        if ((answer.body as { status?: string }).status === 'OK') {
+          // carol writes to bob, then to alice: the socket gets alice's and never bob's
+          await AppClient.rest(appA).post('/users', { uid: 'carol', name: 'Carol' });
+          const carol = as(appA, 'carol');
+          const secret = `for bob only ${tag}`;
+          const marker = `for alice ${tag}`;
+          expect((await carol.post('/messages', text('bob', secret))).status).toBe(200);
+          expect((await carol.post('/messages', text('alice', marker))).status).toBe(200);
+          await socket.next((f) => JSON.stringify(f).includes(marker));
+          expect(JSON.stringify(socket.frames)).not.toContain(secret);
+        } else {
+          expect(answer).toMatchObject({ body: { status: 'ERROR' } });
+        }
       } finally {
         socket.close();
       }
