@@ -1,6 +1,8 @@
 import fc from 'fast-check';
+import { MAX_CLIENT_FRAME_BYTES } from '@parley/contracts';
 import { as, One, text, toGroup } from './support/messaging-fixtures';
-import { AppClient, createApp, ErrorReply, http, Reply } from './support/parley';
+import { AppClient, createApp, ErrorReply, gateways, http, Reply } from './support/parley';
+import { login, TestSocket } from './support/realtime-client';
 
 /**
  * Property-based fuzzing of the REST bodies (issue 12): wrong types, strings beyond every limit,
@@ -226,5 +228,65 @@ describe('fuzzing bad input', () => {
       { numRuns: 40 },
     );
     expect((await rest.get('/users/alice')).status).toBe(200);
+  }, 60_000);
+
+  it('answers hostile WebSocket frames by dropping them or closing that socket alone', async () => {
+    const app = await createApp('fuzz frames');
+    const gw = gateways()[0];
+    const alice = await login(app, 'alice');
+    const bob = await login(app, 'bob');
+    const bobSocket = await TestSocket.authenticated(gw, bob, app.appId, 'bob-1');
+    const frame = fc.record(
+      {
+        appId: fc.oneof(fc.constant(app.appId), hostile),
+        type: fc.oneof(
+          fc.constantFrom('typing_indicator', 'transient_message', 'receipts', 'auth', 'nope'),
+          hostile,
+        ),
+        receiver: fc.oneof(fc.constant('bob'), hostile),
+        receiverType: fc.oneof(fc.constantFrom('user', 'group'), hostile),
+        sender: fc.oneof(fc.constant('bob'), hostile),
+        body: fc.oneof(
+          fc.record({ action: fc.oneof(fc.constant('started'), hostile), data: hostile }),
+          hostile,
+        ),
+      },
+      { requiredKeys: [] },
+    );
+    let socket = await TestSocket.authenticated(gw, alice, app.appId, 'alice-1');
+    let closes = 0;
+    await fc.assert(
+      fc.asyncProperty(frame, async (f) => {
+        const raw = JSON.stringify(f);
+        // a frame over the limit closes the socket (1009), any other bad one at most with 4400/4401
+        const oversized = Buffer.byteLength(raw) > MAX_CLIENT_FRAME_BYTES;
+        socket.send(raw);
+        const alive = await Promise.race([
+          socket.roundTrip().then(
+            () => true,
+            () => false,
+          ),
+          socket.closed.then(() => false),
+        ]);
+        if (oversized) expect(alive).toBe(false);
+        if (!alive) {
+          // refused: the socket alone is closed, with its close code; log in again
+          const closed = (await socket.closedWithin()).code;
+          expect(oversized ? [1009] : [4400, 4401]).toContain(closed);
+          closes += 1;
+          socket = await TestSocket.authenticated(gw, alice, app.appId, `alice-${closes + 1}`);
+        }
+      }),
+      { numRuns: NUM_RUNS * 2 },
+    );
+    socket.close();
+    // the other user's socket stayed open and got only well-formed frames; REST still serves
+    await bobSocket.roundTrip();
+    for (const f of bobSocket.frames) expect(typeof f).toBe('object');
+    expect((await as(app, 'alice').post('/messages', text('bob', 'after frames'))).status).toBe(
+      200,
+    );
+    await bobSocket.next((f) => JSON.stringify(f).includes('after frames'));
+    bobSocket.close();
   }, 60_000);
 });
