@@ -565,6 +565,25 @@ describe('authorisation matrix', () => {
         const seen = JSON.stringify(socket.frames);
         expect(seen).not.toContain(foreign);
         expect(seen).not.toContain(appB.appId);
+
+        // Typing into a group she is not in reaches none of its members; to bob it does.
+        const bob = await login(appA, 'bob');
+        const bobSocket = await TestSocket.authenticated(gw, bob, appA.appId, 'bob-1');
+        try {
+          const typing = (receiver: string, receiverType: string, field: string) => ({
+            appId: appA.appId,
+            type: 'typing_indicator',
+            receiver,
+            receiverType,
+            body: { action: 'started', metadata: { field } },
+          });
+          socket.send(typing('closed', 'group', 'intrusion'));
+          socket.send(typing('bob', 'user', 'marker'));
+          await bobSocket.next((f) => JSON.stringify(f).includes('marker'));
+          expect(JSON.stringify(bobSocket.frames)).not.toContain('intrusion');
+        } finally {
+          bobSocket.close();
+        }
       } finally {
         socket.close();
       }
