@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { messagingModule } from '../app.module';
 import { DirectoryRepository } from '../directory/directory.repository';
 import { profile, textTo } from '../testing/message.factory';
+import { ConversationService } from '../conversations/conversation.service';
 import { MessageService } from './message.service';
 
 jest.setTimeout(180_000);
@@ -14,7 +15,8 @@ jest.setTimeout(180_000);
  * The ordering promises (ARCHITECTURE.md §5) under concurrency, on real PostgreSQL: any number of
  * sends into one conversation, all at once, each retried with its muid any number of times at the
  * same moment, leave seqs exactly 1..n, each muid stored once, every retry answered with the same
- * id and seq, ids in seq order, and the sender's read position at n.
+ * id and seq, ids in seq order, the sender's read position at n, and unread counts exact: n for
+ * the receiver, none for the sender.
  */
 describe('concurrent sends into one conversation (property)', () => {
   let ctx: INestApplicationContext;
@@ -110,6 +112,13 @@ describe('concurrent sends into one conversation (property)', () => {
           ['alice', n],
           [receiver, 0],
         ]);
+        const unread = (viewer: string, uid: string) =>
+          ctx
+            .get(ConversationService)
+            .unreadCounts({ appId, viewer, with: { kind: 'user', uid }, undelivered: false })
+            .then((r) => r.items.reduce((sum, i) => sum + i.count, 0));
+        expect(await unread(receiver, 'alice')).toBe(n);
+        expect(await unread('alice', receiver)).toBe(0);
       }),
       { numRuns: 25 },
     );
