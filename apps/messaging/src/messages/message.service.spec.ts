@@ -59,6 +59,31 @@ function setup(
     countReply: jest.fn(async () => undefined),
     advancePosition: jest.fn(async () => undefined),
     openPosition: jest.fn(async () => undefined),
+    // The send's one statement, told as its parts (the int-specs run the statement itself).
+    insertWithSeq: jest.fn(
+      async (
+        tx: EntityManager,
+        m: Omit<NewMessage, 'seq'>,
+        positions: { advance: string | null; open: string | null },
+      ) => {
+        const { seq, conversationType } = await repo.takeSeq(
+          tx,
+          m.appId,
+          m.conversationId,
+          m.receiverType,
+          m.sentAt,
+        );
+        if (conversationType !== m.receiverType) return { conversationType, message: null };
+        const message = await repo.insert(tx, { ...m, seq });
+        if (positions.advance) {
+          await repo.advancePosition(tx, m.appId, m.conversationId, positions.advance, seq, m.sentAt);
+        }
+        if (positions.open && seq === 1) {
+          await repo.openPosition(tx, m.appId, m.conversationId, positions.open, m.sentAt);
+        }
+        return { conversationType, message };
+      },
+    ),
   };
   const rules = {
     check: jest.fn(async (_a: string, sender: string, c: { receiver: string }) => ({
