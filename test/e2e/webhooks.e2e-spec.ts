@@ -286,7 +286,12 @@ describe('deliveries', () => {
       expect(q.headers['x-parley-trigger']).toBe(q.body.trigger);
       expect(q.body).toMatchObject({ appId: app.appId, webhook: hook.id });
     }
-    const sent = r.requests.find((q) => q.body.trigger === 'message_sent');
+    // Parley's own action messages (a member added, ...) are sent messages too; this is ann's text.
+    const sent = r.requests.find(
+      (q) =>
+        q.body.trigger === 'message_sent' &&
+        (q.body.data as { message?: { category?: string } }).message?.category === 'message',
+    );
     expect(sent?.body.data).toMatchObject({
       message: { sender: 'ann', receiver: 'bob', data: { text: 'hello' } },
     });

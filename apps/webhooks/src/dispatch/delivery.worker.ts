@@ -16,8 +16,12 @@ import { WebhookSender } from './webhook-sender';
 
 /** Endpoints looked at per claim. */
 const ENDPOINTS_PER_CLAIM = 50;
-/** How much longer than an attempt's timeout its claim lasts (recording the outcome, clock skew). */
-const LEASE_MARGIN_MS = 2000;
+/**
+ * An attempt's claim lasts twice its timeout plus this margin: room for recording the outcome,
+ * clock skew and a busy event loop firing the timeout late, so that no second attempt starts
+ * while the first may still be open (the endpoint's concurrency limit holds).
+ */
+const LEASE_MARGIN_MS = 5000;
 
 /**
  * Sends due deliveries. Claims them from Postgres (DeliveryRepository.claim), at most
@@ -94,7 +98,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
           limit: free,
           endpoints: ENDPOINTS_PER_CLAIM,
           perEndpoint: this.env.WEBHOOKS_ENDPOINT_CONCURRENCY,
-          leaseMs: this.env.WEBHOOKS_TIMEOUT_MS + LEASE_MARGIN_MS,
+          leaseMs: 2 * this.env.WEBHOOKS_TIMEOUT_MS + LEASE_MARGIN_MS,
           appId: this.scope.appId,
         });
         for (const d of claimed) this.track(this.attempt(d));
