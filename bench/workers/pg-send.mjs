@@ -38,7 +38,16 @@ async function lane(i) {
           "category", "type", "data", "tags", "sent_at", "updated_at")
        VALUES ($1, $2, $3, $4, $5, $6, 'user', 'message', 'text', $7, '{}', $8, $8)
        RETURNING *`,
-      [cfg.appId, conversation, seq.rows[0].last_seq, `b${start}-${i}-${n++}`, sender, receiver, data, now],
+      [
+        cfg.appId,
+        conversation,
+        seq.rows[0].last_seq,
+        `b${start}-${i}-${n++}`,
+        sender,
+        receiver,
+        data,
+        now,
+      ],
     );
     await client.query(
       `INSERT INTO "${s}"."outbox" ("event_id", "subject", "payload") VALUES ($1, $2, $3)`,
