@@ -30,6 +30,7 @@ function freePort() {
   });
 }
 
+/** Waits until `child` itself answers `url` ready (another process that took the port does not count). */
 async function waitReady(url, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
@@ -37,8 +38,12 @@ async function waitReady(url, child, timeoutMs) {
     if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
     try {
       const res = await fetch(url);
-      if (res.ok) return;
-      last = `${res.status} ${await res.text()}`;
+      const text = await res.text();
+      const body = JSON.parse(text || '{}');
+      if (res.ok && body.pid === child.pid) return;
+      last = res.ok
+        ? `port answered by another process (pid ${body.pid})`
+        : `${res.status} ${text}`;
     } catch (err) {
       last = err.message;
     }
@@ -96,21 +101,31 @@ async function startPlatform(opts) {
             fs.openSync(path.join(opts.logDir, `${spec.name}.log`), 'a'),
           ]
         : ['ignore', 'inherit', 'inherit'];
-      const child = spawn(
-        process.execPath,
-        [...(opts.nodeArgs ?? []), '--enable-source-maps', main],
-        {
-          cwd: root,
-          env: { ...process.env, ...opts.env, PORT: String(spec.port), SERVICE_NAME: spec.app },
-          stdio,
-        },
-      );
-      started.push({ ...spec, child });
-      try {
-        await waitReady(`http://127.0.0.1:${spec.port}/health/ready`, child, 60_000);
-      } catch (err) {
-        const where = opts.logDir ? ` (see ${path.join(opts.logDir, `${spec.name}.log`)})` : '';
-        throw new Error(`${spec.name}: ${err.message}${where}`);
+      // With random ports, a port another process took between the pick and the bind (the
+      // service exits, or someone else answers on it) is picked again.
+      for (let attempt = 1; ; attempt++) {
+        const child = spawn(
+          process.execPath,
+          [...(opts.nodeArgs ?? []), '--enable-source-maps', main],
+          {
+            cwd: root,
+            env: { ...process.env, ...opts.env, PORT: String(spec.port), SERVICE_NAME: spec.app },
+            stdio,
+          },
+        );
+        started.push({ ...spec, child });
+        try {
+          await waitReady(`http://127.0.0.1:${spec.port}/health/ready`, child, 60_000);
+          break;
+        } catch (err) {
+          if (opts.randomPorts && attempt < 3 && child.exitCode !== null) {
+            started.pop();
+            spec.port = await freePort();
+            continue;
+          }
+          const where = opts.logDir ? ` (see ${path.join(opts.logDir, `${spec.name}.log`)})` : '';
+          throw new Error(`${spec.name}: ${err.message}${where}`);
+        }
       }
     }
   } catch (err) {

@@ -149,7 +149,12 @@ describe('ops endpoints', () => {
       'GET',
       `${gw}/health/ready`,
     );
-    expect(ready.body).toEqual({ status: 'ok', checks: { nats: 'ok', redis: 'ok' } });
+    expect(ready.body).toEqual({
+      status: 'ok',
+      service: 'gateway',
+      pid: expect.any(Number),
+      checks: { nats: 'ok', redis: 'ok' },
+    });
     const metrics = await http<string>('GET', `${gw}/metrics`);
     expect(metrics.body).toContain('parley_http_request_duration_seconds');
     const docs = await http<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(

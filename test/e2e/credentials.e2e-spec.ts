@@ -72,7 +72,7 @@ describe('credentials and app resolution', () => {
     expect(res.body.data).toHaveLength(2);
   });
 
-  it('lets the auth-only key create users and tokens, and nothing else', async () => {
+  it("lets the auth-only key create users and tokens and change profiles (the SDK's updateUser), and nothing else", async () => {
     const app = await createApp();
     const auth = AppClient.auth(app);
     expect((await auth.post('/users', { uid: 'amy', name: 'Amy' })).status).toBe(200);
@@ -80,7 +80,7 @@ describe('credentials and app resolution', () => {
     const refused: Array<[string, string, unknown?]> = [
       ['GET', '/users'],
       ['GET', '/users/amy'],
-      ['PUT', '/users/amy', { name: 'Eve' }],
+      ['PUT', '/users/amy', { name: 'Eve', role: 'admin' }],
       ['DELETE', '/users/amy', {}],
       ['GET', '/users/amy/auth_tokens'],
       ['DELETE', '/users/amy/auth_tokens'],
@@ -97,8 +97,19 @@ describe('credentials and app resolution', () => {
       });
     }
     // Nothing the refused calls asked for happened.
-    const amy = await AppClient.rest(app).get<{ data: { name: string } }>('/users/amy');
-    expect(amy.body.data.name).toBe('Amy');
+    const rest = AppClient.rest(app);
+    const amy = await rest.get<{ data: { name: string; role: string } }>('/users/amy');
+    expect(amy.body.data).toMatchObject({ name: 'Amy', role: 'default' });
+
+    // A profile is the auth key's to change (CometChat's SDK sends its whole User object).
+    const renamed = await auth.put<{ data: { name: string } }>('/users/amy', {
+      uid: 'amy',
+      name: 'Amy Pond',
+      hasBlockedMe: false,
+      blockedByMe: false,
+      deactivatedAt: 0,
+    });
+    expect([renamed.status, renamed.body.data.name]).toEqual([200, 'Amy Pond']);
   });
 
   it("keeps apps apart: one app's key sees nothing of another's", async () => {

@@ -159,9 +159,12 @@ describe('adding members', () => {
       moderators: ['out'],
     });
     expect(put.status).toBe(200);
+    // PUT is the SDK's addMembersToGroup, which reads all four arrays.
     expect(put.body.data).toEqual({
+      admins: {},
       participants: { out: ADDED('out') },
       moderators: { out: ADDED('out') },
+      usersToBan: {},
     });
     expect((await scopesOf(rest)).out).toBe('moderator');
     expect(await membersCount(rest)).toBe(7);

@@ -15,7 +15,7 @@ import { kustomize } from '../deploy/kustomize';
  */
 
 // The Job starts every app's main.js in turn, each a few seconds on a loaded machine, twice.
-jest.setTimeout(120_000);
+jest.setTimeout(300_000);
 
 const root = path.resolve(__dirname, '../..');
 const NATS_SERVER = '/usr/sbin/nats-server';
@@ -78,7 +78,7 @@ function runJob(databaseUrl: string) {
     cwd: root,
     env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout: 240_000,
   });
 }
 

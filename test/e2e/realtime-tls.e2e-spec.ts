@@ -1,12 +1,15 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:https';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { NatsConnection } from 'nats';
 import { createApp, gateways } from './support/parley';
 import { login, natsPublisher, publishFrame, TestSocket } from './support/realtime-client';
+import {
+  freePort,
+  https as httpsWith,
+  startGateway,
+  startTlsGateway,
+  TlsGateway,
+} from './support/tls-gateway';
 
 /**
  * TLS (ARCHITECTURE.md §7): the CometChat SDK speaks only https and wss, so with TLS_CERT_FILE and
@@ -17,8 +20,7 @@ import { login, natsPublisher, publishFrame, TestSocket } from './support/realti
 // Whole-platform tests wait on real services and events (Jest's default is 5 s).
 jest.setTimeout(30_000);
 
-const root = path.resolve(__dirname, '../..');
-const gatewayMain = path.join(root, 'dist/apps/gateway/main.js');
+let tls: TlsGateway;
 let dir: string;
 let ca: Buffer;
 let port: number;
@@ -26,123 +28,19 @@ let base: string;
 let gateway: ChildProcess | undefined;
 let nc: NatsConnection;
 
-/** A self-signed certificate for 127.0.0.1, valid for a day. */
-function makeCertificate(into: string): { cert: string; key: string } {
-  const cert = path.join(into, 'cert.pem');
-  const key = path.join(into, 'key.pem');
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-sha256',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1,DNS:localhost',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ],
-      { stdio: 'pipe' },
-    );
-  } catch (err) {
-    throw new Error(
-      `The TLS tests need the openssl command to make a test certificate: ${(err as Error).message}`,
-    );
-  }
-  return { cert, key };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port: p } = srv.address() as { port: number };
-      srv.close(() => resolve(p));
-    });
-  });
-}
-
-/** An https request trusting only the test certificate. */
-function https(
-  method: string,
-  url: string,
-  headers: Record<string, string> = {},
-  body?: unknown,
-): Promise<{ status: number; body: unknown }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { method, headers: { 'content-type': 'application/json', ...headers }, ca },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
-
-/** Starts a gateway with `env` on top of the test's own (NATS, Redis, the operator key). */
-function startGateway(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [gatewayMain], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PARLEY_ADMIN_KEY: process.env.PARLEY_E2E_ADMIN_KEY ?? 'e2e-admin-key-0123456789',
-      SERVICE_NAME: 'gateway',
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-}
+const https = (method: string, url: string, headers?: Record<string, string>, body?: unknown) =>
+  httpsWith(ca, method, url, headers, body);
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'parley-tls-'));
-  const files = makeCertificate(dir);
-  ca = readFileSync(files.cert);
-  port = await freePort();
-  base = `https://127.0.0.1:${port}`;
-  gateway = startGateway({
-    PORT: String(port),
-    TLS_CERT_FILE: files.cert,
-    TLS_KEY_FILE: files.key,
-    PUBLIC_URL: base,
-  });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (gateway.exitCode !== null) throw new Error(`the TLS gateway exited (${gateway.exitCode})`);
-    const ready = await https('GET', `${base}/health/ready`).catch(() => undefined);
-    if (ready?.status === 200) break;
-    if (Date.now() > deadline) throw new Error('the TLS gateway did not become ready');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  tls = await startTlsGateway();
+  ({ dir, ca, port, base } = tls);
+  gateway = tls.process;
   nc = await natsPublisher();
-}, 45_000);
+}, 90_000);
 
 afterAll(async () => {
   await nc?.close();
-  // Still running: no exit code and no terminating signal yet.
-  if (gateway && gateway.exitCode === null && gateway.signalCode === null) {
-    const exited = new Promise((r) => gateway?.once('exit', r));
-    gateway.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(dir, { recursive: true, force: true });
+  await tls?.stop();
 });
 
 describe('TLS', () => {

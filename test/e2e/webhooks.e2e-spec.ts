@@ -248,6 +248,8 @@ describe('deliveries', () => {
         data: { text: 'hello' },
       }),
     );
+    // Reading marks it delivered too: message_delivery_receipt and message_read_receipt.
+    await ok(as('bob').post('/users/ann/conversation/read', {}));
     await ok(rest.delete('/groups/g1'));
     await ok(rest.delete('/users/bob', { permanent: true }));
 

@@ -9,6 +9,12 @@ import { CredentialGuard } from './auth/credential.guard';
 import { AuthTokensController } from './auth-tokens/auth-tokens.controller';
 import { GATEWAY_ENV, GatewayEnvSchema } from './config/gateway-env';
 import { DataImportController } from './data-import/data-import.controller';
+import {
+  ConversationsController,
+  GroupConversationController,
+  MessageReceiptsController,
+  UserConversationController,
+} from './conversations/conversations.controller';
 import { OpenApiController } from './docs/openapi.controller';
 import { GroupsController } from './groups/groups.controller';
 import {
@@ -61,6 +67,10 @@ export function gatewayModule() {
       MessagesController,
       UserMessagesController,
       GroupMessagesController,
+      ConversationsController,
+      UserConversationController,
+      GroupConversationController,
+      MessageReceiptsController,
       OpenApiController,
     ],
     providers: [

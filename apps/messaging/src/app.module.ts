@@ -20,6 +20,17 @@ import { MessageLifecycleHandler } from './lifecycle/message-lifecycle.handler';
 import { MessageLifecycleRepository } from './lifecycle/message-lifecycle.repository';
 import { MessageLifecycleService } from './lifecycle/message-lifecycle.service';
 import { MessagingInitial1764400000000 } from './migrations/1764400000000-messaging-initial';
+import { ConversationsReceipts1764520000000 } from './migrations/1764520000000-conversations-receipts';
+import { ConversationAccess } from './conversations/conversation-access';
+import { ConversationHandler } from './conversations/conversation.handler';
+import { ConversationRepository } from './conversations/conversation.repository';
+import { ConversationService } from './conversations/conversation.service';
+import { ReceiptDelivery } from './receipts/receipt-delivery';
+import { ReceiptMarksErasure } from './receipts/receipt-erasure';
+import { ReceiptHandler } from './receipts/receipt.handler';
+import { ReceiptRepository } from './receipts/receipt.repository';
+import { ReceiptService } from './receipts/receipt.service';
+import { ReceiptViews } from './receipts/receipt-views';
 import { MessageLifecycle1764500000000 } from './migrations/1764500000000-message-lifecycle';
 import { MessagingRulesThreadsImport1764530000000 } from './migrations/1764530000000-messaging-rules-threads-import';
 import { MessageImportHandler } from './data-import/message-import.handler';
@@ -39,6 +50,7 @@ export const MESSAGING_DATABASE = {
   migrations: [
     MessagingInitial1764400000000,
     MessageLifecycle1764500000000,
+    ConversationsReceipts1764520000000,
     MessagingRulesThreadsImport1764530000000,
   ],
 };
@@ -72,6 +84,15 @@ export function messagingModule(opts: { http?: boolean; consumers?: boolean } = 
       MessageViews,
       MessageService,
       MessageHandler,
+      ReceiptRepository,
+      ReceiptViews,
+      ReceiptDelivery,
+      ConversationRepository,
+      ConversationAccess,
+      ConversationService,
+      ConversationHandler,
+      ReceiptService,
+      ReceiptHandler,
       ActionRepository,
       ActionMessageWriter,
       MembershipActions,
@@ -87,10 +108,11 @@ export function messagingModule(opts: { http?: boolean; consumers?: boolean } = 
       SentMessagesErasure,
       ReadPositionsErasure,
       RevisionsErasure,
+      ReceiptMarksErasure,
       {
         provide: USER_ERASURE_STEPS,
         useFactory: (...steps: UserErasureStep[]) => steps,
-        inject: [SentMessagesErasure, ReadPositionsErasure, RevisionsErasure],
+        inject: [SentMessagesErasure, ReadPositionsErasure, RevisionsErasure, ReceiptMarksErasure],
       },
       UserErasure,
       ...(opts.consumers === false ? [] : [UserErasureConsumer]),

@@ -75,6 +75,10 @@ export const ERROR_CODES = {
   ERR_EMPTY_RECEIVER: { status: 400, message: 'The receiver is required.' },
   ERR_INVALID_RECEIVER_TYPE: { status: 400, message: 'The receiverType must be user or group.' },
   ERR_MESSAGE_ID_NOT_FOUND: { status: 404, message: 'The message does not exist.' },
+  ERR_CONVERSATION_NOT_ACCESSIBLE: {
+    status: 404,
+    message: 'The conversation does not exist for you (it has no messages you can see).',
+  },
   ERR_INVALID_MESSAGE_DATA: { status: 400, message: 'The message data is invalid.' },
   ERR_EMPTY_MESSAGE_TEXT: { status: 400, message: 'A text message needs a non-empty data.text.' },
   ERR_INVALID_MESSAGE_TEXT: { status: 400, message: 'The message text must be a string.' },

@@ -25,6 +25,8 @@ import * as member from './groups/member.schema';
 import * as memberLookup from './groups/member-lookup.schema';
 import * as message from './messaging/message.schema';
 import * as messageEvents from './messaging/message-events.schema';
+import * as conversation from './messaging/conversation.schema';
+import * as conversationEvents from './messaging/conversation-events.schema';
 import * as action from './messaging/action.schema';
 import * as messageImport from './messaging/message-import.schema';
 import * as jwt from './realtime/jwt.schema';
@@ -207,6 +209,43 @@ export const RPC = {
       'rpc.messaging.message.list',
       message.MessageListSchema,
       message.MessagePageSchema,
+    ),
+    conversationList: rpc(
+      'rpc.messaging.conversation.list',
+      conversation.ConversationListSchema,
+      paged(conversation.ConversationSchema),
+    ),
+    conversationGet: rpc(
+      'rpc.messaging.conversation.get',
+      conversation.ConversationRefSchema,
+      conversation.ConversationSchema,
+    ),
+    conversationTag: rpc(
+      'rpc.messaging.conversation.tag',
+      conversation.ConversationTagSchema,
+      conversation.ConversationSchema,
+    ),
+    conversationDelete: rpc(
+      'rpc.messaging.conversation.delete',
+      conversation.ConversationRefSchema,
+      Success,
+    ),
+    conversationMarkUnread: rpc(
+      'rpc.messaging.conversation.markUnread',
+      conversation.MarkUnreadSchema,
+      conversation.ConversationSchema,
+    ),
+    unreadCounts: rpc(
+      'rpc.messaging.conversation.unreadCounts',
+      conversation.UnreadCountsSchema,
+      z.object({ items: z.array(conversation.UnreadCountSchema) }),
+    ),
+    /** Delivered/read marks, from REST and from the WebSocket's `receipts` frames. */
+    receiptMark: rpc('rpc.messaging.receipt.mark', conversation.ReceiptMarkSchema, Success),
+    receiptList: rpc(
+      'rpc.messaging.receipt.list',
+      conversation.ReceiptListSchema,
+      paged(conversation.MessageReceiptSchema),
     ),
     /** Edit and delete: the reply is the `edited` / `deleted` action message (reference §4.8). */
     messageEdit: rpc(
@@ -402,6 +441,17 @@ export const EVENTS = {
   },
   messaging: {
     messageCreated: event('messaging', 'message.created', messageEvents.MessageCreatedEventSchema),
+    receiptDelivered: event(
+      'messaging',
+      'receipt.delivered',
+      conversationEvents.ReceiptEventSchema,
+    ),
+    receiptRead: event('messaging', 'receipt.read', conversationEvents.ReceiptEventSchema),
+    conversationUpdated: event(
+      'messaging',
+      'conversation.updated',
+      conversationEvents.ConversationUpdatedEventSchema,
+    ),
     messageEdited: event('messaging', 'message.edited', messageEvents.MessageEditedEventSchema),
     messageDeleted: event('messaging', 'message.deleted', messageEvents.MessageDeletedEventSchema),
   },

@@ -29,6 +29,7 @@ import { ok, paged } from '../http/envelope';
 import { idParam } from '../http/params';
 import { v3 } from '../http/routes';
 import { actingUid } from '../relationships/acting-user';
+import { joinedActionOf } from './joined-action';
 import {
   addedUids,
   joinedReply,
@@ -54,7 +55,7 @@ export class GroupMembersController {
   @HttpCode(200)
   @ApiDoc({
     summary:
-      'Add members by scope (`admins`, `moderators`, `participants`, `usersToBan`; a result per uid), or, as a user with none of them, join (`password` for a password group)',
+      'Add members by scope (`admins`, `moderators`, `participants`, `usersToBan`; a result per uid), or, as a user with none of them, join (`password` for a password group; the reply is the `joined` action message)',
     body: MembersAddBodySchema,
   })
   async addOrJoin(
@@ -72,8 +73,9 @@ export class GroupMembersController {
         uid: p.uid,
         password,
       });
-      // API.md §2: the reply is the `joined` action message (the group as its `for` entity); the
-      // group itself when the message is late.
+      // API.md §2: the reply is the `joined` action message (the group as its `for` entity). When
+      // the stored message is late, one composed from the join: CometChat's SDK reads the group
+      // from there and nowhere else.
       const { [p.uid]: joined } = await this.actions.collect(
         p.appId,
         id,
@@ -81,15 +83,36 @@ export class GroupMembersController {
         [p.uid],
         afterSeq,
       );
-      return ok(joined ? joinedReply(joined, group) : group);
+      if (joined) return ok(joinedReply(joined, group));
+      const user = await this.bus.request(RPC.users.userGet, {
+        appId: p.appId,
+        uid: p.uid,
+        viewer: p.uid,
+      });
+      return ok(joinedActionOf(group, user));
     }
     return this.add(p, guid, body);
   }
 
-  /** The SDK's `addMembersToGroup`. Each added member's item carries its `added` message. */
+  /**
+   * The SDK's `addMembersToGroup`, which reads the result of each of the four arrays, so each is
+   * in the reply (empty when not asked for). Each added member's item carries its `added` message.
+   */
   @Put()
-  @ApiDoc({ summary: 'Add members by scope (as POST)', body: MembersAddBodySchema })
-  async add(@CurrentPrincipal() p: Principal, @Param('guid') guid: string, @Body() body: unknown) {
+  @ApiDoc({
+    summary: 'Add members by scope (as POST; the reply has all four arrays)',
+    body: MembersAddBodySchema,
+  })
+  async addAll(
+    @CurrentPrincipal() p: Principal,
+    @Param('guid') guid: string,
+    @Body() body: unknown,
+  ) {
+    const { data } = await this.add(p, guid, body);
+    return ok({ admins: {}, moderators: {}, participants: {}, usersToBan: {}, ...data });
+  }
+
+  private async add(p: Principal, guid: string, body: unknown) {
     const input = parseOrThrow(MembersAddBodySchema, body ?? {});
     const id = idParam('guid', guid);
     const afterSeq = await this.actions.mark(p.appId, id);

@@ -28,7 +28,8 @@ export class MeController {
   @Put('me')
   @Allow('user')
   @ApiDoc({
-    summary: 'Log in on this auth token: the user, the token, a real-time JWT and settings',
+    summary:
+      "Log in on this auth token: the user, the token, a real-time JWT and settings; profile fields (name, avatar, link, statusMessage, metadata, tags) update the user's own profile",
     body: MeUpdateBodySchema,
   })
   async login(
@@ -37,7 +38,7 @@ export class MeController {
     @Body() body: unknown,
   ) {
     const input = parseOrThrow(MeUpdateBodySchema, body ?? {});
-    return ok(await this.me.login(sessionOf(p, headers), input, headers));
+    return ok(await this.me.login(sessionOf(p, headers), input, headers, body ?? {}));
   }
 
   @Get('me')

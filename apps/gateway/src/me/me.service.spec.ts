@@ -90,6 +90,26 @@ describe('MeService', () => {
     expect(update).not.toHaveProperty('appInfo');
   });
 
+  it("changes the user's own profile first when the body carries profile fields", async () => {
+    const { service, calls } = setup();
+    await service.login(SESSION, {}, {}, { uid: 'alice', name: 'Alice L', hasBlockedMe: false });
+    const subjects = calls.map((c) => c.subject);
+    expect(payloadOf(calls, RPC.users.userUpdate.subject)).toEqual({
+      appId: 'app1',
+      uid: 'alice',
+      name: 'Alice L',
+    });
+    expect(subjects.indexOf(RPC.users.userUpdate.subject)).toBeLessThan(
+      subjects.indexOf(RPC.users.userGet.subject),
+    );
+  });
+
+  it('changes no profile on a plain login', async () => {
+    const { service, calls } = setup();
+    await service.login(SESSION, { platform: 'WEB' }, {}, { platform: 'WEB', deviceId: 'd1' });
+    expect(calls.map((c) => c.subject)).not.toContain(RPC.users.userUpdate.subject);
+  });
+
   it('logs out by deleting this auth token', async () => {
     const { service, calls } = setup();
     await service.logout(SESSION);

@@ -4,6 +4,7 @@ import { Clock, MessageBus } from '@parley/common';
 import { MeUpdateBody, RPC, User } from '@parley/contracts';
 import { GATEWAY_ENV, GatewayEnv } from '../config/gateway-env';
 import { buildClientSettings, ClientSettings } from './client-settings';
+import { profileUpdate } from '../users/profile-update';
 import { publicOriginOf } from './public-origin';
 
 /** The SDK's logged-in user: the user, their token, the real-time JWT and where to find Parley. */
@@ -33,14 +34,29 @@ export class MeService {
     @Inject(GATEWAY_ENV) private readonly env: GatewayEnv,
   ) {}
 
-  /** Login step 2: record the device on the token, then hand out the user, a JWT and settings. */
-  async login(s: Session, body: MeUpdateBody, headers: IncomingHttpHeaders): Promise<Me> {
+  /**
+   * Login step 2: record the device on the token, then hand out the user, a JWT and settings. The
+   * same call carries the SDK's `updateCurrentUserDetails`: profile fields in the body (`profile`,
+   * the raw body) change the user's own profile first.
+   */
+  async login(
+    s: Session,
+    body: MeUpdateBody,
+    headers: IncomingHttpHeaders,
+    profile?: unknown,
+  ): Promise<Me> {
     await this.bus.request(RPC.identity.tokenUpdate, {
       appId: s.appId,
       uid: s.uid,
       authToken: s.authToken,
       ...deviceOf(body, headers['user-agent']),
     });
+    if (profile !== undefined) {
+      const user = { appId: s.appId, uid: s.uid };
+      const change = await profileUpdate(this.bus, user, profile, 'A user');
+      if (Object.keys(change).length > 0)
+        await this.bus.request(RPC.users.userUpdate, { ...user, ...change });
+    }
     const [user, { jwt }] = await Promise.all([
       this.me(s),
       this.bus.request(RPC.identity.jwtIssue, s),

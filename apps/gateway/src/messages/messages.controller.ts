@@ -28,6 +28,7 @@ import { ApiDoc } from '../docs/api-doc.decorator';
 import { ok } from '../http/envelope';
 import { idParam } from '../http/params';
 import { v3 } from '../http/routes';
+import { actingUid } from '../relationships/acting-user';
 
 /**
  * Messages (reference §4.8). A user's token, or the REST key with onBehalfOf, sends and reads as
@@ -233,6 +234,17 @@ async function listMessages(
   query: unknown,
 ) {
   const q = parseOrThrow(MessageListQuerySchema, query ?? {});
+  if (q.count) {
+    // The client SDK's getUnreadMessageCount*: `[{entityId, entityType, count}]` per conversation.
+    const counts = await bus.request(RPC.messaging.unreadCounts, {
+      appId: p.appId,
+      viewer: actingUid(p),
+      with: scope.kind === 'all' ? undefined : scope,
+      receiverType: q.receiverType,
+      undelivered: q.undelivered && !q.unread,
+    });
+    return { data: counts.items };
+  }
   const page = await bus.request(RPC.messaging.messageList, {
     appId: p.appId,
     viewer: p.uid,

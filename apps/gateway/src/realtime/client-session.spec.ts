@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { DomainError } from '@parley/common';
 import { AuthFrame, REALTIME_CLOSE, RealtimePrincipal } from '@parley/contracts';
+import { ClientReceipts } from './client-receipts';
 import { ClientFrameRelay } from './client-frame-relay';
 import { ClientSession } from './client-session';
 import { ConnectionRegistry } from './connection-registry';
@@ -63,6 +64,7 @@ function setup() {
     register: jest.fn(async (_c: unknown) => undefined),
     unregister: jest.fn((_c: unknown) => undefined),
   };
+  const receipts = { mark: jest.fn(async (_c: unknown, _f: unknown) => undefined) };
   const presence = {
     opened: jest.fn(async (_c: unknown) => undefined),
     closed: jest.fn((_c: unknown) => undefined),
@@ -75,13 +77,14 @@ function setup() {
   const session = new ClientSession(ws as unknown as WebSocket, {
     auth: auth as unknown as RealtimeAuth,
     registry: registry as unknown as ConnectionRegistry,
+    receipts: receipts as unknown as ClientReceipts,
     presence: presence as unknown as SessionPresence,
     relay: relay as unknown as ClientFrameRelay,
     limits: TEST_LIMITS,
     log: log as unknown as Logger,
   });
   session.start();
-  return { ws, auth, registry, presence, relay, session };
+  return { ws, auth, registry, receipts, presence, relay, session };
 }
 
 /** Let pending promise callbacks run. */
@@ -118,6 +121,24 @@ describe('ClientSession', () => {
     ]);
     jest.advanceTimersByTime(TEST_LIMITS.authTimeoutMs * 2);
     expect(ws.closed).toBeUndefined();
+  });
+
+  it("hands an open socket's receipts frames to the receipts, never a frame before auth", async () => {
+    const { ws, receipts, session } = setup();
+    const receipt = {
+      type: 'receipts',
+      receiver: 'bob',
+      receiverType: 'user',
+      body: { action: 'read', messageId: '7' },
+    };
+    ws.frame(receipt);
+    expect(receipts.mark).not.toHaveBeenCalled();
+    const { ws: ws2, receipts: receipts2, session: session2 } = setup();
+    ws2.frame(authFrame());
+    await settle();
+    ws2.frame(receipt);
+    expect(receipts2.mark).toHaveBeenCalledWith(session2, expect.objectContaining(receipt));
+    expect(session).not.toBe(session2);
   });
 
   it('takes the envelope session id when the body has none', async () => {

@@ -13,6 +13,7 @@ import {
   RealtimePrincipal,
   REALTIME_CLOSE,
 } from '@parley/contracts';
+import { ClientReceipts } from './client-receipts';
 import { ClientFrameRelay } from './client-frame-relay';
 import { Connection } from './connection';
 import { ConnectionRegistry } from './connection-registry';
@@ -25,6 +26,7 @@ type State = 'awaiting-auth' | 'authenticating' | 'open' | 'closed';
 export interface SessionDeps {
   auth: RealtimeAuth;
   registry: ConnectionRegistry;
+  receipts: ClientReceipts;
   presence: SessionPresence;
   relay: ClientFrameRelay;
   limits: RealtimeLimits;
@@ -150,8 +152,9 @@ export class ClientSession implements Connection {
       });
       return this.close(REALTIME_CLOSE.unauthenticated, 'not authenticated');
     }
-    // Authenticating: the answer is on its way. Open: typing and transient messages are relayed;
-    // other client frames are ignored.
+    // Authenticating: the answer is on its way. Open: receipts are marked (messaging); typing
+    // and transient messages are relayed; other client frames are ignored.
+    if (this.state === 'open' && f.type === 'receipts') void this.deps.receipts.mark(this, f);
     if (this.state === 'open' && this.deps.relay.handles(f.type)) {
       this.deps.relay.relay(this, f).catch((err: unknown) => {
         this.deps.log.warn({ err }, 'client frame not relayed');

@@ -1,4 +1,5 @@
 import { Provider } from '@nestjs/common';
+import { ClientReceipts } from './client-receipts';
 import { ClientFrameRelay } from './client-frame-relay';
 import { ConnectionRegistry } from './connection-registry';
 import { FriendDirectory } from './friend-directory';
@@ -21,6 +22,7 @@ export const REALTIME_PROVIDERS: Provider[] = [
   FriendDirectory,
   RealtimeAuth,
   ConnectionRegistry,
+  ClientReceipts,
   PresenceInterest,
   PresenceReporter,
   SessionPresence,

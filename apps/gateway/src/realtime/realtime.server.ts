@@ -9,6 +9,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { rootLogger } from '@parley/common';
 import { WebSocket, WebSocketServer } from 'ws';
+import { ClientReceipts } from './client-receipts';
 import { ClientFrameRelay } from './client-frame-relay';
 import { ClientSession } from './client-session';
 import { ConnectionRegistry } from './connection-registry';
@@ -32,6 +33,7 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     private readonly adapterHost: HttpAdapterHost,
     private readonly registry: ConnectionRegistry,
     private readonly auth: RealtimeAuth,
+    private readonly receipts: ClientReceipts,
     private readonly presence: SessionPresence,
     private readonly relay: ClientFrameRelay,
     @Inject(REALTIME_LIMITS_TOKEN) private readonly limits: RealtimeLimits,
@@ -78,6 +80,7 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     const session = new ClientSession(ws, {
       auth: this.auth,
       registry: this.registry,
+      receipts: this.receipts,
       presence: this.presence,
       relay: this.relay,
       limits: this.limits,

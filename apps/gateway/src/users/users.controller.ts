@@ -16,6 +16,7 @@ import { ApiDoc } from '../docs/api-doc.decorator';
 import { ok, paged } from '../http/envelope';
 import { idParam } from '../http/params';
 import { v3 } from '../http/routes';
+import { profileUpdate } from './profile-update';
 
 /** Users (reference §4.2). */
 @Controller(v3('users'))
@@ -79,16 +80,21 @@ export class UsersController {
   }
 
   @Put(':uid')
-  @ApiDoc({ summary: 'Update a user (`unset` clears fields)', body: UserUpdateBodySchema })
+  @Allow('fullAccess', 'authOnly')
+  @ApiDoc({
+    summary:
+      "Update a user (`unset` clears fields). The auth key (the SDK's `updateUser`) may change the profile, not the role",
+    body: UserUpdateBodySchema,
+  })
   async update(@CurrentPrincipal() p: Principal, @Param('uid') uid: string, @Body() body: unknown) {
-    const input = parseOrThrow(UserUpdateBodySchema, body);
-    return ok(
-      await this.bus.request(RPC.users.userUpdate, {
-        appId: p.appId,
-        uid: idParam('uid', uid),
-        ...input,
-      }),
-    );
+    const target = { appId: p.appId, uid: idParam('uid', uid) };
+    // The auth key already creates users and logs in as any of them, so it may change a profile
+    // too; a role stays the REST key's to give (reference §1.3).
+    const input =
+      p.kind === 'authOnly'
+        ? await profileUpdate(this.bus, target, body, 'The auth key')
+        : parseOrThrow(UserUpdateBodySchema, body);
+    return ok(await this.bus.request(RPC.users.userUpdate, { ...target, ...input }));
   }
 
   @Delete(':uid')

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { MessageBus, Subscription } from '@parley/common';
+import { groupKeyOf } from '../directory/directory.consumer';
 import { MembershipActions } from './membership-actions';
 
 /**
@@ -24,6 +25,9 @@ export class MembershipActionsConsumer
         stream: 'EVT_GROUPS',
         durable: 'messaging-actions-groups',
         filterSubjects: ['evt.groups.>'],
+        // Each group's events in order (its action messages follow them); groups side by side.
+        lanes: 8,
+        keyOf: groupKeyOf,
       },
       (subject, data) => this.actions.apply(subject, data),
     );

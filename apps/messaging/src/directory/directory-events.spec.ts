@@ -161,7 +161,8 @@ describe('DirectoryEvents', () => {
     const { repo, events } = setup();
     await events.applyGroupEvent(`evt.groups.app1.${name}`, member(extra), 11);
     expect(repo.applyGroup).toHaveBeenCalledWith('app1', groupSnapshot('team'), 11);
-    expect(repo.applyMember).toHaveBeenCalledWith('app1', 'team', 'ann', state, scope, 11);
+    // The event's time (envelope.occurredAt) places the join in the group conversation.
+    expect(repo.applyMember).toHaveBeenCalledWith('app1', 'team', 'ann', state, scope, 11, 1);
   });
 
   it('starts an epoch on group.created and ends the group on group.deleted', async () => {

@@ -84,9 +84,9 @@ export class DirectoryEvents {
     }
     const change = this.membershipChange(name, data);
     if (!change) return;
-    const { appId, guid, uid, group, state, scope } = change;
+    const { appId, guid, uid, group, state, scope, occurredAt } = change;
     await this.directory.applyGroup(appId, group, version);
-    await this.directory.applyMember(appId, guid, uid, state, scope, version);
+    await this.directory.applyMember(appId, guid, uid, state, scope, version, occurredAt);
   }
 
   private membershipChange(name: string, data: unknown) {

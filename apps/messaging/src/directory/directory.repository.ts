@@ -286,7 +286,12 @@ export class DirectoryRepository {
     });
   }
 
-  /** `uid`'s membership after an event, unless the event predates the group's current epoch. */
+  /**
+   * `uid`'s membership after an event, unless the event predates the group's current epoch. A
+   * member who was not one before gets `join_seq`: the seq of the group conversation's last message
+   * sent before the second of `occurredAt` (the event's time, Unix seconds), found by walking its
+   * newest messages back. A message of that very second counts as after the join.
+   */
   async applyMember(
     appId: string,
     guid: string,
@@ -294,16 +299,26 @@ export class DirectoryRepository {
     state: MemberState,
     scope: MemberScope | null,
     version: number,
+    occurredAt: number = Math.floor(Date.now() / 1000),
   ): Promise<void> {
     await this.ds.query(
-      `INSERT INTO "messaging"."group_members" ("app_id", "guid", "uid", "state", "scope", "version")
-       SELECT $1, $2, $3, $4, $5, $6
+      `INSERT INTO "messaging"."group_members"
+         ("app_id", "guid", "uid", "state", "scope", "version", "join_seq")
+       SELECT $1, $2, $3, $4, $5, $6,
+         CASE WHEN $4 = 'member' THEN COALESCE((
+           SELECT m."seq" FROM "messaging"."messages" m
+           WHERE m."app_id" = $1 AND m."conversation_id" = 'group_' || $2
+             AND m."sent_at" < to_timestamp($7::double precision)
+           ORDER BY m."id" DESC LIMIT 1), 0) ELSE 0 END
        WHERE NOT EXISTS (
          SELECT 1 FROM "messaging"."groups" g WHERE g."app_id" = $1 AND g."guid" = $2 AND g."epoch" > $6)
        ON CONFLICT ("app_id", "guid", "uid") DO UPDATE
-         SET "state" = EXCLUDED."state", "scope" = EXCLUDED."scope", "version" = EXCLUDED."version"
+         SET "state" = EXCLUDED."state", "scope" = EXCLUDED."scope", "version" = EXCLUDED."version",
+             "join_seq" = CASE
+               WHEN "group_members"."state" <> 'member' OR "group_members"."version" = ${LEARNT_BY_RPC}
+               THEN EXCLUDED."join_seq" ELSE "group_members"."join_seq" END
          WHERE "group_members"."version" < EXCLUDED."version"`,
-      [appId, guid, uid, state, state === 'member' ? scope : null, version],
+      [appId, guid, uid, state, state === 'member' ? scope : null, version, occurredAt],
     );
   }
 
@@ -324,8 +339,13 @@ export class DirectoryRepository {
     scope: MemberScope | null,
   ): Promise<void> {
     await this.ds.query(
-      `INSERT INTO "messaging"."group_members" ("app_id", "guid", "uid", "state", "scope", "version")
-       VALUES ($1, $2, $3, $4, $5, ${LEARNT_BY_RPC}) ON CONFLICT DO NOTHING`,
+      // A member learnt now has read up to the conversation's current end.
+      `INSERT INTO "messaging"."group_members"
+         ("app_id", "guid", "uid", "state", "scope", "version", "join_seq")
+       VALUES ($1, $2, $3, $4, $5, ${LEARNT_BY_RPC}, COALESCE((
+         SELECT c."last_seq" FROM "messaging"."conversations" c
+         WHERE c."app_id" = $1 AND c."conversation_id" = 'group_' || $2), 0))
+       ON CONFLICT DO NOTHING`,
       [appId, guid, uid, state, state === 'member' ? scope : null],
     );
   }

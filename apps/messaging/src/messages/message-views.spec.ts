@@ -1,6 +1,7 @@
 import { domainErrorOf } from '@parley/common/testing';
 import { MessageListQuerySchema, MessageListRequest } from '@parley/contracts';
 import { ParticipantDirectory } from '../directory/participant-directory';
+import { ReceiptViews } from '../receipts/receipt-views';
 import { groupSnapshot, messageRow, profile } from '../testing/message.factory';
 import { MessageRow } from './message.entity';
 import { MessageRepository } from './message.repository';
@@ -29,6 +30,7 @@ function setup(opts: { rows?: MessageRow[]; member?: boolean; group?: boolean } 
     views: new MessageViews(
       repo as unknown as MessageRepository,
       directory as unknown as ParticipantDirectory,
+      { decorate: jest.fn(async () => undefined) } as unknown as ReceiptViews,
     ),
   };
 }
@@ -82,13 +84,14 @@ describe('MessageViews', () => {
       'app1',
       ['alice_user_bob', 'group_team'],
       expect.anything(),
+      'alice',
     );
   });
 
   it('reads the whole app for the app, and asks for a user on a 1:1 list', async () => {
     const { views, repo } = setup();
     await views.list(request({ viewer: undefined }));
-    expect(repo.list).toHaveBeenCalledWith('app1', undefined, expect.anything());
+    expect(repo.list).toHaveBeenCalledWith('app1', undefined, expect.anything(), undefined);
     const err = await domainErrorOf(
       views.list(request({ viewer: undefined, scope: { kind: 'user', uid: 'bob' } })),
     );

@@ -12,6 +12,7 @@ import {
 } from '@parley/contracts';
 import { EntityManager } from 'typeorm';
 import { ParticipantDirectory } from '../directory/participant-directory';
+import { ReceiptViews } from '../receipts/receipt-views';
 import { MessageRow } from './message.entity';
 import { Participants, toMessage } from './message.mapper';
 import { MessageRepository } from './message.repository';
@@ -30,13 +31,19 @@ export class MessageViews {
   constructor(
     private readonly messages: MessageRepository,
     private readonly directory: ParticipantDirectory,
+    private readonly receipts: ReceiptViews,
   ) {}
 
   async get(appId: string, viewer: string | undefined, id: string): Promise<Message> {
     const row = await this.messages.findById(appId, id);
     if (!row) throw notFound(id);
     if (viewer !== undefined && !(await this.canSee(appId, viewer, row))) throw notFound(id);
-    return this.render(appId, row);
+    const [message] = await this.renderFor(appId, viewer, [row]);
+    // Its sender also gets who received and read it (the SDK's getMessageReceipts reads it).
+    if (viewer !== undefined && viewer === row.sender) {
+      return this.receipts.withReceiptList(appId, message);
+    }
+    return message;
   }
 
   async list({ appId, viewer, scope, query }: MessageListRequest): Promise<MessagePage> {
@@ -54,7 +61,8 @@ export class MessageViews {
       ]);
       conversations = [...direct, ...guids.map(groupConversationId)];
     }
-    return this.page(appId, conversations, query);
+    if ((query.unread || query.undelivered) && viewer === undefined) throw viewerNeeded();
+    return this.page(appId, viewer, conversations, query);
   }
 
   /**
@@ -67,20 +75,28 @@ export class MessageViews {
     if (viewer !== undefined && !(await this.canSee(appId, viewer, parent))) {
       throw notFound(parentId);
     }
-    return this.page(appId, [parent.conversation_id], { ...query, parentId, hideReplies: false });
+    if ((query.unread || query.undelivered) && viewer === undefined) throw viewerNeeded();
+    return this.page(appId, viewer, [parent.conversation_id], {
+      ...query,
+      parentId,
+      hideReplies: false,
+    });
   }
 
-  /** One page of the conversations' messages (all the app's when undefined). */
+  /** One page of the conversations' messages (all the app's when undefined), as `viewer` sees it. */
   private async page(
     appId: string,
+    viewer: string | undefined,
     conversations: string[] | undefined,
     query: MessageListQuery,
   ): Promise<MessagePage> {
     const rows =
-      conversations?.length === 0 ? [] : await this.messages.list(appId, conversations, query);
+      conversations?.length === 0
+        ? []
+        : await this.messages.list(appId, conversations, query, viewer);
     // Pages are shown oldest first, whichever way they were read.
     const ordered = query.affix === 'prepend' ? [...rows].reverse() : rows;
-    const items = await this.renderMany(appId, ordered);
+    const items = await this.renderFor(appId, viewer, ordered);
     const edge = query.affix === 'prepend' ? items[0] : items[items.length - 1];
     const next: MessageCursor | undefined = edge
       ? { affix: query.affix, id: edge.id, sentAt: edge.sentAt }
@@ -98,6 +114,17 @@ export class MessageViews {
 
   render(appId: string, row: MessageRow): Promise<Message> {
     return this.renderMany(appId, [row]).then(([m]) => m);
+  }
+
+  /** Messages as `viewer` (undefined: the app) sees them: with their receipts. */
+  async renderFor(
+    appId: string,
+    viewer: string | undefined,
+    rows: MessageRow[],
+  ): Promise<Message[]> {
+    const messages = await this.renderMany(appId, rows);
+    await this.receipts.decorate(appId, viewer, messages);
+    return messages;
   }
 
   /** Messages with their entities, from the read models (one look-up for the page). */

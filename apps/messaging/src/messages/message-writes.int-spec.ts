@@ -71,7 +71,14 @@ describe('the cost of a group message does not depend on the group size', () => 
 
   afterAll(async () => {
     jest.restoreAllMocks();
-    for (const table of ['messages', 'conversations', 'member_positions', 'users', 'groups']) {
+    for (const table of [
+      'messages',
+      'conversations',
+      'member_positions',
+      'receipt_marks',
+      'users',
+      'groups',
+    ]) {
       await ds?.query(`DELETE FROM "messaging"."${table}" WHERE "app_id" = $1`, [appId]);
     }
     await ds?.query(`DELETE FROM "messaging"."group_members" WHERE "app_id" = $1`, [appId]);
@@ -112,12 +119,14 @@ describe('the cost of a group message does not depend on the group size', () => 
     expect(writes(large)).toEqual(writes(small));
     expect(large.map((s) => s.text)).toEqual(small.map((s) => s.text));
     // What one message writes, whatever the group's size: the conversation (seq and last
-    // message, one upsert), the message, the sender's read position, one outbox event.
+    // message, one upsert), the message, the sender's read position (and, when it passes over
+    // others' messages, when it did), one outbox event.
     expect(writes(large).sort()).toEqual(
       [
         'INSERT INTO conversations',
         'INSERT INTO messages',
         'INSERT INTO member_positions',
+        'INSERT INTO receipt_marks',
         'INSERT INTO outbox',
       ].sort(),
     );

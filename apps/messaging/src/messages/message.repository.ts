@@ -131,19 +131,18 @@ export class MessageRepository {
   }
 
   /**
-   * A send's writes in ONE statement (one round trip instead of four): takes the conversation's
+   * A send's writes in ONE statement (one round trip instead of three): takes the conversation's
    * next seq (as takeSeq: the upsert holds the row lock to the end of the transaction) and, in
    * the same upsert, the message's id (so, drawn under the lock, ids follow seqs within a
-   * conversation), inserts the message, moves `advance`'s read and delivered positions to it
-   * (as advancePosition) and, for the first message, gives `open` a position with nothing read
-   * (as openPosition). When the conversation id is held by a conversation of another type
+   * conversation), inserts the message and, for the first message, gives `open` a position with
+   * nothing read (as openPosition). When the conversation id is held by a conversation of another type
    * nothing but the seq is written and `message` is null: the caller rolls the transaction back.
    * A second (app, sender, muid) fails with the muid index's unique violation (see isMuidTaken).
    */
   async insertWithSeq(
     tx: Db,
     m: Omit<NewMessage, 'seq' | 'sourceEventId'>,
-    positions: { advance: string | null; open: string | null },
+    positions: { open: string | null },
   ): Promise<{ conversationType: string; message: MessageRow | null }> {
     const params: unknown[] = [
       m.appId,
@@ -161,18 +160,7 @@ export class MessageRepository {
       m.sentAt,
     ];
     const p = (v: unknown) => `$${params.push(v)}::text`;
-    // Only the position writes this send makes are in the statement.
-    const advanced = positions.advance
-      ? `, advanced AS (
-         INSERT INTO "messaging"."member_positions" AS p
-           ("app_id", "conversation_id", "uid", "read_seq", "delivered_seq", "updated_at")
-         SELECT $1, $2, ${p(positions.advance)}, i."seq", i."seq", $13::timestamptz FROM inserted i
-         ON CONFLICT ("app_id", "conversation_id", "uid") DO UPDATE
-           SET "read_seq" = GREATEST(p."read_seq", EXCLUDED."read_seq"),
-               "delivered_seq" = GREATEST(p."delivered_seq", EXCLUDED."delivered_seq"),
-               "updated_at" = EXCLUDED."updated_at"
-       )`
-      : '';
+    // A new 1:1 conversation's receiver gets a position with nothing read (as openPosition).
     const opened = positions.open
       ? `, opened AS (
          INSERT INTO "messaging"."member_positions"
@@ -201,7 +189,7 @@ export class MessageRepository {
                 $9::jsonb, $10::text[], $11::bigint, $12::bigint, $13::timestamptz, $13::timestamptz
          FROM conv WHERE conv."conversation_type" = $6
          RETURNING *
-       )${advanced}${opened}
+       )${opened}
        SELECT conv."conversation_type" AS "held_by", conv."last_message_id" AS "held_last", i.*
        FROM conv LEFT JOIN inserted i ON true`,
       params,
@@ -241,7 +229,11 @@ export class MessageRepository {
     );
   }
 
-  /** `uid` has read and received the conversation up to `seq` (positions only move forward). */
+  /**
+   * The sender has read and received the conversation up to their message at `seq` (positions only
+   * move forward; nothing of theirs is after it, so `own_after_read` is 0). Others' messages the
+   * move passes over are recorded as delivered and read now (receipt_marks), as a mark would.
+   */
   async advancePosition(
     tx: Db,
     appId: string,
@@ -251,13 +243,26 @@ export class MessageRepository {
     now: Date,
   ): Promise<void> {
     await tx.query(
-      `INSERT INTO "messaging"."member_positions" AS p
-         ("app_id", "conversation_id", "uid", "read_seq", "delivered_seq", "updated_at")
-       VALUES ($1, $2, $3, $4, $4, $5)
-       ON CONFLICT ("app_id", "conversation_id", "uid") DO UPDATE
-         SET "read_seq" = GREATEST(p."read_seq", EXCLUDED."read_seq"),
-             "delivered_seq" = GREATEST(p."delivered_seq", EXCLUDED."delivered_seq"),
-             "updated_at" = EXCLUDED."updated_at"`,
+      `WITH prev AS (
+         SELECT "read_seq", "delivered_seq" FROM "messaging"."member_positions"
+         WHERE "app_id" = $1 AND "conversation_id" = $2 AND "uid" = $3 FOR UPDATE
+       ), moved AS (
+         INSERT INTO "messaging"."member_positions" AS p
+           ("app_id", "conversation_id", "uid", "read_seq", "delivered_seq", "updated_at")
+         VALUES ($1, $2, $3, $4, $4, $5)
+         ON CONFLICT ("app_id", "conversation_id", "uid") DO UPDATE
+           SET "read_seq" = GREATEST(p."read_seq", EXCLUDED."read_seq"),
+               "delivered_seq" = GREATEST(p."delivered_seq", EXCLUDED."delivered_seq"),
+               "own_after_read" = 0,
+               "updated_at" = EXCLUDED."updated_at"
+       )
+       INSERT INTO "messaging"."receipt_marks"
+         ("app_id", "conversation_id", "uid", "kind", "from_seq", "to_seq", "marked_at")
+       SELECT $1, $2, $3, k."kind", k."from_seq", $4 - 1, $5
+       FROM (SELECT 'read' AS "kind", "read_seq" AS "from_seq" FROM prev
+             UNION ALL SELECT 'delivered', "delivered_seq" FROM prev) k
+       WHERE k."from_seq" < $4 - 1
+       ON CONFLICT DO NOTHING`,
       [appId, conversationId, uid, seq, now],
     );
   }
@@ -321,13 +326,36 @@ export class MessageRepository {
    * A conversation pages through its (app_id, conversation_id, id) index, or, for a seq range,
    * its (app_id, conversation_id, seq) key; the app through the primary key (app_id, id).
    */
-  listSql(appId: string, conversationIds: string[] | undefined, q: MessageListQuery): Sql {
+  listSql(
+    appId: string,
+    conversationIds: string[] | undefined,
+    q: MessageListQuery,
+    viewer?: string,
+  ): Sql {
     const params: unknown[] = [appId];
     const p = (v: unknown) => {
       params.push(v);
       return `$${params.length}`;
     };
     const where = [`m."app_id" = $1`];
+    let joins = '';
+    if (viewer !== undefined) {
+      // The viewer's position (one key look-up per message): what they deleted stays hidden, and
+      // `unread`/`undelivered` keep others' messages after their read/delivered position (a group
+      // member without a position row is at their join), action messages aside, as in the counts.
+      const v = p(viewer);
+      joins += ` LEFT JOIN "messaging"."member_positions" vp
+        ON vp."app_id" = m."app_id" AND vp."conversation_id" = m."conversation_id" AND vp."uid" = ${v}`;
+      where.push(`m."seq" > COALESCE(vp."cleared_seq", 0)`);
+      if (q.unread || q.undelivered) {
+        joins += ` LEFT JOIN "messaging"."group_members" vg ON m."receiver_type" = 'group'
+          AND vg."app_id" = m."app_id" AND vg."guid" = m."receiver" AND vg."uid" = ${v}`;
+        where.push(`m."sender" <> ${v}`, `m."category" <> 'action'`);
+        const column = q.unread ? 'read_seq' : 'delivered_seq';
+        where.push(`m."seq" > GREATEST(COALESCE(vp."${column}", 0), COALESCE(vg."join_seq", 0))`);
+      }
+    }
+    if (q.receiverType) where.push(`m."receiver_type" = ${p(q.receiverType)}`);
     if (conversationIds?.length === 1) where.push(`m."conversation_id" = ${p(conversationIds[0])}`);
     else if (conversationIds)
       where.push(`m."conversation_id" = ANY(${p(conversationIds)}::text[])`);
@@ -367,7 +395,7 @@ export class MessageRepository {
       (q.fromSeq !== undefined || q.toSeq !== undefined);
     const order = `m."${bySeq ? 'seq' : 'id'}" ${prepend ? 'DESC' : 'ASC'}`;
     return {
-      sql: `SELECT m.* FROM "messaging"."messages" m WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p(q.limit)}`,
+      sql: `SELECT m.* FROM "messaging"."messages" m${joins} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p(q.limit)}`,
       params,
     };
   }
@@ -376,8 +404,9 @@ export class MessageRepository {
     appId: string,
     conversationIds: string[] | undefined,
     q: MessageListQuery,
+    viewer?: string,
   ): Promise<MessageRow[]> {
-    const { sql, params } = this.listSql(appId, conversationIds, q);
+    const { sql, params } = this.listSql(appId, conversationIds, q, viewer);
     return this.ds.query(sql, params);
   }
 }

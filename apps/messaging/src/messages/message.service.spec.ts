@@ -64,22 +64,12 @@ function setup(
       async (
         tx: EntityManager,
         m: Omit<NewMessage, 'seq'>,
-        positions: { advance: string | null; open: string | null },
+        positions: { open: string | null },
       ): Promise<{ conversationType: string; message: ReturnType<typeof messageRow> | null }> => {
         const { seq, conversationType }: { seq: number; conversationType: string } =
           await repo.takeSeq(tx, m.appId, m.conversationId, m.receiverType, m.sentAt);
         if (conversationType !== m.receiverType) return { conversationType, message: null };
         const message = await repo.insert(tx, { ...m, seq });
-        if (positions.advance) {
-          await repo.advancePosition(
-            tx,
-            m.appId,
-            m.conversationId,
-            positions.advance,
-            seq,
-            m.sentAt,
-          );
-        }
         if (positions.open && seq === 1) {
           await repo.openPosition(tx, m.appId, m.conversationId, positions.open, m.sentAt);
         }

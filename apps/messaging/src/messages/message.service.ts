@@ -182,7 +182,7 @@ export class MessageService {
       await this.checkQuoted(tx, appId, content.quotedMessageId, conversationId);
     }
 
-    // One statement: the seq (under the conversation's lock), the message, the positions.
+    // One statement: the seq (under the conversation's lock), the message, a new receiver's position.
     let stored: Awaited<ReturnType<MessageRepository['insertWithSeq']>>;
     try {
       stored = await this.messages.insertWithSeq(
@@ -203,8 +203,6 @@ export class MessageService {
           sentAt: opts.sentAt ?? now,
         },
         {
-          // The sender has read and received the conversation up to their message.
-          advance: sender !== APP_SYSTEM_UID ? sender : null,
           // A 1:1 conversation's receiver gets a position (nothing read) when it starts.
           open:
             content.receiverType === 'user' && content.receiver !== sender
@@ -227,6 +225,9 @@ export class MessageService {
       );
     }
     if (content.parentId) await this.messages.countReply(tx, appId, content.parentId);
+    if (sender !== APP_SYSTEM_UID) {
+      await this.messages.advancePosition(tx, appId, conversationId, sender, Number(row.seq), now);
+    }
     const [message] = await this.views.withQuotes(
       appId,
       [row],

@@ -36,6 +36,19 @@ export interface RequestOptions {
  * The broker port. `NatsMessageBus` implements it on NATS; an in-process implementation with the
  * same subject, request/reply and queue-group semantics serves the embedded mode.
  */
+export interface DurableConsumerOptions {
+  stream: string;
+  durable: string;
+  filterSubjects: string[];
+  /**
+   * Handle events side by side in this many lanes (default 1: one at a time, in stream order).
+   * Events whose `keyOf` is equal share a lane, so they stay in stream order among themselves.
+   */
+  lanes?: number;
+  /** The ordering key of an event (default: its subject). */
+  keyOf?: (subject: string, data: unknown) => string;
+}
+
 export abstract class MessageBus {
   /** Typed RPC: validates nothing on the way out (the server validates); throws DomainError. */
   abstract request<D extends RpcDef<z.ZodType, z.ZodType>>(
@@ -66,7 +79,7 @@ export abstract class MessageBus {
    * handler's success acks, a throw redelivers later. Handlers must be idempotent on `eventId`.
    */
   abstract consumeDurable(
-    opts: { stream: string; durable: string; filterSubjects: string[] },
+    opts: DurableConsumerOptions,
     handler: (subject: string, data: unknown, meta: DurableMessageMeta) => Promise<void>,
   ): Promise<Subscription>;
 

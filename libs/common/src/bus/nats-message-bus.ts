@@ -7,6 +7,7 @@ import {
   ErrorCode as NatsErrorCode,
   headers as natsHeaders,
   JetStreamClient,
+  JsMsg,
   MsgHdrs,
   NatsConnection,
   NatsError,
@@ -17,6 +18,7 @@ import { CORRELATION_HEADER, currentCorrelationId } from '../logging/logger';
 import { decodeJson, encodeJson, RpcReply } from './codec';
 import {
   BusMessage,
+  DurableConsumerOptions,
   DurableMessageMeta,
   Headers,
   MessageBus,
@@ -149,7 +151,7 @@ export class NatsMessageBus extends MessageBus {
   }
 
   async consumeDurable(
-    opts: { stream: string; durable: string; filterSubjects: string[] },
+    opts: DurableConsumerOptions,
     handler: (subject: string, data: unknown, meta: DurableMessageMeta) => Promise<void>,
   ): Promise<Subscription> {
     const jsm = await this.nc.jetstreamManager();
@@ -166,24 +168,44 @@ export class NatsMessageBus extends MessageBus {
     });
     const consumer = await this.js.consumers.get(opts.stream, opts.durable);
     const messages = await consumer.consume({ max_messages: 100 });
-    void (async () => {
+    const handle = async (m: JsMsg, data: unknown) => {
+      try {
+        await handler(m.subject, data, { streamSeq: m.info.streamSequence });
+        m.ack();
+      } catch (err) {
+        this.log.warn(
+          { err, subject: m.subject, durable: opts.durable },
+          'event handler failed; redelivering',
+        );
+        m.nak(1000);
+      }
+    };
+    // Lanes: events with the same key are handled one after another, in stream order; events of
+    // different keys run side by side. One lane (the default) handles the stream in order.
+    const lanes = Math.max(1, opts.lanes ?? 1);
+    const tails: Promise<void>[] = Array.from({ length: lanes }, () => Promise.resolve());
+    const done = (async () => {
       for await (const m of messages) {
+        let data: unknown;
         try {
-          await handler(m.subject, decodeJson(m.data), { streamSeq: m.info.streamSequence });
-          m.ack();
-        } catch (err) {
-          this.log.warn(
-            { err, subject: m.subject, durable: opts.durable },
-            'event handler failed; redelivering',
-          );
-          m.nak(1000);
+          data = decodeJson(m.data);
+        } catch {
+          data = undefined; // not JSON: the handler refuses it and says so
         }
+        if (lanes === 1) {
+          await handle(m, data);
+          continue;
+        }
+        const lane = laneOf(opts.keyOf?.(m.subject, data) ?? m.subject, lanes);
+        tails[lane] = tails[lane].then(() => handle(m, data));
       }
     })();
     return {
       unsubscribe: () => void messages.close(),
       drain: async () => {
         await messages.close();
+        await done;
+        await Promise.all(tails);
       },
     };
   }
@@ -233,4 +255,14 @@ export class NatsMessageBus extends MessageBus {
       }
     }
   }
+}
+
+/** A key's lane: a stable hash (FNV-1a) of the key, modulo the number of lanes. */
+export function laneOf(key: string, lanes: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % lanes;
 }

@@ -86,6 +86,10 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
             ok: false,
             error: new DomainError('ERR_BAD_REQUEST', 'The payload is not JSON.').toBody(),
           };
+        } else if (isUnavailable(err)) {
+          // The database refused or lost the connection: nothing was done; the caller may retry.
+          this.log.warn({ err, subject: def.subject }, 'rpc handler could not reach a dependency');
+          reply = { ok: false, error: new DomainError('ERR_SERVICE_UNAVAILABLE').toBody() };
         } else {
           this.log.error({ err, subject: def.subject }, 'rpc handler failed');
           reply = { ok: false, error: new DomainError('ERR_EXCEPTION').toBody() };
@@ -99,4 +103,21 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
       );
     });
   }
+}
+
+/** PostgreSQL SQLSTATE classes and socket errors that mean "could not get to the database". */
+const UNAVAILABLE_SQLSTATES = new Set(['53300', '57P01', '57P02', '57P03']);
+const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+
+/**
+ * Is this error the database (or another dependency) being out of reach rather than a bug: too
+ * many connections, a server shutting down or starting, a connection exception (class 08), a
+ * refused or reset socket? Such a request changed nothing (its transaction never committed).
+ */
+export function isUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  return (
+    UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08') || UNAVAILABLE_SOCKET_CODES.has(code)
+  );
 }

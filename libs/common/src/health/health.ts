@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Injectable, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { ServiceIdentity } from '../bootstrap/service-identity';
 import { Public } from '../http/access';
 import { Metrics } from './metrics';
 
@@ -44,7 +45,10 @@ export class HealthRegistry {
 @Controller('health')
 @Public()
 export class HealthController {
-  constructor(private readonly registry: HealthRegistry) {}
+  constructor(
+    private readonly registry: HealthRegistry,
+    private readonly identity: ServiceIdentity,
+  ) {}
 
   @Get('live')
   live() {
@@ -56,7 +60,14 @@ export class HealthController {
     const result = await this.registry.run();
     await reply
       .status(result.ok ? 200 : 503)
-      .send({ status: result.ok ? 'ok' : 'unavailable', checks: result.checks });
+      // `service` and `pid` let a launcher check that the process answering on a port is the one it
+      // started (scripts/platform.js), not another that took the port first.
+      .send({
+        status: result.ok ? 'ok' : 'unavailable',
+        service: this.identity.name,
+        pid: process.pid,
+        checks: result.checks,
+      });
   }
 }
 

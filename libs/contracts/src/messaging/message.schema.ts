@@ -47,6 +47,19 @@ export const MessageSchema = z.object({
   parentId: z.string().optional(),
   replyCount: z.number().int().optional(),
   tags: z.array(z.string()).optional(),
+  /**
+   * Receipts (Unix seconds): of a 1:1 message, when its receiver received and read it; of a group
+   * message, when the whole group had (then `deliveredToAll`/`readByAll` are true).
+   */
+  deliveredAt: z.number().int().optional(),
+  readAt: z.number().int().optional(),
+  deliveredToAll: z.boolean().optional(),
+  readByAll: z.boolean().optional(),
+  /** On one message read by its sender: each receiver's receipt (the first 100). */
+  receipts: z.object({ data: z.array(z.record(z.string(), z.unknown())) }).optional(),
+  /** The viewer's own receipt of a message sent to them (or to their group). */
+  deliveredToMeAt: z.number().int().optional(),
+  readByMeAt: z.number().int().optional(),
   /** Set by an edit (reference §5.4); `editedBy` is `app_system` when the app edited. */
   editedAt: z.number().int().optional(),
   editedBy: z.string().optional(),
@@ -165,9 +178,6 @@ const Seq = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
  */
 export const MESSAGE_FILTERS_NOT_YET = [
   'searchKey',
-  'unread',
-  'count',
-  'undelivered',
   'hasAttachments',
   'attachmentTypes',
   'hasMentions',
@@ -221,6 +231,12 @@ export const MessageListQuerySchema = z
     updatedSince: UnixSeconds.optional(),
     // Accepted: a message always carries its tags.
     withTags: BoolLike.optional(),
+    // The viewer's messages from others after their read (delivered) position. With `count`, the
+    // reply is the unread (undelivered) count per conversation instead of messages.
+    unread: BoolLike.optional(),
+    undelivered: BoolLike.optional(),
+    count: BoolLike.optional(),
+    receiverType: z.enum(RECEIVER_TYPES).optional(),
     ...notYet,
   })
   .transform((q) => ({
@@ -237,6 +253,10 @@ export const MessageListQuerySchema = z
     hideReplies: q.hideReplies ?? false,
     fromTimestamp: q.fromTimestamp,
     toTimestamp: q.fromTimestamp === undefined ? undefined : q.toTimestamp,
+    unread: q.unread ?? false,
+    undelivered: q.undelivered ?? false,
+    count: q.count ?? false,
+    receiverType: q.receiverType,
     hideDeleted: q.hideDeleted ?? false,
     onlyDeleted: q.onlyDeleted ?? false,
     updatedSince: q.updatedSince,

@@ -78,6 +78,25 @@ export type AuthReplyFrame = {
 };
 
 /**
+ * A client's `receipts` frame (the SDK's markAsDelivered/markAsRead): `receiver` is the other user
+ * of the conversation or the group, `body.messageId` the message received or read (and every
+ * earlier one). `messageSender` and `body.user` are the SDK's and not trusted.
+ */
+export const ClientReceiptFrameSchema = z
+  .object({
+    type: z.literal('receipts'),
+    receiver: z.string().min(1).max(100),
+    receiverType: z.enum(['user', 'group']),
+    body: z
+      .object({
+        action: z.enum(['delivered', 'read']),
+        messageId: z.union([z.string().regex(/^[1-9][0-9]{0,17}$/), z.number().int().min(1)]),
+      })
+      .passthrough(),
+  })
+  .passthrough();
+
+/**
  * Whose `presence` frames a socket gets, from its `auth` frame (realtime reference §5): every user
  * of the app, the users of some roles, or the user's friends. Absent or unknown: none.
  */

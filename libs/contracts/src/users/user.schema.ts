@@ -58,6 +58,15 @@ export const UserUpdateBodySchema = z
   })
   .strict();
 
+/**
+ * A user's profile: every field of an update but the role (a set of permissions, the app's to
+ * give). What a user may change about themselves (`PUT /v3.0/me`, the SDK's
+ * `updateCurrentUserDetails`) and what the auth key may change (the SDK's `updateUser`). The SDK
+ * sends its whole User object, so other keys (`uid`, `status`, block flags, ...) are dropped.
+ */
+export const UserProfileBodySchema = z.object(UserUpdateBodySchema.omit({ role: true }).shape);
+export type UserProfileBody = z.output<typeof UserProfileBodySchema>;
+
 export const UserDeleteBodySchema = z.object({ permanent: BoolLike.optional() }).strict();
 
 const csvOf = <T extends z.ZodType<unknown, string>>(item: T, max: number) =>

@@ -25,6 +25,16 @@ const trigger = (id: string, event: EventDef<z.ZodType>, description: string): W
  */
 export const WEBHOOK_TRIGGERS: readonly WebhookTrigger[] = [
   trigger('message_sent', EVENTS.messaging.messageCreated, 'A message was sent (any category).'),
+  trigger(
+    'message_delivery_receipt',
+    EVENTS.messaging.receiptDelivered,
+    'A user received their conversation up to a message.',
+  ),
+  trigger(
+    'message_read_receipt',
+    EVENTS.messaging.receiptRead,
+    'A user read their conversation up to a message.',
+  ),
   trigger('user_created', EVENTS.users.userCreated, 'A user was created.'),
   trigger('user_updated', EVENTS.users.userUpdated, 'A user was updated.'),
   trigger('user_deleted', EVENTS.users.userDeleted, 'A user was deleted (soft or permanently).'),

@@ -1,0 +1,16 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { UserErasureStep } from '../erasure/user-erasure';
+import { ReceiptRepository } from './receipt.repository';
+
+/** When the user received and read messages (receipt_marks). */
+@Injectable()
+export class ReceiptMarksErasure implements UserErasureStep {
+  readonly erases = 'receipt times';
+
+  constructor(private readonly receipts: ReceiptRepository) {}
+
+  erase(tx: EntityManager, appId: string, uid: string): Promise<void> {
+    return this.receipts.dropMarksOf(tx, appId, uid);
+  }
+}

@@ -1,0 +1,71 @@
+// M1: memory per idle authenticated socket. Each socket is its own user, a member of 2 groups,
+// following presence (ALL_USERS); sockets are added in steps (5k, 10k, then 18k: this machine
+// allows a process 20,000 open files, so 20k sockets cannot be held by one gateway here;
+// BENCH_M1_SIZES changes the steps). Parley: the growth of the gateway's and presence's RSS per
+// socket. Baseline: a bare `ws` server holding the same number of plain sockets.
+// Targets: <= 3x and <= 30 KB per socket.
+import { absolute, atMost } from '../lib/checks.mjs';
+import { wsUrl } from '../lib/logins.mjs';
+import { pool } from '../lib/parley.mjs';
+import { rssBytes } from '../lib/proc.mjs';
+import { startServer, stopServer, wsClients } from '../lib/workers.mjs';
+
+const SIZES = (process.env.BENCH_M1_SIZES ?? '5000,10000,18000').split(',').map(Number);
+const GROUPS = 20;
+
+const settle = () => new Promise((r) => setTimeout(r, 2000));
+
+/** Adds sockets step by step; RSS growth per socket of `pids` at each step. */
+async function grow(url, appId, logins, pids) {
+  const rss = () => pids.reduce((sum, pid) => sum + rssBytes(pid), 0);
+  const clients = await wsClients();
+  await settle();
+  const before = rss();
+  const out = {};
+  let connected = 0;
+  for (const size of SIZES) {
+    const batch = logins.slice(connected, size);
+    const r = await clients.ask({ cmd: 'connect', url, appId, logins: batch, concurrency: 100 });
+    if (r.failed) throw new Error(`M1: ${r.failed} sockets failed to authenticate`);
+    connected = size;
+    await settle();
+    out[`kbPerSocket${size}`] = (rss() - before) / size / 1024;
+  }
+  await clients.close();
+  return out;
+}
+
+export default {
+  id: 'M1',
+  title: `memory per idle authenticated socket at ${SIZES.join(', ')}`,
+  async setup(ctx) {
+    const app = await ctx.parley.createApp('bench M1');
+    const max = Math.max(...SIZES);
+    const uids = Array.from({ length: max }, (_, i) => `s${i}`);
+    await ctx.parley.importUsers(app, uids);
+    // Every user in 2 of the groups.
+    for (let g = 0; g < GROUPS; g++) {
+      const members = uids.filter((_, i) => i % GROUPS === g || (i + 1) % GROUPS === g);
+      await ctx.parley.createGroup(app, `room${g}`, members);
+    }
+    const logins = await pool(uids, 16, (uid) => ctx.parley.login(app, uid));
+    const server = await startServer('bare-ws-server', {});
+    return { app, logins, server };
+  },
+  baseline: (ctx, s) =>
+    grow(`ws://127.0.0.1:${s.server.info.port}`, s.app.appId, s.logins, [s.server.pid]),
+  parley: (ctx, s) =>
+    grow(
+      wsUrl(ctx.gateway),
+      s.app.appId,
+      s.logins,
+      [ctx.pids.of('gateway'), ctx.pids.of('presence')].filter(Boolean),
+    ),
+  teardown: (ctx, { server }) => stopServer(server),
+  targets(b, p) {
+    return SIZES.flatMap((size) => [
+      atMost(`KB/socket at ${size}`, b[`kbPerSocket${size}`], p[`kbPerSocket${size}`], 3),
+      absolute(`KB/socket at ${size}`, p[`kbPerSocket${size}`], '<=', 30, 'KB'),
+    ]);
+  },
+};
