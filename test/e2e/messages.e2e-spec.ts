@@ -1,4 +1,5 @@
 import { connectTestBus, recordSubject } from '@parley/common/testing';
+import { MESSAGE_FILTERS_NOT_YET } from '@parley/contracts';
 import { AppClient, AppKeys, createApp, ErrorReply, eventually, gateways } from './support/parley';
 
 interface Message {
@@ -550,9 +551,11 @@ describe('reading messages', () => {
 
   it('refuses filters not built yet, and a 1:1 list with no user to read it as', async () => {
     const { rest, alice } = await history();
-    const search = await alice.get('/users/bob/messages?searchKey=m1');
-    expect(code(search)).toBe('ERR_BAD_REQUEST');
-    expect((search.body as ErrorReply).error.details).toHaveProperty('searchKey');
+    for (const filter of MESSAGE_FILTERS_NOT_YET) {
+      const refused = await alice.get(`/users/bob/messages?${filter}=1`);
+      expect(code(refused)).toBe('ERR_BAD_REQUEST');
+      expect((refused.body as ErrorReply).error.details).toHaveProperty(filter);
+    }
     const noViewer = await rest.get('/users/bob/messages');
     expect(code(noViewer)).toBe('ERR_BAD_REQUEST');
     expect((noViewer.body as ErrorReply).error.details).toHaveProperty('onBehalfOf');

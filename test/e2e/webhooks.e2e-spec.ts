@@ -248,6 +248,16 @@ describe('deliveries', () => {
         data: { text: 'hello' },
       }),
     );
+    const second = await as('ann').post<{ data: { id: string } }>('/messages', {
+      receiver: 'bob',
+      receiverType: 'user',
+      category: 'message',
+      type: 'text',
+      data: { text: 'to be changed' },
+    });
+    expect(second.status).toBe(200);
+    await ok(as('ann').put(`/messages/${second.body.data.id}`, { data: { text: 'changed' } }));
+    await ok(as('ann').delete(`/messages/${second.body.data.id}`));
     // Reading marks it delivered too: message_delivery_receipt and message_read_receipt.
     await ok(as('bob').post('/users/ann/conversation/read', {}));
     await ok(rest.delete('/groups/g1'));

@@ -33,6 +33,8 @@ import {
   UserMessagesController,
 } from './messages/messages.controller';
 import { MeService } from './me/me.service';
+import { InteractionsController } from './interactions/interactions.controller';
+import { ReactionsController } from './reactions/reactions.controller';
 import { REALTIME_PROVIDERS } from './realtime/realtime.providers';
 import { FriendsController } from './relationships/friends.controller';
 import { RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers';
@@ -67,6 +69,8 @@ export function gatewayModule() {
       MessagesController,
       UserMessagesController,
       GroupMessagesController,
+      ReactionsController,
+      InteractionsController,
       ConversationsController,
       UserConversationController,
       GroupConversationController,

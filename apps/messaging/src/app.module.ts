@@ -20,6 +20,15 @@ import { MessageLifecycleHandler } from './lifecycle/message-lifecycle.handler';
 import { MessageLifecycleRepository } from './lifecycle/message-lifecycle.repository';
 import { MessageLifecycleService } from './lifecycle/message-lifecycle.service';
 import { MessagingInitial1764400000000 } from './migrations/1764400000000-messaging-initial';
+import { MessageSocial1764510000000 } from './migrations/1764510000000-message-social';
+import { InteractionHandler } from './interactions/interaction.handler';
+import { InteractionRepository } from './interactions/interaction.repository';
+import { InteractionService } from './interactions/interaction.service';
+import { MessageMentions } from './messages/mentions';
+import { ViewerExtras } from './messages/viewer-extras';
+import { ReactionHandler } from './reactions/reaction.handler';
+import { ReactionRepository } from './reactions/reaction.repository';
+import { ReactionService } from './reactions/reaction.service';
 import { ConversationsReceipts1764520000000 } from './migrations/1764520000000-conversations-receipts';
 import { ConversationAccess } from './conversations/conversation-access';
 import { ConversationHandler } from './conversations/conversation.handler';
@@ -39,6 +48,7 @@ import {
   ReadPositionsErasure,
   RevisionsErasure,
   SentMessagesErasure,
+  SocialErasure,
 } from './erasure/erasure-steps';
 import { USER_ERASURE_STEPS, UserErasure, UserErasureStep } from './erasure/user-erasure';
 import { UserErasureConsumer } from './erasure/user-erasure.consumer';
@@ -50,6 +60,7 @@ export const MESSAGING_DATABASE = {
   migrations: [
     MessagingInitial1764400000000,
     MessageLifecycle1764500000000,
+    MessageSocial1764510000000,
     ConversationsReceipts1764520000000,
     MessagingRulesThreadsImport1764530000000,
   ],
@@ -84,6 +95,14 @@ export function messagingModule(opts: { http?: boolean; consumers?: boolean } = 
       MessageViews,
       MessageService,
       MessageHandler,
+      MessageMentions,
+      ViewerExtras,
+      ReactionRepository,
+      ReactionService,
+      ReactionHandler,
+      InteractionRepository,
+      InteractionService,
+      InteractionHandler,
       ReceiptRepository,
       ReceiptViews,
       ReceiptDelivery,
@@ -108,11 +127,18 @@ export function messagingModule(opts: { http?: boolean; consumers?: boolean } = 
       SentMessagesErasure,
       ReadPositionsErasure,
       RevisionsErasure,
+      SocialErasure,
       ReceiptMarksErasure,
       {
         provide: USER_ERASURE_STEPS,
         useFactory: (...steps: UserErasureStep[]) => steps,
-        inject: [SentMessagesErasure, ReadPositionsErasure, RevisionsErasure, ReceiptMarksErasure],
+        inject: [
+          SentMessagesErasure,
+          ReadPositionsErasure,
+          RevisionsErasure,
+          SocialErasure,
+          ReceiptMarksErasure,
+        ],
       },
       UserErasure,
       ...(opts.consumers === false ? [] : [UserErasureConsumer]),

@@ -21,6 +21,8 @@ export * from './groups/member.schema';
 export * from './groups/member-lookup.schema';
 export * from './messaging/message.schema';
 export * from './messaging/message-events.schema';
+export * from './messaging/reaction.schema';
+export * from './messaging/interaction.schema';
 export * from './messaging/conversation.schema';
 export * from './messaging/conversation-events.schema';
 export * from './messaging/action.schema';

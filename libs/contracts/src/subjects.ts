@@ -25,6 +25,8 @@ import * as member from './groups/member.schema';
 import * as memberLookup from './groups/member-lookup.schema';
 import * as message from './messaging/message.schema';
 import * as messageEvents from './messaging/message-events.schema';
+import * as reaction from './messaging/reaction.schema';
+import * as interaction from './messaging/interaction.schema';
 import * as conversation from './messaging/conversation.schema';
 import * as conversationEvents from './messaging/conversation-events.schema';
 import * as action from './messaging/action.schema';
@@ -209,6 +211,27 @@ export const RPC = {
       'rpc.messaging.message.list',
       message.MessageListSchema,
       message.MessagePageSchema,
+    ),
+    /** Add a reaction; the reply is the message with its `data.reactions` as the reactor sees it. */
+    reactionAdd: rpc(
+      'rpc.messaging.reaction.add',
+      reaction.ReactionChangeSchema,
+      message.MessageSchema,
+    ),
+    reactionRemove: rpc(
+      'rpc.messaging.reaction.remove',
+      reaction.ReactionChangeSchema,
+      message.MessageSchema,
+    ),
+    reactionList: rpc(
+      'rpc.messaging.reaction.list',
+      reaction.ReactionListSchema,
+      reaction.ReactionPageSchema,
+    ),
+    messageInteracted: rpc(
+      'rpc.messaging.message.interacted',
+      interaction.MessageInteractedSchema,
+      Success,
     ),
     conversationList: rpc(
       'rpc.messaging.conversation.list',
@@ -441,6 +464,13 @@ export const EVENTS = {
   },
   messaging: {
     messageCreated: event('messaging', 'message.created', messageEvents.MessageCreatedEventSchema),
+    reactionAdded: event('messaging', 'reaction.added', reaction.ReactionEventSchema),
+    reactionRemoved: event('messaging', 'reaction.removed', reaction.ReactionEventSchema),
+    messageInteracted: event(
+      'messaging',
+      'message.interacted',
+      interaction.MessageInteractedEventSchema,
+    ),
     receiptDelivered: event(
       'messaging',
       'receipt.delivered',

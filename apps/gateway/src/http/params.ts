@@ -1,5 +1,5 @@
 import { parseOrThrow } from '@parley/common';
-import { IdSchema } from '@parley/contracts';
+import { IdSchema, MessageIdSchema } from '@parley/contracts';
 import { z } from 'zod';
 
 /** One schema per parameter name: a zod schema compiles itself on first use, per instance. */
@@ -13,4 +13,9 @@ export function idParam(name: string, value: string): string {
     schemas.set(name, schema);
   }
   return parseOrThrow(schema, { [name]: value })[name];
+}
+
+/** Validate a message id in the path, reported as `id`. */
+export function messageIdParam(id: string): string {
+  return parseOrThrow(z.object({ id: MessageIdSchema }), { id }).id;
 }

@@ -17,16 +17,15 @@ import {
   MessageListQuerySchema,
   MessageListScope,
   MessageSendBodySchema,
-  MessageIdSchema,
   Principal,
   RPC,
 } from '@parley/contracts';
-import { z } from 'zod';
 import { Allow } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ApiDoc } from '../docs/api-doc.decorator';
+import { deviceIdOf } from '../http/device-id';
 import { ok } from '../http/envelope';
-import { idParam } from '../http/params';
+import { idParam, messageIdParam } from '../http/params';
 import { v3 } from '../http/routes';
 import { actingUid } from '../relationships/acting-user';
 
@@ -190,12 +189,6 @@ export class MessagesController {
     return ok(revisions);
   }
 }
-
-const messageIdParam = (id: string) => parseOrThrow(z.object({ id: MessageIdSchema }), { id }).id;
-
-/** The sending session: the client SDK's `resource` header. */
-const deviceIdOf = (resource: string | undefined) =>
-  resource?.trim() ? resource.trim().slice(0, 255) : undefined;
 
 /** GET /users/{uid}/messages: the 1:1 conversation of the acting user with `uid`. */
 @Controller(v3('users/:uid/messages'))

@@ -51,7 +51,13 @@ export class MessageLifecycleRepository {
   async edit(
     tx: Db,
     current: MessageRow,
-    change: { data: Record<string, unknown>; tags: string[]; by: string; at: Date },
+    change: {
+      data: Record<string, unknown>;
+      tags: string[];
+      mentionedUids: string[];
+      by: string;
+      at: Date;
+    },
   ): Promise<MessageRow> {
     await tx.query(
       `INSERT INTO "messaging"."message_revisions"
@@ -76,8 +82,9 @@ export class MessageLifecycleRepository {
     return this.update(
       tx,
       current,
-      `"data" = $3, "tags" = $4::text[], "edited_at" = $5, "edited_by" = $6, "updated_at" = $5`,
-      [JSON.stringify(change.data), change.tags, change.at, change.by],
+      `"data" = $3, "tags" = $4::text[], "edited_at" = $5, "edited_by" = $6, "updated_at" = $5,
+       "mentioned_uids" = $7::text[]`,
+      [JSON.stringify(change.data), change.tags, change.at, change.by, change.mentionedUids],
     );
   }
 
@@ -95,10 +102,12 @@ export class MessageLifecycleRepository {
    * conversation's seq stays gap-free, and says who deleted it when.
    */
   async erase(tx: Db, current: MessageRow, by: string, at: Date): Promise<MessageRow> {
-    await tx.query(
-      `DELETE FROM "messaging"."message_revisions" WHERE "app_id" = $1 AND "message_id" = $2`,
-      [current.app_id, current.id],
-    );
+    for (const table of ['message_revisions', 'reactions', 'interactions']) {
+      await tx.query(
+        `DELETE FROM "messaging"."${table}" WHERE "app_id" = $1 AND "message_id" = $2`,
+        [current.app_id, current.id],
+      );
+    }
     await tx.query(
       `UPDATE "messaging"."messages" SET ${STRIP_COPY}, "updated_at" = $4
        WHERE "app_id" = $1 AND "conversation_id" = $2 AND "id" > $3 AND ${IS_COPY}
@@ -109,6 +118,7 @@ export class MessageLifecycleRepository {
       tx,
       current,
       `"data" = '{}'::jsonb, "tags" = '{}', "erased" = true, "quoted_message_id" = NULL,
+       "mentioned_uids" = '{}', "reaction_count" = 0,
        "deleted_at" = COALESCE("deleted_at", $3), "deleted_by" = COALESCE("deleted_by", $4),
        "updated_at" = $3`,
       [at, by],

@@ -2,6 +2,7 @@ import { Clock, Outbox, Transactor } from '@parley/common';
 import { domainErrorOf } from '@parley/common/testing';
 import { ActionMessageWriter } from '../actions/action-message.writer';
 import { Membership, ParticipantDirectory } from '../directory/participant-directory';
+import { MessageMentions } from '../messages/mentions';
 import { MessageRow } from '../messages/message.entity';
 import { MessageRepository } from '../messages/message.repository';
 import { MessageViews } from '../messages/message-views';
@@ -33,6 +34,7 @@ function setup(row: MessageRow | null, membership: Membership = member('particip
     tx as unknown as Transactor,
     {} as Outbox,
     { now: () => new Date() } as Clock,
+    { resolve: jest.fn(async () => new Map()) } as unknown as MessageMentions,
   );
   const edit = (actor: string | undefined, text = 'new') =>
     service.edit({ appId: 'app1', actor, id: '101', edit: { data: { text } } });

@@ -15,6 +15,7 @@ import { ParticipantDirectory } from '../directory/participant-directory';
 import { messageContent, SERVER_DATA_KEYS } from '../messages/message-content';
 import { MessageRow } from '../messages/message.entity';
 import { Participants, toMessage, userEntity } from '../messages/message.mapper';
+import { MessageMentions } from '../messages/mentions';
 import { MessageRepository } from '../messages/message.repository';
 import { MessageViews, takesPart } from '../messages/message-views';
 import { MessageLifecycleRepository } from './message-lifecycle.repository';
@@ -53,6 +54,7 @@ export class MessageLifecycleService {
     private readonly tx: Transactor,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
+    private readonly mentions: MessageMentions,
   ) {}
 
   /**
@@ -64,10 +66,13 @@ export class MessageLifecycleService {
     const row = await this.changeable(appId, actor, id);
     const by = actor ?? APP_SYSTEM_UID;
     const content = editedContent(row, edit);
+    // The new text says who is mentioned now (parseMentions, as at send).
+    const mentioned = await this.mentions.resolve(appId, row.category, content.data);
+    const mentionedUids = [...mentioned.keys()];
     return this.change(appId, row, by, deviceId, {
       action: 'edited',
       apply: (tx, current) =>
-        this.lifecycle.edit(tx, current, { ...content, by, at: this.clock.now() }),
+        this.lifecycle.edit(tx, current, { ...content, mentionedUids, by, at: this.clock.now() }),
     });
   }
 

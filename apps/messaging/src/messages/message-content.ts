@@ -28,7 +28,13 @@ export interface MessageContent {
 
 const METADATA_MAX_BYTES = 5 * 1024;
 /** Keys of `data` the server fills in; a client's values for them are dropped. */
-export const SERVER_DATA_KEYS = ['entities', 'reactions', 'interactions'];
+export const SERVER_DATA_KEYS = [
+  'entities',
+  'reactions',
+  'interactions',
+  'interactionGoalCompleted',
+  'mentions',
+];
 const INTERACTION_GOALS = ['none', 'anyAction', 'anyOf', 'allOf'];
 
 const refuse = (code: ErrorCode, message?: string) => new DomainError(code, message);

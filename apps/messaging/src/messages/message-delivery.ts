@@ -36,21 +36,32 @@ export class MessageDelivery {
       ...(deviceId ? { deviceId } : {}),
       body: message,
     };
+    this.publish(message, frame, alsoTo);
+  }
+
+  /**
+   * Publishes a frame about a message (the message itself, a reaction, an interaction) to its
+   * conversation: the group's subject, or both users' of a 1:1 conversation; and to `alsoTo`.
+   */
+  publish(message: ConversationOf, frame: DeliveryFrame, alsoTo: readonly string[] = []): void {
     const group = message.receiverType === 'group';
     const uids = group ? alsoTo : [message.receiver, message.sender, ...alsoTo];
     const subjects = [
-      ...(group ? [deliverToGroupSubject(appId, message.receiver)] : []),
+      ...(group ? [deliverToGroupSubject(frame.appId, message.receiver)] : []),
       ...[...new Set(uids)]
         .filter((uid) => uid !== APP_SYSTEM_UID)
-        .map((uid) => deliverToUserSubject(appId, uid)),
+        .map((uid) => deliverToUserSubject(frame.appId, uid)),
     ];
     try {
       for (const subject of subjects) this.bus.publish(subject, frame);
     } catch (err) {
       this.log.warn(
-        { err, messageId: message.id },
+        { err, messageId: message.id, type: frame.type },
         'real-time delivery failed; clients sync by seq',
       );
     }
   }
 }
+
+/** Where a message is: what its frames are delivered by. */
+export type ConversationOf = Pick<Message, 'id' | 'sender' | 'receiver' | 'receiverType'>;

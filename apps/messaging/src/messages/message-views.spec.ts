@@ -6,6 +6,7 @@ import { groupSnapshot, messageRow, profile } from '../testing/message.factory';
 import { MessageRow } from './message.entity';
 import { MessageRepository } from './message.repository';
 import { MessageViews } from './message-views';
+import { ViewerExtras } from './viewer-extras';
 
 function setup(opts: { rows?: MessageRow[]; member?: boolean; group?: boolean } = {}) {
   const repo = {
@@ -30,6 +31,7 @@ function setup(opts: { rows?: MessageRow[]; member?: boolean; group?: boolean } 
     views: new MessageViews(
       repo as unknown as MessageRepository,
       directory as unknown as ParticipantDirectory,
+      { apply: jest.fn(async () => undefined) } as unknown as ViewerExtras,
       { decorate: jest.fn(async () => undefined) } as unknown as ReceiptViews,
     ),
   };
@@ -97,6 +99,11 @@ describe('MessageViews', () => {
     );
     expect(err.code).toBe('ERR_BAD_REQUEST');
     expect(err.details).toHaveProperty('onBehalfOf');
+    // myMentionsOnly means the viewer's mentions: the app has none.
+    const mine = await domainErrorOf(
+      views.list(request({ viewer: undefined, q: { myMentionsOnly: 'true' } })),
+    );
+    expect(mine.details).toHaveProperty('onBehalfOf');
   });
 
   it("refuses a group's list to a non-member, and an unknown group", async () => {

@@ -16,6 +16,7 @@ import { ReceiptViews } from '../receipts/receipt-views';
 import { MessageRow } from './message.entity';
 import { Participants, toMessage } from './message.mapper';
 import { MessageRepository } from './message.repository';
+import { ViewerExtras } from './viewer-extras';
 
 const notFound = (id: string) =>
   new DomainError('ERR_MESSAGE_ID_NOT_FOUND', `The message ${id} does not exist.`);
@@ -31,19 +32,26 @@ export class MessageViews {
   constructor(
     private readonly messages: MessageRepository,
     private readonly directory: ParticipantDirectory,
+    private readonly extras: ViewerExtras,
     private readonly receipts: ReceiptViews,
   ) {}
 
   async get(appId: string, viewer: string | undefined, id: string): Promise<Message> {
-    const row = await this.messages.findById(appId, id);
-    if (!row) throw notFound(id);
-    if (viewer !== undefined && !(await this.canSee(appId, viewer, row))) throw notFound(id);
+    const row = await this.findVisible(appId, viewer, id);
     const [message] = await this.renderFor(appId, viewer, [row]);
     // Its sender also gets who received and read it (the SDK's getMessageReceipts reads it).
     if (viewer !== undefined && viewer === row.sender) {
       return this.receipts.withReceiptList(appId, message);
     }
     return message;
+  }
+
+  /** The stored message, if the viewer may see it (else ERR_MESSAGE_ID_NOT_FOUND). */
+  async findVisible(appId: string, viewer: string | undefined, id: string): Promise<MessageRow> {
+    const row = await this.messages.findById(appId, id);
+    if (!row) throw notFound(id);
+    if (viewer !== undefined && !(await this.canSee(appId, viewer, row))) throw notFound(id);
+    return row;
   }
 
   async list({ appId, viewer, scope, query }: MessageListRequest): Promise<MessagePage> {
@@ -90,6 +98,10 @@ export class MessageViews {
     conversations: string[] | undefined,
     query: MessageListQuery,
   ): Promise<MessagePage> {
+    // The viewer's own mentions and goals: the app has none.
+    if ((query.myMentionsOnly || query.onlyInteractionGoalCompleted) && viewer === undefined) {
+      throw viewerNeeded();
+    }
     const rows =
       conversations?.length === 0
         ? []
@@ -112,8 +124,9 @@ export class MessageViews {
     };
   }
 
-  render(appId: string, row: MessageRow): Promise<Message> {
-    return this.renderMany(appId, [row]).then(([m]) => m);
+  /** `viewer`: the user it is shown to (their reactions, mentions, interactions); none: the app. */
+  render(appId: string, row: MessageRow, viewer?: string): Promise<Message> {
+    return this.renderFor(appId, viewer, [row]).then(([m]) => m);
   }
 
   /** Messages as `viewer` (undefined: the app) sees them: with their receipts. */
@@ -122,14 +135,16 @@ export class MessageViews {
     viewer: string | undefined,
     rows: MessageRow[],
   ): Promise<Message[]> {
-    const messages = await this.renderMany(appId, rows);
+    const messages = await this.renderMany(appId, rows, viewer);
     await this.receipts.decorate(appId, viewer, messages);
     return messages;
   }
 
   /** Messages with their entities, from the read models (one look-up for the page). */
-  async renderMany(appId: string, rows: MessageRow[]): Promise<Message[]> {
-    return this.withQuotes(appId, rows, await this.renderPlain(appId, rows));
+  async renderMany(appId: string, rows: MessageRow[], viewer?: string): Promise<Message[]> {
+    const messages = await this.withQuotes(appId, rows, await this.renderPlain(appId, rows));
+    await this.extras.apply(appId, rows, messages, viewer);
+    return messages;
   }
 
   /**
@@ -169,9 +184,10 @@ export class MessageViews {
     rows: MessageRow[],
     alsoUids: string[] = [],
   ): Promise<Participants> {
-    const uids = rows.flatMap((r) =>
-      r.receiver_type === 'user' ? [r.sender, r.receiver] : [r.sender],
-    );
+    const uids = rows.flatMap((r) => [
+      ...(r.receiver_type === 'user' ? [r.sender, r.receiver] : [r.sender]),
+      ...r.mentioned_uids,
+    ]);
     const guids = rows.flatMap((r) => (r.receiver_type === 'group' ? [r.receiver] : []));
     const [users, groups] = await Promise.all([
       this.directory.usersForDisplay(appId, [...uids, ...alsoUids]),

@@ -21,6 +21,10 @@ export interface MessageRow {
   quoted_message_id: string | null;
   sent_at: Date;
   updated_at: Date;
+  /** The users its text mentions (active when it was sent or last edited). */
+  mentioned_uids: string[];
+  /** How many reactions it has (all users, all reactions). */
+  reaction_count: number;
   /** Edits and deletes (migration 1764500000000); absent or null while none happened. */
   edited_at?: Date | null;
   edited_by?: string | null;
@@ -49,6 +53,8 @@ export interface NewMessage {
   /** Absent: none (action messages never quote). */
   quotedMessageId?: string | null;
   sentAt: Date;
+  /** The users its text mentions (none for action messages). */
+  mentionedUids?: string[];
   /** An action message's source event (its unique key), see MessageRow.source_event_id. */
   sourceEventId?: string | null;
 }

@@ -62,6 +62,17 @@ export function toMessage(row: MessageRow, participants: Participants): Message 
   if (row.parent_id !== null) message.parentId = String(row.parent_id);
   if (row.reply_count > 0) message.replyCount = row.reply_count;
   if (row.tags.length) message.tags = [...row.tags];
+  if (row.category === 'interactive') {
+    // None yet as stored; a viewer's own are filled in by ViewerExtras.
+    message.data.interactions = [];
+    message.data.interactionGoalCompleted = false;
+  }
+  if (row.mentioned_uids.length) {
+    // The client SDK reads `data.mentions` (uid -> user); the REST shape names `mentionedUsers`.
+    const mentioned = row.mentioned_uids.map((uid) => userEntity(uid, participants.users));
+    message.mentionedUsers = mentioned;
+    message.data.mentions = Object.fromEntries(mentioned.map((u) => [u.uid, u]));
+  }
   if (row.edited_at) message.editedAt = toSeconds(row.edited_at);
   if (row.edited_by) message.editedBy = row.edited_by;
   if (row.deleted_at) message.deletedAt = toSeconds(row.deleted_at);

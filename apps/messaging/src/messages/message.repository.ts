@@ -11,6 +11,44 @@ export interface Sql {
   params: unknown[];
 }
 
+/**
+ * The words `searchKey` is matched against: a message's text and the string values of its
+ * customData. Spelt exactly as the `messages_search` index (migration 1764510000000) is, so the
+ * filter reads that index.
+ */
+const SEARCH_VECTOR = `(to_tsvector('simple'::regconfig, coalesce(m."data"->>'text', ''))
+  || jsonb_to_tsvector('simple'::regconfig, coalesce(m."data"->'customData', '{}'::jsonb), '["string"]'))`;
+
+/**
+ * A searchKey as a tsquery: each word (letters and digits) a prefix, all of them required. Null
+ * when it has no word, so it matches nothing.
+ */
+export function searchQuery(searchKey: string): string | null {
+  const words = searchKey.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
+}
+
+/**
+ * An interactive message whose goal the user (`$uid`, a parameter) has met with their own
+ * interactions: the SQL twin of isGoalCompleted (interactions/interaction-goal.ts).
+ */
+function goalCompletedBy(uid: string): string {
+  const goal = `m."data"->'interactionGoal'`;
+  const elementIds = `(CASE WHEN jsonb_typeof(${goal}->'elementIds') = 'array'
+    THEN ${goal}->'elementIds' ELSE '[]'::jsonb END)`;
+  const interacted = (element?: string) =>
+    `EXISTS (SELECT 1 FROM "messaging"."interactions" i
+      WHERE i."app_id" = m."app_id" AND i."message_id" = m."id" AND i."uid" = ${uid}
+      ${element ? `AND ${element}` : ''})`;
+  return `m."category" = 'interactive' AND CASE ${goal}->>'type'
+    WHEN 'anyAction' THEN ${interacted()}
+    WHEN 'anyOf' THEN ${interacted(`${elementIds} ? i."element_id"`)}
+    WHEN 'allOf' THEN jsonb_array_length(${elementIds}) > 0 AND NOT EXISTS (
+      SELECT 1 FROM jsonb_array_elements_text(${elementIds}) AS e("id")
+      WHERE NOT ${interacted(`i."element_id" = e."id"`)})
+    ELSE false END`;
+}
+
 /** The muid index: a second insert of (app, sender, muid) violates it. */
 const MUID_INDEX = 'messages_sender_muid';
 /** The source-event index: a second action message of one event violates it. */
@@ -101,8 +139,9 @@ export class MessageRepository {
          INSERT INTO "messaging"."messages"
            ("app_id", "conversation_id", "seq", "muid", "sender", "receiver", "receiver_type",
             "category", "type", "data", "tags", "parent_id", "quoted_message_id", "sent_at",
-            "updated_at", "source_event_id")
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12, $13, $14, $14, $15)
+            "updated_at", "source_event_id", "mentioned_uids")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12, $13, $14, $14, $15,
+                 $16::text[])
          RETURNING *
        ), latest AS (
          UPDATE "messaging"."conversations" c SET "last_message_id" = i."id"
@@ -125,6 +164,7 @@ export class MessageRepository {
         m.quotedMessageId ?? null,
         m.sentAt,
         m.sourceEventId ?? null,
+        m.mentionedUids ?? [],
       ],
     )) as MessageRow[];
     return row;
@@ -158,6 +198,7 @@ export class MessageRepository {
       m.parentId,
       m.quotedMessageId ?? null,
       m.sentAt,
+      m.mentionedUids ?? [],
     ];
     const p = (v: unknown) => `$${params.push(v)}::text`;
     // A new 1:1 conversation's receiver gets a position with nothing read (as openPosition).
@@ -183,10 +224,11 @@ export class MessageRepository {
          INSERT INTO "messaging"."messages"
            ("id", "app_id", "conversation_id", "seq", "muid", "sender", "receiver", "receiver_type",
             "category", "type", "data", "tags", "parent_id", "quoted_message_id", "sent_at",
-            "updated_at")
+            "updated_at", "mentioned_uids")
          SELECT COALESCE(conv."last_message_id", nextval('"messaging"."message_ids"')), $1, $2,
                 conv."last_seq", $3::text, $4::text, $5::text, $6::text, $7::text, $8::text,
-                $9::jsonb, $10::text[], $11::bigint, $12::bigint, $13::timestamptz, $13::timestamptz
+                $9::jsonb, $10::text[], $11::bigint, $12::bigint, $13::timestamptz, $13::timestamptz,
+                $14::text[]
          FROM conv WHERE conv."conversation_type" = $6
          RETURNING *
        )${opened}
@@ -205,6 +247,17 @@ export class MessageRepository {
       );
     }
     return { conversationType, message: message as MessageRow };
+  }
+
+  /**
+   * Replaces the users a message mentions (an edit changed its text; see MessageMentions).
+   */
+  async setMentions(tx: Db, appId: string, id: string, uids: string[]): Promise<void> {
+    await tx.query(
+      `UPDATE "messaging"."messages" SET "mentioned_uids" = $3::text[]
+       WHERE "app_id" = $1 AND "id" = $2`,
+      [appId, id, uids],
+    );
   }
 
   /** The parent of a reply: where it is and whether it is a reply itself. */
@@ -300,6 +353,21 @@ export class MessageRepository {
     );
   }
 
+  /**
+   * Forgets `uid` as a mention: in the messages they sent (their content is erased) and in the
+   * others' that mention them (the text keeps its `<@uid:...>`, which names nobody any more).
+   */
+  async eraseMentionsOf(tx: Db, appId: string, uid: string): Promise<void> {
+    await tx.query(
+      `UPDATE "messaging"."messages"
+         SET "mentioned_uids" = CASE WHEN "sender" = $2 THEN '{}'
+                                     ELSE array_remove("mentioned_uids", $2::text) END
+       WHERE "app_id" = $1 AND cardinality("mentioned_uids") > 0
+         AND ("sender" = $2 OR "mentioned_uids" @> ARRAY[$2]::text[])`,
+      [appId, uid],
+    );
+  }
+
   /** Drops `uid`'s read and delivered positions in every conversation. */
   async dropPositionsOf(tx: Db, appId: string, uid: string): Promise<void> {
     await tx.query(
@@ -388,6 +456,7 @@ export class MessageRepository {
     if (q.updatedSince !== undefined) {
       where.push(`m."updated_at" >= to_timestamp(${p(q.updatedSince)})`);
     }
+    where.push(...this.contentFilters(q, viewer, p));
     // Within a conversation seq and id order agree; a seq range reads the seq key.
     const bySeq =
       conversationIds?.length === 1 &&
@@ -398,6 +467,43 @@ export class MessageRepository {
       sql: `SELECT m.* FROM "messaging"."messages" m${joins} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p(q.limit)}`,
       params,
     };
+  }
+
+  /**
+   * The filters on what a message holds (reference §4.8): searchKey (the `messages_search` index),
+   * attachments, links, reactions and mentions (`myMentionsOnly` needs the viewer).
+   */
+  private contentFilters(
+    q: MessageListQuery,
+    viewer: string | undefined,
+    p: (v: unknown) => string,
+  ): string[] {
+    const where: string[] = [];
+    if (q.searchKey !== undefined) {
+      const tsquery = searchQuery(q.searchKey);
+      where.push(tsquery ? `${SEARCH_VECTOR} @@ to_tsquery('simple', ${p(tsquery)})` : 'false');
+    }
+    if (q.hasAttachments) {
+      where.push(
+        `jsonb_typeof(m."data"->'attachments') = 'array' AND m."data"->'attachments' <> '[]'::jsonb`,
+      );
+    }
+    if (q.attachmentTypes.length) {
+      where.push(`m."category" = 'message' AND m."type" = ANY(${p(q.attachmentTypes)}::text[])`);
+    }
+    if (q.hasLinks) where.push(`m."data"->>'text' ~* '(https?://|www[.])[^[:space:]]+'`);
+    if (q.hasReactions) where.push(`m."reaction_count" > 0`);
+    if (q.hasMentions) where.push(`cardinality(m."mentioned_uids") > 0`);
+    if (q.mentionedUids.length) {
+      where.push(`m."mentioned_uids" && ${p(q.mentionedUids)}::text[]`);
+    }
+    if (q.myMentionsOnly && viewer !== undefined) {
+      where.push(`m."mentioned_uids" @> ARRAY[${p(viewer)}]::text[]`);
+    }
+    if (q.onlyInteractionGoalCompleted && viewer !== undefined) {
+      where.push(goalCompletedBy(p(viewer)));
+    }
+    return where;
   }
 
   async list(

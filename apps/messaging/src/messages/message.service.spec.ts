@@ -9,6 +9,7 @@ import { toMessage } from './message.mapper';
 import { MessageRepository } from './message.repository';
 import { MessageService } from './message.service';
 import { MessageViews } from './message-views';
+import { MessageMentions } from './mentions';
 import { SendRules } from './send-rules';
 
 const TX = {} as EntityManager;
@@ -49,6 +50,7 @@ function setup(
         receiver_type: m.receiverType,
         data: m.data,
         parent_id: m.parentId,
+        mentioned_uids: m.mentionedUids,
         quoted_message_id: m.quotedMessageId,
         sent_at: m.sentAt,
         updated_at: m.sentAt,
@@ -98,6 +100,13 @@ function setup(
   };
   const outbox = { stage: jest.fn(async () => undefined) };
   const clock = { now: () => T0 };
+  const mentions = {
+    resolve: jest.fn(async (_a: string, _c: string, data: { text?: string }) =>
+      data.text?.includes('<@uid:carol>')
+        ? new Map([['carol', profile('carol')]])
+        : new Map<string, ReturnType<typeof profile>>(),
+    ),
+  };
   const service = new MessageService(
     repo as unknown as MessageRepository,
     rules as unknown as SendRules,
@@ -106,6 +115,7 @@ function setup(
     tx as unknown as Transactor,
     outbox as unknown as Outbox,
     clock as unknown as Clock,
+    mentions as unknown as MessageMentions,
   );
   return { service, repo, rules, delivery, tx, outbox, committed };
 }
@@ -145,6 +155,26 @@ describe('MessageService.send', () => {
       receiver: { entityType: 'user', entity: { uid: 'bob' } },
     });
     expect(committed).toEqual(['commit']);
+    expect(delivery.deliver).toHaveBeenCalledWith('app1', message, 'WEB-session-1');
+  });
+
+  it('stores the users the text mentions and shows them, mentionedMe for the sender', async () => {
+    const { service, repo, outbox, delivery } = setup();
+    const reply = await service.send(send({}, textTo('bob', { text: 'hi <@uid:carol>' })));
+    expect(repo.insert).toHaveBeenCalledWith(
+      TX,
+      expect.objectContaining({ mentionedUids: ['carol'] }),
+    );
+    expect(reply).toMatchObject({
+      mentionedUsers: [{ uid: 'carol', name: 'Name carol' }],
+      mentionedMe: false,
+      data: { mentions: { carol: { uid: 'carol', name: 'Name carol' } } },
+    });
+    // The event and the frame are for everyone: no viewer's mentionedMe.
+    const [[, , , { message }]] = outbox.stage.mock.calls as unknown as Array<
+      [unknown, unknown, unknown, { message: Message }]
+    >;
+    expect(message.mentionedMe).toBeUndefined();
     expect(delivery.deliver).toHaveBeenCalledWith('app1', message, 'WEB-session-1');
   });
 

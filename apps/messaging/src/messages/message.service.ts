@@ -12,10 +12,15 @@ import {
 import { EntityManager } from 'typeorm';
 import { MessageContent, messageContent } from './message-content';
 import { MessageDelivery } from './message-delivery';
-import { Participants, toMessage } from './message.mapper';
+import { UserProfile } from '../directory/directory.entity';
+import { MessageMentions } from './mentions';
+import { toMessage } from './message.mapper';
 import { isMuidTaken, MessageRepository } from './message.repository';
 import { MessageViews } from './message-views';
 import { SendRules, SendTarget } from './send-rules';
+
+/** The user a reply is shown to: the sender, unless the app sent it. */
+const viewerOf = (sender: string) => (sender === APP_SYSTEM_UID ? undefined : sender);
 
 /** The transaction found the muid already stored: answer with that message. */
 class MuidTaken extends Error {}
@@ -41,6 +46,7 @@ export class MessageService {
     private readonly tx: Transactor,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
+    private readonly mentions: MessageMentions,
   ) {}
 
   async send(input: MessageSend): Promise<Message> {
@@ -55,8 +61,12 @@ export class MessageService {
     const message = await this.write(appId, sender, content, (c) =>
       this.rules.check(appId, sender, c),
     );
-    if (message.created) this.delivery.deliver(appId, message.message, input.deviceId);
-    return message.message;
+    if (!message.created) return message.message;
+    this.delivery.deliver(appId, message.message, input.deviceId);
+    // The frame is everyone's; the reply is the sender's, who may have mentioned themselves.
+    const { mentionedUsers } = message.message;
+    if (!mentionedUsers || sender === APP_SYSTEM_UID) return message.message;
+    return { ...message.message, mentionedMe: mentionedUsers.some((u) => u.uid === sender) };
   }
 
   /**
@@ -123,15 +133,19 @@ export class MessageService {
   ): Promise<{ message: Message; created: boolean }> {
     const stored = async () => {
       const row = await this.messages.findByMuid(appId, sender, content.muid as string);
-      return row ? { message: await this.views.render(appId, row), created: false } : null;
+      const viewer = viewerOf(sender);
+      return row ? { message: await this.views.render(appId, row, viewer), created: false } : null;
     };
     if (content.muid) {
       const found = await stored();
       if (found) return found;
     }
     const to = await target(content);
+    const mentioned = await this.mentions.resolve(appId, content.category, content.data);
     try {
-      const message = await this.tx.run((tx) => this.store(tx, appId, sender, content, to, opts));
+      const message = await this.tx.run((tx) =>
+        this.store(tx, appId, sender, content, to, mentioned, opts),
+      );
       return { message, created: true };
     } catch (err) {
       if (!(err instanceof MuidTaken)) throw err;
@@ -174,6 +188,7 @@ export class MessageService {
     sender: string,
     content: MessageContent,
     { conversationId, participants }: SendTarget,
+    mentioned: ReadonlyMap<string, UserProfile>,
     opts: { sentAt?: Date; event?: boolean },
   ): Promise<Message> {
     const now = this.clock.now();
@@ -201,6 +216,7 @@ export class MessageService {
           parentId: content.parentId ?? null,
           quotedMessageId: content.quotedMessageId ?? null,
           sentAt: opts.sentAt ?? now,
+          mentionedUids: [...mentioned.keys()],
         },
         {
           // A 1:1 conversation's receiver gets a position (nothing read) when it starts.
@@ -231,7 +247,12 @@ export class MessageService {
     const [message] = await this.views.withQuotes(
       appId,
       [row],
-      [toMessage(row, participants as Participants)],
+      [
+        toMessage(row, {
+          users: new Map([...participants.users, ...mentioned]),
+          groups: participants.groups,
+        }),
+      ],
       tx,
     );
     if (opts.event !== false) {

@@ -68,6 +68,8 @@ export function messageRow(over: Partial<MessageRow> = {}): MessageRow {
     quoted_message_id: null,
     sent_at: T0,
     updated_at: T0,
+    mentioned_uids: [],
+    reaction_count: 0,
     ...over,
   };
 }

@@ -47,6 +47,10 @@ export const MessageSchema = z.object({
   parentId: z.string().optional(),
   replyCount: z.number().int().optional(),
   tags: z.array(z.string()).optional(),
+  /** The users `<@uid:...>` in its text names (also in `data.mentions`, keyed by uid). */
+  mentionedUsers: z.array(z.record(z.string(), z.unknown())).optional(),
+  /** Whether the viewer is among them (absent where there is no single viewer: frames, events). */
+  mentionedMe: z.boolean().optional(),
   /**
    * Receipts (Unix seconds): of a 1:1 message, when its receiver received and read it; of a group
    * message, when the whole group had (then `deliveredToAll`/`readByAll` are true).
@@ -176,16 +180,13 @@ const Seq = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
  * (ERR_BAD_REQUEST), never silently ignored, so a client never mistakes an unfiltered page for a
  * filtered one.
  */
-export const MESSAGE_FILTERS_NOT_YET = [
-  'searchKey',
-  'hasAttachments',
-  'attachmentTypes',
-  'hasMentions',
-  'mentionedUids',
-  'myMentionsOnly',
-  'hasLinks',
-  'hasReactions',
-] as const;
+export const MESSAGE_FILTERS_NOT_YET = [] as const;
+
+/** `attachmentTypes`: media messages of these types (reference §4.8). */
+export const ATTACHMENT_TYPES = ['image', 'video', 'audio', 'file'] as const;
+
+/** A searchKey is matched word by word, each a prefix; at most this many characters. */
+export const MAX_SEARCH_KEY_CHARS = 200;
 
 /**
  * The message lists' query (reference §2.2b, §4.8; API.md §2-3). A page holds `limit` messages
@@ -231,6 +232,16 @@ export const MessageListQuerySchema = z
     updatedSince: UnixSeconds.optional(),
     // Accepted: a message always carries its tags.
     withTags: BoolLike.optional(),
+    searchKey: z.string().trim().max(MAX_SEARCH_KEY_CHARS).optional(),
+    hasAttachments: BoolLike.optional(),
+    attachmentTypes: csvOf(z.enum(ATTACHMENT_TYPES), 4).optional(),
+    hasLinks: BoolLike.optional(),
+    hasReactions: BoolLike.optional(),
+    hasMentions: BoolLike.optional(),
+    mentionedUids: csvOf(IdSchema, 25).optional(),
+    myMentionsOnly: BoolLike.optional(),
+    // The client SDK's setInteractionGoalCompletedOnly: interactive messages whose goal the viewer met.
+    onlyInteractionGoalCompleted: BoolLike.optional(),
     // The viewer's messages from others after their read (delivered) position. With `count`, the
     // reply is the unread (undelivered) count per conversation instead of messages.
     unread: BoolLike.optional(),
@@ -253,6 +264,16 @@ export const MessageListQuerySchema = z
     hideReplies: q.hideReplies ?? false,
     fromTimestamp: q.fromTimestamp,
     toTimestamp: q.fromTimestamp === undefined ? undefined : q.toTimestamp,
+    // An empty searchKey filters nothing, as the SDK sends one when the search box is empty.
+    searchKey: q.searchKey || undefined,
+    hasAttachments: q.hasAttachments ?? false,
+    attachmentTypes: q.attachmentTypes ?? [],
+    hasLinks: q.hasLinks ?? false,
+    hasReactions: q.hasReactions ?? false,
+    hasMentions: q.hasMentions ?? false,
+    mentionedUids: q.mentionedUids ?? [],
+    myMentionsOnly: q.myMentionsOnly ?? false,
+    onlyInteractionGoalCompleted: q.onlyInteractionGoalCompleted ?? false,
     unread: q.unread ?? false,
     undelivered: q.undelivered ?? false,
     count: q.count ?? false,

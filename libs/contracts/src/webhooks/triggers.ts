@@ -25,6 +25,18 @@ const trigger = (id: string, event: EventDef<z.ZodType>, description: string): W
  */
 export const WEBHOOK_TRIGGERS: readonly WebhookTrigger[] = [
   trigger('message_sent', EVENTS.messaging.messageCreated, 'A message was sent (any category).'),
+  trigger('message_edited', EVENTS.messaging.messageEdited, 'A message was edited.'),
+  trigger(
+    'message_deleted',
+    EVENTS.messaging.messageDeleted,
+    'A message was deleted (soft, or permanently: its content erased).',
+  ),
+  trigger('message_reaction_added', EVENTS.messaging.reactionAdded, 'A user reacted to a message.'),
+  trigger(
+    'message_reaction_removed',
+    EVENTS.messaging.reactionRemoved,
+    'A user took back a reaction to a message.',
+  ),
   trigger(
     'message_delivery_receipt',
     EVENTS.messaging.receiptDelivered,
