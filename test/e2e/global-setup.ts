@@ -52,6 +52,8 @@ export default async function globalSetup(): Promise<void> {
       // prefix keeps this platform's presence apart from others on the same Redis.
       PRESENCE_TTL_SECONDS: '3',
       PRESENCE_KEY_PREFIX: `parley:presence:e2e-${randomBytes(6).toString('hex')}`,
+      // Calls nobody answers end as `unanswered` after this, so a test can wait for it.
+      CALL_RING_TIMEOUT_SECONDS: '4',
     },
     randomPorts: true,
     gateways: 2,

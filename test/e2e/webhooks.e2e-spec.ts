@@ -256,6 +256,9 @@ describe('deliveries', () => {
       data: { text: 'to be changed' },
     });
     expect(second.status).toBe(200);
+    const thumbs = encodeURIComponent('👍');
+    await ok(as('bob').post(`/messages/${second.body.data.id}/reactions/${thumbs}`));
+    await ok(as('bob').delete(`/messages/${second.body.data.id}/reactions/${thumbs}`));
     await ok(as('ann').put(`/messages/${second.body.data.id}`, { data: { text: 'changed' } }));
     await ok(as('ann').delete(`/messages/${second.body.data.id}`));
     // Reading marks it delivered too: message_delivery_receipt and message_read_receipt.

@@ -6,6 +6,7 @@ import { AdminWebhooksController } from './admin/admin-webhooks.controller';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { CredentialCache } from './auth/credential-cache';
 import { CredentialGuard } from './auth/credential.guard';
+import { CallsController } from './calls/calls.controller';
 import { AuthTokensController } from './auth-tokens/auth-tokens.controller';
 import { GATEWAY_ENV, GatewayEnvSchema } from './config/gateway-env';
 import { DataImportController } from './data-import/data-import.controller';
@@ -75,6 +76,7 @@ export function gatewayModule() {
       UserConversationController,
       GroupConversationController,
       MessageReceiptsController,
+      CallsController,
       OpenApiController,
     ],
     providers: [

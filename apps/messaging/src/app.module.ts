@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@parley/common';
 import { ActionHandler } from './actions/action.handler';
+import { CallLog } from './calls/call-log';
+import { CallMessageHandler } from './calls/call-message.handler';
 import { ActionLookup } from './actions/action-lookup';
 import { ActionMessageWriter } from './actions/action-message.writer';
 import { ActionRepository } from './actions/action.repository';
@@ -118,6 +120,8 @@ export function messagingModule(opts: { http?: boolean; consumers?: boolean } = 
       ...(opts.consumers === false ? [] : [MembershipActionsConsumer]),
       ActionLookup,
       ActionHandler,
+      CallMessageHandler,
+      CallLog,
       MessageLifecycleRepository,
       MessageLifecycleService,
       MessageLifecycleHandler,

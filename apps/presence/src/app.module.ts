@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { loadConfig, PlatformModule, RedisModule } from '@parley/common';
+import { CallTimeoutSweeper } from './calls/call-timeout.sweeper';
+import { CallHandler } from './calls/call.handler';
+import { CallService } from './calls/call.service';
+import { CallStore } from './calls/call.store';
 import { PRESENCE_ENV, PresenceEnvSchema } from './config/presence-env';
 import { GatewaySweeper } from './presence/gateway-sweeper';
 import { PresenceAnnouncer } from './presence/presence-announcer';
@@ -8,7 +12,7 @@ import { PresenceMetrics } from './presence/presence.metrics';
 import { PresenceService } from './presence/presence.service';
 import { PresenceStore } from './presence/presence.store';
 
-/** Presence: who is online, from the sockets gateways report (Redis, no database). */
+/** Presence: who is online, from the sockets gateways report, and calls (Redis, no database). */
 @Module({
   providers: [
     { provide: PRESENCE_ENV, useFactory: () => loadConfig(PresenceEnvSchema) },
@@ -18,6 +22,10 @@ import { PresenceStore } from './presence/presence.store';
     PresenceService,
     PresenceHandler,
     GatewaySweeper,
+    CallStore,
+    CallService,
+    CallHandler,
+    CallTimeoutSweeper,
   ],
 })
 export class PresenceFeaturesModule {}

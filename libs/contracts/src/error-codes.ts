@@ -114,6 +114,22 @@ export const ERROR_CODES = {
   },
   ERR_BLOCKED_RECEIVER: { status: 403, message: 'You have blocked the receiver.' },
   ERR_BLOCKED_SENDER: { status: 403, message: 'The receiver has blocked you.' },
+  // Calls (reference §3.3, §6.5)
+  ERR_CALLING_SELF: { status: 400, message: 'A user cannot call themselves.' },
+  ERR_CALL_BUSY_SELF: { status: 409, message: 'The caller is already on a call.' },
+  ERR_EMPTY_CALL_SESSION_ID: { status: 400, message: 'The call session id is empty.' },
+  ERR_CALL_SESSION_NOT_FOUND: { status: 404, message: 'The call session does not exist.' },
+  ERR_CALL_TERMINATED: { status: 409, message: 'The call has already ended.' },
+  ERR_CALL_NOT_A_PART: { status: 403, message: 'The user is not a participant of the call.' },
+  ERR_CALL_INVALID_INIT: {
+    status: 400,
+    message: 'Only the callee can accept, reject or report busy; only the caller can cancel.',
+  },
+  ERR_CALL_ONGOING_TO_INVALID: {
+    status: 409,
+    message: 'An ongoing call can only be ended.',
+  },
+  ERR_CALL_NOT_STARTED: { status: 409, message: 'The call was never answered; it cannot end.' },
   // Webhooks (operator API)
   ERR_WEBHOOK_NOT_FOUND: { status: 404, message: 'The webhook does not exist.' },
   ERR_WEBHOOK_ALREADY_EXISTS: { status: 409, message: 'A webhook with this id already exists.' },

@@ -33,3 +33,4 @@ export * from './realtime/me.schema';
 export * from './webhooks/webhook.schema';
 export * from './webhooks/triggers';
 export * from './presence/presence.schema';
+export * from './presence/call.schema';

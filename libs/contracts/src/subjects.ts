@@ -34,6 +34,7 @@ import * as messageImport from './messaging/message-import.schema';
 import * as jwt from './realtime/jwt.schema';
 import * as webhook from './webhooks/webhook.schema';
 import * as presence from './presence/presence.schema';
+import * as call from './presence/call.schema';
 import { ApiKeySchema } from './identity/api-key.schema';
 import { AuthTokenSchema } from './identity/auth-token.schema';
 import { UserSchema } from './users/user.schema';
@@ -201,6 +202,19 @@ export const RPC = {
     ),
   },
   messaging: {
+    /** Stores one call transition as a `call` message (presence owns the call's state). */
+    callMessageStore: rpc(
+      'rpc.messaging.call.store',
+      call.CallMessageStoreSchema,
+      call.CallMessageReplySchema,
+    ),
+    /** The call log: one entry per call session, newest first, from the stored call messages. */
+    callLogList: rpc(
+      'rpc.messaging.callLog.list',
+      call.CallLogListSchema,
+      paged(call.CallLogSchema),
+    ),
+    callLogGet: rpc('rpc.messaging.callLog.get', call.CallLogGetSchema, call.CallLogSchema),
     messageSend: rpc(
       'rpc.messaging.message.send',
       message.MessageSendSchema,
@@ -356,6 +370,14 @@ export const RPC = {
     ),
   },
   presence: {
+    /** The SDK's initiateCall: the reply is the `initiated` (or `busy`) call message. */
+    callInitiate: rpc(
+      'rpc.presence.call.initiate',
+      call.CallInitiateSchema,
+      call.CallMessageReplySchema,
+    ),
+    /** Accept, reject, busy, cancel, unanswered, end: the reply is the transition's message. */
+    callUpdate: rpc('rpc.presence.call.update', call.CallUpdateSchema, call.CallMessageReplySchema),
     /** A gateway authenticated a socket. */
     connectionOpened: rpc(
       'rpc.presence.connection.opened',

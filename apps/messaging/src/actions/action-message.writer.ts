@@ -19,8 +19,10 @@ export interface ActionDraft {
   sender: string;
   receiver: string;
   receiverType: ReceiverType;
-  /** `groupMember` (membership) or `message` (edit, delete). */
-  type: 'groupMember' | 'message';
+  /** `action` unless told (`call` for a call's transition, reference §6.5). */
+  category?: 'action' | 'call';
+  /** `groupMember` (membership), `message` (edit, delete), `audio`/`video` (calls). */
+  type: 'groupMember' | 'message' | 'audio' | 'video';
   data: Record<string, unknown>;
   /** Who the sender and receiver entities show. */
   participants: Participants;
@@ -73,7 +75,7 @@ export class ActionMessageWriter {
       sender: draft.sender,
       receiver: draft.receiver,
       receiverType: draft.receiverType,
-      category: 'action',
+      category: draft.category ?? 'action',
       type: draft.type,
       data: draft.data,
       tags: [],

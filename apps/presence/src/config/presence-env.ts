@@ -12,6 +12,8 @@ export const PresenceEnvSchema = BaseEnvSchema.extend({
     .string()
     .regex(/^[A-Za-z0-9:_-]{1,100}$/, 'letters, digits, ":", "_" or "-"')
     .default('parley:presence'),
+  /** Seconds a call rings before it ends as `unanswered` (the deadline is kept in Redis). */
+  CALL_RING_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(45),
 });
 export type PresenceEnv = z.infer<typeof PresenceEnvSchema>;
 export const PRESENCE_ENV = Symbol('PRESENCE_ENV');
