@@ -1,5 +1,6 @@
 // Load generators run as separate processes (never in the runner's or Parley's processes). A
 // worker reads its JSON config from argv[2] and prints one JSON result line on stdout.
+import { configArg } from './config.mjs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,7 @@ export function runWorker(name, config, { timeoutMs = 300_000 } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [path.join(here, '..', 'workers', `${name}.mjs`), JSON.stringify(config)],
+      [path.join(here, '..', 'workers', `${name}.mjs`), configArg(config)],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
@@ -34,7 +35,7 @@ export function startServer(name, config) {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [path.join(here, '..', 'workers', `${name}.mjs`), JSON.stringify(config)],
+      [path.join(here, '..', 'workers', `${name}.mjs`), configArg(config)],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';

@@ -4,10 +4,11 @@
 // forwards what arrives; frames on deliver.<appId>.g.<guid> go to every socket that named the
 // group in its auth frame (`body.groups`, a bench-only field), or to every socket when none did.
 // A later client frame with `receiver` is relayed through NATS (a minimal ws -> NATS -> ws relay).
+import { workerConfig } from '../lib/config.mjs';
 import { connect } from 'nats';
 import { WebSocketServer } from 'ws';
 
-const cfg = JSON.parse(process.argv[2]);
+const cfg = workerConfig();
 const nc = cfg.natsUrl ? await connect({ servers: cfg.natsUrl }) : undefined;
 const all = new Set();
 const groups = new Map(); // guid -> sockets

@@ -2,11 +2,12 @@
 // (closed loop) or, with `perSecond`, on a fixed schedule (open loop), for `durationMs` after `warmupMs`. Lane i uses requests[i % requests.length] (with
 // `rotate`, the next of them each time); "$n" in a
 // path or body becomes a number unique in this run (for muids).
+import { workerConfig } from '../lib/config.mjs';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { newHistogram, summary } from '../lib/histogram.mjs';
 
-const cfg = JSON.parse(process.argv[2]);
+const cfg = workerConfig();
 const origin = new URL(cfg.origin);
 const http = new Pool(origin, { connections: cfg.concurrency, pipelining: 1 });
 const histogram = newHistogram();

@@ -1,11 +1,12 @@
 // Publishes `total` copies of `frame` on core NATS, cycling over `subjects`, as fast as NATS takes
 // them (flushing every 500) or at `perSecond`. With `stamp`, each copy carries its publish time
 // in body.data.metadata.benchSentAt (ms since the epoch) for latency.
+import { workerConfig } from '../lib/config.mjs';
 import { TextEncoder } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { connect } from 'nats';
 
-const cfg = JSON.parse(process.argv[2]);
+const cfg = workerConfig();
 const nc = await connect({ servers: cfg.natsUrl });
 const encoder = new TextEncoder();
 const fixed = encoder.encode(JSON.stringify(cfg.frame));

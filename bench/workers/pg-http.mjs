@@ -1,9 +1,10 @@
 // H1's baseline: a bare `http` server answering a history page with the same SQL through `pg`
 // (a pool of 10, like a Parley service), as JSON. GET /history?app=&conversation=&before=
+import { workerConfig } from '../lib/config.mjs';
 import http from 'node:http';
 import pg from 'pg';
 
-const cfg = JSON.parse(process.argv[2]);
+const cfg = workerConfig();
 const db = new pg.Pool({ connectionString: cfg.databaseUrl, max: 10 });
 const server = http.createServer(async (req, res) => {
   const q = new URL(req.url, 'http://x').searchParams;

@@ -1,10 +1,11 @@
 // T2's baseline: the statements of a durable send (take the conversation's next seq, insert the
 // message, stage the event in the outbox) issued with `pg` directly, one transaction per send,
 // at the same concurrency as Parley's load, on copies of messaging's tables.
+import { workerConfig } from '../lib/config.mjs';
 import pg from 'pg';
 import { newHistogram, summary } from '../lib/histogram.mjs';
 
-const cfg = JSON.parse(process.argv[2]);
+const cfg = workerConfig();
 const histogram = newHistogram();
 let count = 0;
 let n = 0;
@@ -38,7 +39,16 @@ async function lane(i) {
           "category", "type", "data", "tags", "sent_at", "updated_at")
        VALUES ($1, $2, $3, $4, $5, $6, 'user', 'message', 'text', $7, '{}', $8, $8)
        RETURNING *`,
-      [cfg.appId, conversation, seq.rows[0].last_seq, `b${i}-${n++}`, sender, receiver, data, now],
+      [
+        cfg.appId,
+        conversation,
+        seq.rows[0].last_seq,
+        `b${start}-${i}-${n++}`,
+        sender,
+        receiver,
+        data,
+        now,
+      ],
     );
     await client.query(
       `INSERT INTO "${s}"."outbox" ("event_id", "subject", "payload") VALUES ($1, $2, $3)`,

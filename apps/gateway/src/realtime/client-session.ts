@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import { DomainError } from '@parley/common';
@@ -41,6 +42,7 @@ export interface SessionDeps {
 export class ClientSession implements Connection {
   readonly connectionId = randomUUID();
   private state: State = 'awaiting-auth';
+  private corked = false;
   private presence: PresenceSubscription = { kind: 'none' };
   private principal?: RealtimePrincipal;
   private session?: string;
@@ -99,7 +101,26 @@ export class ClientSession implements Connection {
   }
 
   send(frame: Buffer): void {
-    if (this.state === 'open') this.ws.send(frame, { binary: false });
+    if (this.state !== 'open') return;
+    this.corkUntilTurnEnds();
+    this.ws.send(frame, { binary: false });
+  }
+
+  /**
+   * Frames pushed to this socket in one turn of the event loop (the events of one NATS read, a
+   * burst of presence changes) leave in one write instead of one system call each.
+   */
+  private corkUntilTurnEnds(): void {
+    if (this.corked) return;
+    // The ws library writes each frame to its net.Socket; corking that socket batches them.
+    const socket = (this.ws as unknown as { _socket?: Socket })._socket;
+    if (!socket || socket.destroyed) return;
+    this.corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      socket.uncork();
+    });
   }
 
   close(code: number, reason: string): void {

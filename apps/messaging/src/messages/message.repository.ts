@@ -171,6 +171,85 @@ export class MessageRepository {
   }
 
   /**
+   * A send's writes in ONE statement (one round trip instead of three): takes the conversation's
+   * next seq (as takeSeq: the upsert holds the row lock to the end of the transaction) and, in
+   * the same upsert, the message's id (so, drawn under the lock, ids follow seqs within a
+   * conversation), inserts the message and, for the first message, gives `open` a position with
+   * nothing read (as openPosition). When the conversation id is held by a conversation of another type
+   * nothing but the seq is written and `message` is null: the caller rolls the transaction back.
+   * A second (app, sender, muid) fails with the muid index's unique violation (see isMuidTaken).
+   */
+  async insertWithSeq(
+    tx: Db,
+    m: Omit<NewMessage, 'seq' | 'sourceEventId'>,
+    positions: { open: string | null },
+  ): Promise<{ conversationType: string; message: MessageRow | null }> {
+    const params: unknown[] = [
+      m.appId,
+      m.conversationId,
+      m.muid,
+      m.sender,
+      m.receiver,
+      m.receiverType,
+      m.category,
+      m.type,
+      JSON.stringify(m.data),
+      m.tags,
+      m.parentId,
+      m.quotedMessageId ?? null,
+      m.sentAt,
+      m.mentionedUids ?? [],
+    ];
+    const p = (v: unknown) => `$${params.push(v)}::text`;
+    // A new 1:1 conversation's receiver gets a position with nothing read (as openPosition).
+    const opened = positions.open
+      ? `, opened AS (
+         INSERT INTO "messaging"."member_positions"
+           ("app_id", "conversation_id", "uid", "read_seq", "delivered_seq", "updated_at")
+         SELECT $1, $2, ${p(positions.open)}, 0, 0, $13::timestamptz FROM inserted i
+         WHERE i."seq" = 1
+         ON CONFLICT DO NOTHING
+       )`
+      : '';
+    const [row] = (await tx.query(
+      `WITH conv AS (
+         INSERT INTO "messaging"."conversations" AS c
+           ("app_id", "conversation_id", "conversation_type", "last_seq", "created_at", "updated_at")
+         VALUES ($1, $2, $6, 1, $13, $13)
+         ON CONFLICT ("app_id", "conversation_id") DO UPDATE
+           SET "last_seq" = c."last_seq" + 1, "updated_at" = EXCLUDED."updated_at",
+               "last_message_id" = nextval('"messaging"."message_ids"')
+         RETURNING "last_seq", "conversation_type", "last_message_id"
+       ), inserted AS (
+         INSERT INTO "messaging"."messages"
+           ("id", "app_id", "conversation_id", "seq", "muid", "sender", "receiver", "receiver_type",
+            "category", "type", "data", "tags", "parent_id", "quoted_message_id", "sent_at",
+            "updated_at", "mentioned_uids")
+         SELECT COALESCE(conv."last_message_id", nextval('"messaging"."message_ids"')), $1, $2,
+                conv."last_seq", $3::text, $4::text, $5::text, $6::text, $7::text, $8::text,
+                $9::jsonb, $10::text[], $11::bigint, $12::bigint, $13::timestamptz, $13::timestamptz,
+                $14::text[]
+         FROM conv WHERE conv."conversation_type" = $6
+         RETURNING *
+       )${opened}
+       SELECT conv."conversation_type" AS "held_by", conv."last_message_id" AS "held_last", i.*
+       FROM conv LEFT JOIN inserted i ON true`,
+      params,
+    )) as Array<MessageRow & { held_by: string; held_last: string | null }>;
+    const { held_by: conversationType, held_last: heldLast, ...message } = row;
+    if (row.id == null) return { conversationType, message: null };
+    // A new conversation's row was inserted, not updated, so its last message is set here.
+    if (heldLast == null) {
+      await tx.query(
+        `UPDATE "messaging"."conversations" SET "last_message_id" = $3
+         WHERE "app_id" = $1 AND "conversation_id" = $2`,
+        [m.appId, m.conversationId, row.id],
+      );
+    }
+    return { conversationType, message: message as MessageRow };
+  }
+
+  /**
    * Replaces the users a message mentions (an edit changed its text; see MessageMentions).
    */
   async setMentions(tx: Db, appId: string, id: string, uids: string[]): Promise<void> {

@@ -35,7 +35,7 @@ function setup(
     findByMuid: jest.fn(async () =>
       opts.stored ? messageRow({ muid: 'm1', id: '55', seq: '4' }) : null,
     ),
-    takeSeq: jest.fn(async (_tx, _a, _c, type: string) => ({
+    takeSeq: jest.fn(async (_tx: unknown, _a: string, _c: string, type: string, _now: Date) => ({
       seq: opts.seq ?? 1,
       conversationType: opts.heldBy ?? type,
     })),
@@ -59,8 +59,25 @@ function setup(
     findParent: jest.fn(async () => opts.parent ?? null),
     findById: jest.fn(async () => opts.byId ?? null),
     countReply: jest.fn(async () => undefined),
-    advancePosition: jest.fn(async () => undefined),
-    openPosition: jest.fn(async () => undefined),
+    advancePosition: jest.fn(async (..._args: unknown[]) => undefined),
+    openPosition: jest.fn(async (..._args: unknown[]) => undefined),
+    // The send's one statement, told as its parts (the int-specs run the statement itself).
+    insertWithSeq: jest.fn(
+      async (
+        tx: EntityManager,
+        m: Omit<NewMessage, 'seq'>,
+        positions: { open: string | null },
+      ): Promise<{ conversationType: string; message: ReturnType<typeof messageRow> | null }> => {
+        const { seq, conversationType }: { seq: number; conversationType: string } =
+          await repo.takeSeq(tx, m.appId, m.conversationId, m.receiverType, m.sentAt);
+        if (conversationType !== m.receiverType) return { conversationType, message: null };
+        const message = await repo.insert(tx, { ...m, seq });
+        if (positions.open && seq === 1) {
+          await repo.openPosition(tx, m.appId, m.conversationId, positions.open, m.sentAt);
+        }
+        return { conversationType, message };
+      },
+    ),
   };
   const rules = {
     check: jest.fn(async (_a: string, sender: string, c: { receiver: string }) => ({

@@ -12,7 +12,6 @@ import {
 import { EntityManager } from 'typeorm';
 import { MessageContent, messageContent } from './message-content';
 import { MessageDelivery } from './message-delivery';
-import { MessageRow } from './message.entity';
 import { UserProfile } from '../directory/directory.entity';
 import { MessageMentions } from './mentions';
 import { toMessage } from './message.mapper';
@@ -193,57 +192,57 @@ export class MessageService {
     opts: { sentAt?: Date; event?: boolean },
   ): Promise<Message> {
     const now = this.clock.now();
-    const conversationType = content.receiverType;
-    const { seq, conversationType: heldBy } = await this.messages.takeSeq(
-      tx,
-      appId,
-      conversationId,
-      conversationType,
-      now,
-    );
-    if (heldBy !== conversationType) {
-      // A uid beginning "group_" next to a guid holding "_user_" can spell the same id (reference
-      // §2.4's scheme); the first conversation keeps it.
-      throw new DomainError(
-        'ERR_BAD_REQUEST',
-        `The conversation id ${conversationId} is taken by a ${heldBy} conversation.`,
-        { receiver: ['names a conversation that another conversation already uses'] },
-      );
-    }
     if (content.parentId) await this.checkParent(tx, appId, content.parentId, conversationId);
     if (content.quotedMessageId) {
       await this.checkQuoted(tx, appId, content.quotedMessageId, conversationId);
     }
 
-    let row: MessageRow;
+    // One statement: the seq (under the conversation's lock), the message, a new receiver's position.
+    let stored: Awaited<ReturnType<MessageRepository['insertWithSeq']>>;
     try {
-      row = await this.messages.insert(tx, {
-        appId,
-        conversationId,
-        seq,
-        muid: content.muid ?? null,
-        sender,
-        receiver: content.receiver,
-        receiverType: content.receiverType,
-        category: content.category,
-        type: content.type,
-        data: content.data,
-        tags: content.tags,
-        parentId: content.parentId ?? null,
-        quotedMessageId: content.quotedMessageId ?? null,
-        sentAt: opts.sentAt ?? now,
-        mentionedUids: [...mentioned.keys()],
-      });
+      stored = await this.messages.insertWithSeq(
+        tx,
+        {
+          appId,
+          conversationId,
+          muid: content.muid ?? null,
+          sender,
+          receiver: content.receiver,
+          receiverType: content.receiverType,
+          category: content.category,
+          type: content.type,
+          data: content.data,
+          tags: content.tags,
+          parentId: content.parentId ?? null,
+          quotedMessageId: content.quotedMessageId ?? null,
+          sentAt: opts.sentAt ?? now,
+          mentionedUids: [...mentioned.keys()],
+        },
+        {
+          // A 1:1 conversation's receiver gets a position (nothing read) when it starts.
+          open:
+            content.receiverType === 'user' && content.receiver !== sender
+              ? content.receiver
+              : null,
+        },
+      );
     } catch (err) {
       if (isMuidTaken(err)) throw new MuidTaken();
       throw err;
     }
+    const row = stored.message;
+    if (!row) {
+      // A uid beginning "group_" next to a guid holding "_user_" can spell the same id (reference
+      // §2.4's scheme); the first conversation keeps it.
+      throw new DomainError(
+        'ERR_BAD_REQUEST',
+        `The conversation id ${conversationId} is taken by a ${stored.conversationType} conversation.`,
+        { receiver: ['names a conversation that another conversation already uses'] },
+      );
+    }
     if (content.parentId) await this.messages.countReply(tx, appId, content.parentId);
     if (sender !== APP_SYSTEM_UID) {
-      await this.messages.advancePosition(tx, appId, conversationId, sender, seq, now);
-    }
-    if (conversationType === 'user' && seq === 1 && content.receiver !== sender) {
-      await this.messages.openPosition(tx, appId, conversationId, content.receiver, now);
+      await this.messages.advancePosition(tx, appId, conversationId, sender, Number(row.seq), now);
     }
     const [message] = await this.views.withQuotes(
       appId,

@@ -66,6 +66,9 @@ export class NatsMessageBus extends MessageBus {
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
       waitOnFirstConnect: true,
+      // Without: every request and JetStream publish captures two stack traces up front (and
+      // source-mapped ones are dear), for a timeout that almost never comes. Errors keep their code.
+      noAsyncTraces: true,
     });
     (async () => {
       for await (const s of nc.status())
