@@ -13,7 +13,7 @@ import {
 import { login, TestSocket } from './support/realtime-client';
 
 /**
- * The authorisation matrix (issue 12): every REST route the gateway documents, tried with every
+ * The authorisation matrix: every REST route the gateway documents, tried with every
  * credential that must be refused, and the group rules tried by users who must be refused. The
  * route list comes from the OpenAPI document, so a new route is covered the day it is added; the
  * expected refusal per route follows the credential kinds the route declares there.

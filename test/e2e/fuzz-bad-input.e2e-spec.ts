@@ -5,7 +5,7 @@ import { AppClient, createApp, ErrorReply, gateways, http, Reply } from './suppo
 import { login, TestSocket } from './support/realtime-client';
 
 /**
- * Property-based fuzzing of the REST bodies (issue 12): wrong types, strings beyond every limit,
+ * Property-based fuzzing of the REST bodies: wrong types, strings beyond every limit,
  * deeply nested JSON and unicode edge cases, in every field of a representative set of routes.
  * Whatever arrives, the answer is never a 5xx, a refusal carries the CometChat error envelope, and
  * the service keeps serving (a valid request after each batch succeeds).

@@ -13,7 +13,7 @@ import { ConversationService } from './conversation.service';
 jest.setTimeout(120_000);
 
 /**
- * Unread counts in a group of 10,000 members without a row per member (issue 5): sends write one
+ * Unread counts in a group of 10,000 members without a row per member: sends write one
  * message row and the sender's position only, yet every member's count is exact, from the
  * conversation's seq and the member's join; a member gets a position row only by acting.
  */

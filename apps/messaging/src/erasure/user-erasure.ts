@@ -18,7 +18,7 @@ export interface UserErasureStep {
 export const USER_ERASURE_STEPS = Symbol('USER_ERASURE_STEPS');
 
 /**
- * Erases a permanently deleted user's data from messaging (issue 5: "a user's permanent delete
+ * Erases a permanently deleted user's data from messaging ("a user's permanent delete
  * erases their messages, reactions and receipts"): every step, in one transaction.
  */
 @Injectable()

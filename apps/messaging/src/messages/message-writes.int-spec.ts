@@ -19,7 +19,7 @@ interface Statement {
 const WRITE = /\b(INSERT INTO|UPDATE|DELETE FROM)\s+"messaging"\."(\w+)"/g;
 
 /**
- * "A message to a group of 100,000 members is one insert, not 100,000" (issue 5): sending into a
+ * "A message to a group of 100,000 members is one insert, not 100,000": sending into a
  * group of 10,000 members runs the same statements, writing the same rows, as into a group of 2.
  * Every statement the service sends to PostgreSQL for the app is recorded at the driver (the
  * messaging schema's own connection pool) while one message is sent to each group.

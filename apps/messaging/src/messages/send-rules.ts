@@ -21,7 +21,7 @@ const uidNotFound = (uid: string, role: 'sender' | 'receiver') =>
   new DomainError('ERR_UID_NOT_FOUND', `The ${role} ${uid} does not exist or is deactivated.`);
 
 /**
- * Who may send to whom (reference §4.8, §3.3; issue 5 "Rules"), decided from the read models:
+ * Who may send to whom (reference §4.8, §3.3), decided from the read models:
  * - the sender, unless the app itself, is an active user (ERR_UID_NOT_FOUND);
  * - to a user: the receiver is active (ERR_UID_NOT_FOUND), and neither has blocked the other
  *   (ERR_BLOCKED_RECEIVER when the sender blocked the receiver, ERR_BLOCKED_SENDER the other way);
