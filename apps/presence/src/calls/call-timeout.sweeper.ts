@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { rootLogger } from '@parley/common';
+import { PeriodicTask } from '../shared/periodic-task';
 import { CallService } from './call.service';
 
 /**
@@ -8,31 +9,18 @@ import { CallService } from './call.service';
  */
 @Injectable()
 export class CallTimeoutSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly log = rootLogger().child({ component: 'calls' });
-  private timer?: NodeJS.Timeout;
-  private running = false;
+  private readonly task: PeriodicTask;
 
-  constructor(private readonly calls: CallService) {}
+  constructor(private readonly calls: CallService) {
+    const log = rootLogger().child({ component: 'calls' });
+    this.task = new PeriodicTask(() => this.calls.sweep(), log, 'call sweep');
+  }
 
   onApplicationBootstrap(): void {
-    const everyMs = Math.min(1000, (this.calls.ringTimeoutSeconds * 1000) / 4);
-    this.timer = setInterval(() => void this.tick(), everyMs);
-    this.timer.unref();
+    this.task.start(Math.min(1000, (this.calls.ringTimeoutSeconds * 1000) / 4));
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.calls.sweep();
-    } catch (err) {
-      this.log.warn({ err }, 'call sweep failed; retried next tick');
-    } finally {
-      this.running = false;
-    }
+    this.task.stop();
   }
 }

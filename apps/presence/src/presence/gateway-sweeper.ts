@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { rootLogger } from '@parley/common';
+import { PeriodicTask } from '../shared/periodic-task';
 import { PresenceService } from './presence.service';
 
 /**
@@ -8,31 +9,18 @@ import { PresenceService } from './presence.service';
  */
 @Injectable()
 export class GatewaySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly log = rootLogger().child({ component: 'presence' });
-  private timer?: NodeJS.Timeout;
-  private running = false;
+  private readonly task: PeriodicTask;
 
-  constructor(private readonly presence: PresenceService) {}
+  constructor(private readonly presence: PresenceService) {
+    const log = rootLogger().child({ component: 'presence' });
+    this.task = new PeriodicTask(() => this.presence.sweep(), log, 'presence sweep');
+  }
 
   onApplicationBootstrap(): void {
-    const everyMs = Math.max(500, (this.presence.ttlSeconds * 1000) / 4);
-    this.timer = setInterval(() => void this.tick(), everyMs);
-    this.timer.unref();
+    this.task.start(Math.max(500, (this.presence.ttlSeconds * 1000) / 4));
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.presence.sweep();
-    } catch (err) {
-      this.log.warn({ err }, 'presence sweep failed; retried next tick');
-    } finally {
-      this.running = false;
-    }
+    this.task.stop();
   }
 }
