@@ -149,6 +149,12 @@ export const RPC = {
       z.object({ appId: z.string(), uid: z.string() }),
       z.object({ uids: z.array(z.string()) }),
     ),
+    /** Whom a user blocked and who blocked them (a gateway hides their presence from each other). */
+    blocksOf: rpc(
+      'rpc.users.block.of',
+      z.object({ appId: z.string(), uid: z.string() }),
+      z.object({ blockedByMe: z.array(z.string()), hasBlockedMe: z.array(z.string()) }),
+    ),
   },
   groups: {
     groupCreate: rpc('rpc.groups.group.create', group.GroupCreateSchema, group.GroupCreatedSchema),

@@ -15,10 +15,14 @@ export class PresenceReader {
 
   constructor(private readonly bus: MessageBus) {}
 
-  /** The app's online uids; without presence a status filter cannot be answered. */
-  async onlineUids(appId: string): Promise<string[]> {
+  /**
+   * The app's online uids, less `hidden` (users whose presence the viewer may not see: they show
+   * as offline); without presence a status filter cannot be answered.
+   */
+  async onlineUids(appId: string, hidden: ReadonlySet<string> = NOBODY): Promise<string[]> {
     try {
-      return (await this.bus.request(RPC.presence.onlineList, { appId })).uids;
+      const { uids } = await this.bus.request(RPC.presence.onlineList, { appId });
+      return hidden.size ? uids.filter((uid) => !hidden.has(uid)) : uids;
     } catch (err) {
       this.log.warn({ err, appId }, 'presence unavailable for a status filter');
       throw new DomainError('ERR_SERVICE_UNAVAILABLE', 'Presence is unavailable; try again.');
@@ -43,14 +47,23 @@ export class PresenceReader {
 
   /**
    * The users with `status` from presence and `lastActiveAt` the later of presence's and theirs
-   * (stored); unchanged when presence does not answer.
+   * (stored); unchanged when presence does not answer. Users in `hidden` (apart from the viewer by
+   * a block) read as offline, without `lastActiveAt`.
    */
-  async withPresence<U extends PresentUser>(appId: string, users: U[]): Promise<U[]> {
+  async withPresence<U extends PresentUser>(
+    appId: string,
+    users: U[],
+    hidden: ReadonlySet<string> = NOBODY,
+  ): Promise<U[]> {
     const seen = await this.presenceOf(
       appId,
-      users.map((u) => u.uid),
+      users.filter((u) => !hidden.has(u.uid)).map((u) => u.uid),
     );
     return users.map((user) => {
+      if (hidden.has(user.uid)) {
+        const { lastActiveAt: _hidden, ...rest } = user;
+        return { ...rest, status: 'offline' } as U;
+      }
       const p = seen.get(user.uid);
       if (!p) return user;
       const lastActiveAt = Math.max(p.lastActiveAt ?? 0, user.lastActiveAt ?? 0) || undefined;
@@ -62,6 +75,8 @@ export class PresenceReader {
     });
   }
 }
+
+const NOBODY: ReadonlySet<string> = new Set();
 
 /** What presence fills in on a user object. */
 export interface PresentUser {
