@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
-import { loadConfig, PlatformModule, RedisModule } from '@parley/common';
+import { loadConfig, PlatformModule, PresenceReader, RedisModule } from '@parley/common';
 import { AdminAppsController } from './admin/admin-apps.controller';
 import { AdminWebhooksController } from './admin/admin-webhooks.controller';
 import { ApiKeysController } from './api-keys/api-keys.controller';
@@ -36,6 +36,7 @@ import {
 import { MeService } from './me/me.service';
 import { InteractionsController } from './interactions/interactions.controller';
 import { ReactionsController } from './reactions/reactions.controller';
+import { OnlineMembersController } from './realtime/online-members.controller';
 import { REALTIME_PROVIDERS } from './realtime/realtime.providers';
 import { FriendsController } from './relationships/friends.controller';
 import { RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers';
@@ -78,8 +79,10 @@ export function gatewayModule() {
       MessageReceiptsController,
       CallsController,
       OpenApiController,
+      OnlineMembersController,
     ],
     providers: [
+      PresenceReader,
       { provide: GATEWAY_ENV, useFactory: () => loadConfig(GatewayEnvSchema) },
       CredentialCache,
       { provide: APP_GUARD, useClass: CredentialGuard },

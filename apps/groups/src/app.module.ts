@@ -17,6 +17,7 @@ import { MemberLookupService } from './members/member-lookup.service';
 import { MemberRepository } from './members/member.repository';
 import { MembershipHandler } from './members/membership.handler';
 import { MembershipService } from './members/membership.service';
+import { OnlineMembersService } from './members/online-members.service';
 import { UserDirectory } from './members/user-directory';
 import { GroupsInitial1764300000000 } from './migrations/1764300000000-groups-initial';
 
@@ -33,6 +34,7 @@ export const GROUPS_DATABASE = {
     MemberRepository,
     UserDirectory,
     PresenceReader,
+    OnlineMembersService,
     GroupPasswords,
     GroupService,
     GroupViewService,

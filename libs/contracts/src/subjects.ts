@@ -206,6 +206,12 @@ export const RPC = {
       z.object({ appId: z.string(), uid: z.string() }),
       z.object({ guids: z.array(z.string()) }),
     ),
+    /** How many members of each group are online, for a user who is a member of them. */
+    onlineMemberCounts: rpc(
+      'rpc.groups.member.onlineCounts',
+      z.object({ appId: z.string(), uid: z.string(), guids: z.array(z.string()).min(1).max(100) }),
+      z.object({ groups: z.record(z.string(), z.number().int().nonnegative()) }),
+    ),
   },
   messaging: {
     /** Stores one call transition as a `call` message (presence owns the call's state). */
@@ -417,6 +423,12 @@ export const RPC = {
       'rpc.presence.online.list',
       presence.OnlineListSchema,
       presence.OnlineListReplySchema,
+    ),
+    /** How many users of an app, or of some uids, are online (online member counts). */
+    onlineCount: rpc(
+      'rpc.presence.online.count',
+      presence.OnlineCountSchema,
+      presence.OnlineCountReplySchema,
     ),
     /** `online` and `lastActiveAt` of some users (user reads). */
     userGetMany: rpc(

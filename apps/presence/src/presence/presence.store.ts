@@ -165,6 +165,14 @@ export class PresenceStore {
     await this.redis.del(this.keys.gateway(gatewayId));
   }
 
+  /** How many of `uids` are online; without `uids`, how many users of the app are (SCARD). */
+  async onlineCount(appId: string, uids?: string[]): Promise<number> {
+    if (!uids) return this.redis.scard(this.keys.online(appId));
+    if (!uids.length) return 0;
+    const online = await this.redis.smismember(this.keys.online(appId), ...uids);
+    return online.filter((x) => x === 1).length;
+  }
+
   onlineUids(appId: string): Promise<string[]> {
     return this.redis.smembers(this.keys.online(appId));
   }

@@ -29,6 +29,25 @@ export class PresenceReader {
     }
   }
 
+  /**
+   * How many of `uids` are online (all the app's users when absent), asked in batches of 10,000;
+   * without presence a count cannot be answered.
+   */
+  async onlineCount(appId: string, uids?: string[]): Promise<number> {
+    try {
+      if (!uids) return (await this.bus.request(RPC.presence.onlineCount, { appId })).count;
+      let count = 0;
+      for (let i = 0; i < uids.length; i += ONLINE_COUNT_BATCH) {
+        const batch = uids.slice(i, i + ONLINE_COUNT_BATCH);
+        count += (await this.bus.request(RPC.presence.onlineCount, { appId, uids: batch })).count;
+      }
+      return count;
+    } catch (err) {
+      this.log.warn({ err, appId }, 'presence unavailable for an online count');
+      throw new DomainError('ERR_SERVICE_UNAVAILABLE', 'Presence is unavailable; try again.');
+    }
+  }
+
   /** Presence of these users; without an answer they read as offline (a read is not refused). */
   async presenceOf(appId: string, uids: string[]): Promise<Map<string, UserPresence>> {
     if (!uids.length) return new Map();
@@ -77,6 +96,8 @@ export class PresenceReader {
 }
 
 const NOBODY: ReadonlySet<string> = new Set();
+/** The most uids one online-count request carries (the contract's limit). */
+const ONLINE_COUNT_BATCH = 10_000;
 
 /** What presence fills in on a user object. */
 export interface PresentUser {
