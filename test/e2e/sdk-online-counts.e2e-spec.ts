@@ -1,8 +1,7 @@
-import { appWithUsers, sdkTarget } from '../sdk/support/sdk-app';
-import { SdkClient } from '../sdk/support/sdk-client';
-import { AppClient, AppKeys, createApp, eventually } from './support/parley';
+import { appWithUsers, sdkGatewayForFile } from '../sdk/support/sdk-app';
+import { AppClient, createApp, eventually } from './support/parley';
 import { login as loginOverRest } from './support/realtime-client';
-import { https, startTlsGateway, TlsGateway } from './support/tls-gateway';
+import { https } from './support/tls-gateway';
 
 /**
  * Online counts through CometChat's SDK (`getOnlineUserCount`, `getOnlineGroupMemberCount`), which
@@ -12,23 +11,8 @@ import { https, startTlsGateway, TlsGateway } from './support/tls-gateway';
 
 jest.setTimeout(30_000);
 
-let tls: TlsGateway;
-const clients: SdkClient[] = [];
-
-beforeAll(async () => {
-  tls = await startTlsGateway();
-}, 90_000);
-
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await tls?.stop();
-});
-
-async function login(app: AppKeys, uid: string): Promise<SdkClient> {
-  const client = await SdkClient.login(sdkTarget(app, tls), uid, { authKey: app.authKey });
-  clients.push(client);
-  return client;
-}
+const sdk = sdkGatewayForFile();
+const login = sdk.login;
 
 it('counts the online users of the app and the online members of the groups the user is in', async () => {
   const app = await appWithUsers('alice', 'bob', 'carol', 'dave', 'erin');
@@ -72,9 +56,9 @@ it('refuses a count without a valid JWT, or with a body it cannot read', async (
   const app = await createApp();
   // The JWT as PUT /v3.0/me issues it; nobody of this app is online.
   const { jwt } = await loginOverRest(app, 'alice');
-  const url = `${tls.base}/ws/api/v1/online-members`;
+  const url = `${sdk.gateway().base}/ws/api/v1/online-members`;
   const post = (headers: Record<string, string>, body: unknown) =>
-    https(tls.ca, 'POST', url, { appid: app.appId, ...headers }, body);
+    https(sdk.gateway().ca, 'POST', url, { appid: app.appId, ...headers }, body);
   const refused = (res: { status: number; body: unknown }) => [
     res.status,
     (res.body as { error?: { code?: string } }).error?.code,
@@ -86,7 +70,9 @@ it('refuses a count without a valid JWT, or with a body it cannot read', async (
   ]);
   const other = await createApp();
   expect(
-    refused(await https(tls.ca, 'POST', url, { appid: other.appId, authorization: jwt }, {})),
+    refused(
+      await https(sdk.gateway().ca, 'POST', url, { appid: other.appId, authorization: jwt }, {}),
+    ),
   ).toEqual([401, 'AUTH_ERR_INVALID_JWT']);
   expect(refused(await post({ authorization: jwt }, { groups: 'team' }))).toEqual([
     400,
