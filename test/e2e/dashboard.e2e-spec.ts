@@ -1,6 +1,16 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, screenshot } from './support/browser';
-import { adminKey, ErrorReply, gateways, http, uniqueId } from './support/parley';
+import { WebhookReceiver } from '@parley/common/testing';
+import {
+  adminKey,
+  AppClient,
+  createApp,
+  ErrorReply,
+  eventually,
+  gateways,
+  http,
+  uniqueId,
+} from './support/parley';
 
 /**
  * The web dashboard at /dashboard, driven as a person would in a real browser (Chromium through
@@ -73,6 +83,21 @@ describe('dashboard', () => {
       await Promise.all(contexts.splice(0).map((c) => c.close()));
     });
 
+    /** One of an app's sections, from its tabs. */
+    async function openTab(page: Page, name: string): Promise<void> {
+      await page
+        .getByRole('navigation', { name: 'App sections' })
+        .getByRole('link', { name })
+        .click();
+    }
+
+    async function signIn(page: Page): Promise<void> {
+      await page.goto(`${gw()}/dashboard/`);
+      await page.getByLabel('Operator key').fill(adminKey());
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Apps' }).waitFor();
+    }
+
     it('an operator makes an app and two users, who then chat live both ways', async () => {
       const operator = await newPage();
       await operator.goto(`${gw()}/dashboard`);
@@ -86,18 +111,23 @@ describe('dashboard', () => {
       await operator.getByRole('button', { name: 'Sign in' }).click();
       await operator.getByRole('heading', { name: 'Apps' }).waitFor();
 
+      // Apps of other tests are listed too: this one's name is its own.
       const appId = uniqueId('dash');
-      await operator.getByLabel('Name', { exact: true }).fill('Dashboard test');
+      const appName = `Dashboard ${appId}`;
+      await operator.getByLabel('Name', { exact: true }).fill(appName);
       await operator.getByLabel('App ID (optional)').fill(appId);
       await operator.getByRole('button', { name: 'Create app' }).click();
-      await operator.getByRole('heading', { name: 'App Dashboard test created' }).waitFor();
+      await operator.getByRole('heading', { name: `App ${appName} created` }).waitFor();
       const authKey = await operator.getByLabel('Auth key').inputValue();
       expect(authKey).toMatch(/^[0-9a-f]{40}$/);
-      await operator.getByRole('cell', { name: appId }).waitFor();
+      await operator.getByRole('cell', { name: appId, exact: true }).waitFor();
 
-      await operator.getByRole('link', { name: 'Open Dashboard test' }).first().click();
-      await operator.getByRole('heading', { name: 'Dashboard test' }).waitFor();
-      await operator.getByRole('link', { name: 'Users' }).click();
+      await operator
+        .getByRole('table', { name: 'Apps' })
+        .getByRole('link', { name: `Open ${appName}` })
+        .click();
+      await operator.getByRole('heading', { name: appName, exact: true }).waitFor();
+      await openTab(operator, 'Users');
       for (const [uid, name] of [
         ['alice', 'Alice'],
         ['bob', 'Bob'],
@@ -154,6 +184,86 @@ describe('dashboard', () => {
       }
       await screenshot(alice, 'chat-alice');
       await screenshot(bob, 'chat-bob');
+    }, 90_000);
+
+    it('an operator manages groups and webhooks, and watches a conversation live as a user', async () => {
+      const appName = uniqueId('Tour');
+      const app = await createApp(appName);
+      const rest = AppClient.rest(app);
+      for (const uid of ['alice', 'bob'])
+        await rest.post('/users', { uid, name: uid[0].toUpperCase() + uid.slice(1) });
+      const receiver = await WebhookReceiver.start();
+      try {
+        const operator = await newPage();
+        await signIn(operator);
+        // Apps made elsewhere: the operator gives the dashboard the app's REST key.
+        await operator.getByRole('link', { name: `Open ${appName}` }).click();
+        await openTab(operator, 'Users');
+        await operator.getByText("This section uses the app's REST API key.").waitFor();
+        await openTab(operator, 'Keys');
+        await operator.getByRole('textbox', { name: 'REST API key' }).fill('0'.repeat(40));
+        await operator.getByRole('button', { name: 'Save key' }).click();
+        await operator.getByRole('alert').getByText('AUTH_ERR', { exact: false }).waitFor();
+        await operator.getByRole('textbox', { name: 'REST API key' }).fill(app.restKey);
+        await operator.getByRole('button', { name: 'Save key' }).click();
+        await operator.getByRole('table', { name: 'API keys' }).getByText('Auth Key').waitFor();
+
+        await openTab(operator, 'Groups');
+        await operator.getByLabel('GUID').fill('team');
+        await operator.getByLabel('Name', { exact: true }).fill('Team');
+        await operator.getByRole('button', { name: 'Create group' }).click();
+        await operator.getByRole('button', { name: 'Members of Team' }).click();
+        for (const uid of ['alice', 'bob']) {
+          await operator.getByLabel('Member UID').fill(uid);
+          await operator.getByRole('button', { name: 'Add member' }).click();
+          await operator.getByRole('button', { name: `Remove ${uid}` }).waitFor();
+        }
+        await operator.getByLabel('Member UID').fill('nobody');
+        await operator.getByRole('button', { name: 'Add member' }).click();
+        await operator.getByRole('alert').getByText('ERR_UID_NOT_FOUND').waitFor();
+
+        await openTab(operator, 'Webhooks');
+        await operator.getByLabel('ID (optional)').fill('hook');
+        await operator.getByLabel('Name', { exact: true }).fill('Receiver');
+        await operator.getByLabel('URL').fill(receiver.url);
+        await operator.getByRole('checkbox', { name: 'message_sent' }).check();
+        await operator.getByRole('button', { name: 'Create webhook' }).click();
+        await operator.getByRole('cell', { name: 'message_sent' }).waitFor();
+
+        await openTab(operator, 'Conversations');
+        await operator.getByRole('combobox', { name: 'User' }).selectOption('alice');
+        await operator.getByRole('button', { name: 'View as user' }).click();
+        await operator.getByRole('status').getByText('Live').waitFor();
+        await operator.getByRole('button', { name: 'Team' }).click();
+        await operator.getByRole('heading', { name: 'Group Team' }).waitFor();
+        // Bob writes through the API; the operator, watching as Alice, sees it arrive.
+        const bob = new AppClient(app.appId, { apikey: app.restKey, onBehalfOf: 'bob' });
+        const sent = await bob.post('/messages', {
+          receiver: 'team',
+          receiverType: 'group',
+          category: 'message',
+          type: 'text',
+          data: { text: 'Standup in five' },
+        });
+        expect(sent.status).toBe(200);
+        const log = operator.getByRole('log', { name: 'Messages' });
+        await log.getByText('Standup in five').waitFor();
+        expect(
+          await log.getByRole('listitem').filter({ hasText: 'Standup in five' }).innerText(),
+        ).toMatch(/^Bob\nStandup in five/);
+
+        await openTab(operator, 'Webhooks');
+        await operator.getByRole('button', { name: 'Deliveries of hook' }).click();
+        const deliveryLog = operator.getByRole('table', { name: 'Delivery log' });
+        await eventually(async () => {
+          await operator.getByRole('button', { name: 'Refresh deliveries' }).click();
+          await deliveryLog.getByRole('cell', { name: 'succeeded' }).waitFor({ timeout: 500 });
+        }, 15_000);
+        expect(await deliveryLog.getByRole('cell', { name: 'message_sent' }).count()).toBe(1);
+        await screenshot(operator, 'dashboard-webhook-deliveries');
+      } finally {
+        await receiver.down();
+      }
     }, 90_000);
   });
 });

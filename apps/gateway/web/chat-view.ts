@@ -22,6 +22,8 @@ export interface Message {
   category: string;
   type: string;
   sentAt: number;
+  /** Parley's place of the message in its conversation: 1, 2, 3, ... */
+  seq: number;
   deletedAt?: number;
   data: {
     text?: string;
@@ -81,6 +83,7 @@ export class ChatView {
   });
   private readonly status = h('p', { class: 'live-state', role: 'status' });
   private readonly input = h('input', {
+    id: 'message-text',
     name: 'text',
     autocomplete: 'off',
     required: true,
@@ -95,7 +98,7 @@ export class ChatView {
     const sendForm = h(
       'form',
       { class: 'send', 'aria-label': 'Send a message' },
-      h('label', { class: 'field grow' }, h('span', {}, 'Message'), this.input),
+      h('div', { class: 'field grow' }, h('label', { for: 'message-text' }, 'Message'), this.input),
       this.sendButton,
     );
     sendForm.addEventListener('submit', (ev) => {
@@ -284,7 +287,10 @@ export class ChatView {
     this.renderPeers();
   }
 
-  /** Adds a message once (a refetch after a reconnect may bring it again). */
+  /**
+   * Adds a message once (a refetch after a reconnect may bring it again), in conversation order:
+   * frames may come out of it (a membership's action message is stored moments after the change).
+   */
   private append(m: Message): void {
     if (this.shown.has(m.id)) return;
     this.shown.add(m.id);
@@ -299,7 +305,11 @@ export class ChatView {
             h('span', { class: 'text' }, describeContent(m)),
             h('time', { datetime: new Date(m.sentAt * 1000).toISOString() }, when(m.sentAt)),
           );
-    this.log.append(item);
+    item.dataset.seq = String(m.seq);
+    const later = [...this.log.children].find(
+      (li) => Number((li as HTMLElement).dataset.seq) > m.seq,
+    );
+    this.log.insertBefore(item, later ?? null);
     item.scrollIntoView({ block: 'nearest' });
   }
 }

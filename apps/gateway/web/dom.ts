@@ -23,13 +23,21 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
-/** A labelled input: `<label>Name <input name=…></label>`, so tests and screen readers find it. */
+let fieldIds = 0;
+
+/** A control with its own `<label for>` (so the label alone names it, whatever the control shows). */
+function labelled(label: string, control: HTMLElement): HTMLDivElement {
+  control.id ||= `f${++fieldIds}`;
+  return h('div', { class: 'field' }, h('label', { for: control.id }, label), control);
+}
+
+/** A labelled input, found by its label in tests and by screen readers. */
 export function field(
   label: string,
   name: string,
   attrs: Record<string, AttrValue> = {},
-): HTMLLabelElement {
-  return h('label', { class: 'field' }, h('span', {}, label), h('input', { name, ...attrs }));
+): HTMLDivElement {
+  return labelled(label, h('input', { name, ...attrs }));
 }
 
 /** A labelled select of `[value, text]` options. */
@@ -37,11 +45,9 @@ export function selectField(
   label: string,
   name: string,
   options: Array<[string, string]>,
-): HTMLLabelElement {
-  return h(
-    'label',
-    { class: 'field' },
-    h('span', {}, label),
+): HTMLDivElement {
+  return labelled(
+    label,
     h('select', { name }, ...options.map(([value, text]) => h('option', { value }, text))),
   );
 }
