@@ -201,10 +201,10 @@ describe('dashboard', () => {
         await openTab(operator, 'Users');
         await operator.getByText("This section uses the app's REST API key.").waitFor();
         await openTab(operator, 'Keys');
-        await operator.getByRole('textbox', { name: 'REST API key' }).fill('0'.repeat(40));
+        await operator.getByLabel('REST API key to use').fill('0'.repeat(40));
         await operator.getByRole('button', { name: 'Save key' }).click();
         await operator.getByRole('alert').getByText('AUTH_ERR', { exact: false }).waitFor();
-        await operator.getByRole('textbox', { name: 'REST API key' }).fill(app.restKey);
+        await operator.getByLabel('REST API key to use').fill(app.restKey);
         await operator.getByRole('button', { name: 'Save key' }).click();
         await operator.getByRole('table', { name: 'API keys' }).getByText('Auth Key').waitFor();
 

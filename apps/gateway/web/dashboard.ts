@@ -322,7 +322,7 @@ async function keysTab(ctx: AppContext): Promise<void> {
           saveAppKeys(app.appId, { restKey: v.restKey });
           route();
         },
-        field('REST API key', 'restKey', { required: true, autocomplete: 'off' }),
+        field('REST API key to use', 'restKey', { required: true, autocomplete: 'off' }),
         h('button', { type: 'submit' }, 'Save key'),
       ),
     ),
