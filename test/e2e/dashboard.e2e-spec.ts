@@ -251,6 +251,7 @@ describe('dashboard', () => {
         expect(
           await log.getByRole('listitem').filter({ hasText: 'Standup in five' }).innerText(),
         ).toMatch(/^Bob\nStandup in five/);
+        await screenshot(operator, 'dashboard-conversation-as-alice');
 
         await openTab(operator, 'Webhooks');
         await operator.getByRole('button', { name: 'Deliveries of hook' }).click();

@@ -46,11 +46,12 @@ export class Api {
     return this.send<T>('PUT', gatewayUrl(path), body);
   }
 
-  delete<T>(path: string, body?: unknown): Promise<T> {
-    return this.send<T>('DELETE', gatewayUrl(path), body);
+  /** `keepalive`: the request outlives the page (a logout sent as the tab closes). */
+  delete<T>(path: string, body?: unknown, { keepalive = false } = {}): Promise<T> {
+    return this.send<T>('DELETE', gatewayUrl(path), body, keepalive);
   }
 
-  private async send<T>(method: string, url: URL, body?: unknown): Promise<T> {
+  private async send<T>(method: string, url: URL, body?: unknown, keepalive = false): Promise<T> {
     const headers: Record<string, string> = { ...this.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
@@ -59,6 +60,7 @@ export class Api {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
+        keepalive,
       });
     } catch {
       throw new ApiError(0, 'NETWORK', 'The gateway could not be reached.');

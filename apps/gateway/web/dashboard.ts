@@ -494,7 +494,9 @@ async function conversationsTab(ctx: AppContext): Promise<void> {
         const view = new ChatView(session);
         leave = () => {
           view.stop();
-          void session.api.delete('/v3.0/me').catch(() => undefined);
+          void session.api
+            .delete('/v3.0/me', undefined, { keepalive: true })
+            .catch(() => undefined);
         };
         holder.replaceChildren(h('h3', {}, `As ${session.name} (${session.uid})`), view.el);
         await view.start();
@@ -650,4 +652,6 @@ async function webhooksTab(ctx: AppContext): Promise<void> {
 }
 
 window.addEventListener('hashchange', route);
+// Closing the tab ends a conversation watched as a user too (its auth token is deleted).
+window.addEventListener('pagehide', () => leave?.());
 route();
