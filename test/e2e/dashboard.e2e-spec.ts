@@ -71,9 +71,13 @@ describe('dashboard', () => {
       await browser?.close();
     });
 
-    async function newPage(): Promise<Page> {
-      const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-      contexts.push(context);
+    /** A tab: in a new context (another person's browser), or beside `sibling` (a new tab). */
+    async function newPage(sibling?: Page): Promise<Page> {
+      let context = sibling?.context();
+      if (!context) {
+        context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+        contexts.push(context);
+      }
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
       return page;
@@ -144,8 +148,9 @@ describe('dashboard', () => {
       await operator.getByRole('alert').getByText('ERR_UID_ALREADY_EXISTS').waitFor();
       await screenshot(operator, 'dashboard-users');
 
-      const chatAs = async (uid: string) => {
-        const page = await newPage();
+      // Alice in a new tab of the operator's browser (each tab is its own session), Bob elsewhere.
+      const chatAs = async (uid: string, sibling?: Page) => {
+        const page = await newPage(sibling);
         await page.goto(`${gw()}/dashboard/chat.html`);
         await page.getByLabel('App ID').fill(appId);
         await page.getByLabel('Auth key').fill(authKey);
@@ -154,7 +159,7 @@ describe('dashboard', () => {
         await page.getByRole('status').getByText('Live').waitFor();
         return page;
       };
-      const alice = await chatAs('alice');
+      const alice = await chatAs('alice', operator);
       const bob = await chatAs('bob');
       await alice.getByRole('button', { name: 'Bob' }).click();
       await bob.getByRole('button', { name: 'Alice' }).click();
