@@ -132,13 +132,31 @@ describe('PresenceInterest', () => {
     expect(heard(alice)).toEqual(['carol online', 'bob offline', 'carol online']);
   });
 
-  it('gives no presence to a socket whose blocks are unknown', async () => {
-    const { follow, change, blocks, bus } = setup();
-    blocks.blocksOf.mockRejectedValueOnce(new Error('users service down'));
-    const alice = await follow('alice', { kind: 'all' });
-    change('bob', 'default');
-    expect(heard(alice)).toEqual([]);
-    expect(bus.subjects()).toEqual([]);
+  it('gives no presence to a socket until its blocks are known, and tries again meanwhile', async () => {
+    jest.useFakeTimers();
+    try {
+      const { follow, change, blocks, bus, interest } = setup({}, [['alice', 'bob']]);
+      const down = new Error('users service down');
+      blocks.blocksOf
+        .mockRejectedValueOnce(down)
+        .mockRejectedValueOnce(down)
+        .mockRejectedValueOnce(down);
+      const gone = await follow('gone', { kind: 'all' }); // closes before its retry
+      interest.unfollow(gone);
+      const alice = await follow('alice', { kind: 'all' });
+      change('carol', 'default');
+      expect(bus.subjects()).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1000); // alice's second try fails too
+      expect(bus.subjects()).toEqual([]);
+      await jest.advanceTimersByTimeAsync(2000);
+      expect(bus.subjects()).toEqual(['eph.presence.app1.*.*']);
+      change('bob', 'default');
+      change('dave', 'default');
+      expect(heard(alice)).toEqual(['dave online']);
+      expect(heard(gone)).toEqual([]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('makes new subscriptions live on the server before following completes', async () => {

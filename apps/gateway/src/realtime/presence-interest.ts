@@ -18,6 +18,10 @@ interface SubjectEntry {
   readonly conns: Set<Connection>;
 }
 
+/** A failed load of a socket's friends or blocks is tried again after 1 s, 2 s, … up to 30 s. */
+const LOAD_RETRY_BASE_MS = 1000;
+const LOAD_RETRY_MAX_MS = 30_000;
+
 /** A following socket: the subjects it holds and the users whose presence it never hears. */
 interface Follower {
   readonly subjects: Set<string>;
@@ -50,44 +54,57 @@ export class PresenceInterest {
   ) {}
 
   /**
-   * Starts the socket's presence frames. Without its friend list or its blocks, it gets none
-   * (logged): a frame about a blocked user must never leak.
+   * Starts the socket's presence frames once its friends (for `FRIENDS`) and its blocks are known.
+   * Until they are it hears nothing (a frame about a blocked user must never leak), and a failed
+   * load is tried again in the background.
    */
   async follow(conn: Connection): Promise<void> {
-    const want = conn.presenceSubscription;
-    if (want.kind === 'none') return;
+    if (conn.presenceSubscription.kind === 'none') return;
     const follower: Follower = {
       subjects: new Set(),
       blockedByMe: new Set(),
       hasBlockedMe: new Set(),
     };
     this.following.set(conn, follower);
-    let subjects: string[];
+    const before = this.subjects.size;
+    await this.load(conn, follower, 0);
+    // New SUBs are on the server before the socket hears `auth` OK: no change after it is missed.
+    if (this.subjects.size > before) await this.bus.flush();
+  }
+
+  /** Loads what `follow` needs and subscribes; on failure, again after a growing delay. */
+  private async load(conn: Connection, follower: Follower, attempt: number): Promise<void> {
+    if (this.following.get(conn) !== follower) return; // closed before a retry
+    const want = conn.presenceSubscription;
+    let friendUids: string[];
+    let blocks: { blockedByMe: string[]; hasBlockedMe: string[] };
     try {
-      const [friendUids, blocks] = await Promise.all([
+      [friendUids, blocks] = await Promise.all([
         want.kind === 'friends' ? this.friends.friendsOf(conn.appId, conn.uid) : [],
         this.blocks.blocksOf(conn.appId, conn.uid),
       ]);
-      // Blocks made while these loaded were applied already; the lists add the rest.
-      for (const uid of blocks.blockedByMe) follower.blockedByMe.add(uid);
-      for (const uid of blocks.hasBlockedMe) follower.hasBlockedMe.add(uid);
-      if (want.kind === 'all') subjects = [presenceOfAllSubject(conn.appId)];
-      else if (want.kind === 'roles')
-        subjects = want.roles.map((r) => presenceOfRoleSubject(conn.appId, r));
-      else subjects = friendUids.map((uid) => presenceOfUserSubject(conn.appId, uid));
     } catch (err) {
+      if (this.following.get(conn) !== follower) return;
+      const delayMs = Math.min(LOAD_RETRY_MAX_MS, LOAD_RETRY_BASE_MS * 2 ** attempt);
       this.log.warn(
-        { err, appId: conn.appId, uid: conn.uid },
-        'friends or blocks unknown: no presence',
+        { err, appId: conn.appId, uid: conn.uid, retryInMs: delayMs },
+        'friends or blocks unknown: no presence until they load',
       );
-      subjects = [];
+      setTimeout(() => void this.load(conn, follower, attempt + 1), delayMs).unref();
+      return;
     }
     // Closed while the lists were loading: unfollow has run already.
-    if (!this.following.has(conn)) return;
-    const before = this.subjects.size;
+    if (this.following.get(conn) !== follower) return;
+    // Blocks made while these loaded were applied already; the lists add the rest.
+    for (const uid of blocks.blockedByMe) follower.blockedByMe.add(uid);
+    for (const uid of blocks.hasBlockedMe) follower.hasBlockedMe.add(uid);
+    const subjects =
+      want.kind === 'all'
+        ? [presenceOfAllSubject(conn.appId)]
+        : want.kind === 'roles'
+          ? want.roles.map((r) => presenceOfRoleSubject(conn.appId, r))
+          : friendUids.map((uid) => presenceOfUserSubject(conn.appId, uid));
     for (const subject of subjects) this.add(conn, subject);
-    // New SUBs are on the server before the socket hears `auth` OK: no change after it is missed.
-    if (this.subjects.size > before) await this.bus.flush();
   }
 
   unfollow(conn: Connection): void {
