@@ -65,6 +65,12 @@ export default defineConfig(
               bannedExternalImports: ['@nestjs/*'],
             },
             { sourceTag: 'scope:common', onlyDependOnLibsWithTags: ['scope:contracts'] },
+            // The SDK runs in browsers too: no other lib, no package, only fetch and WebSocket.
+            {
+              sourceTag: 'scope:sdk',
+              onlyDependOnLibsWithTags: [],
+              allowedExternalImports: [],
+            },
           ],
         },
       ],

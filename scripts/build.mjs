@@ -3,8 +3,10 @@
 //   apps/<app>/src/x.ts -> dist/apps/<app>/x.js      libs/<lib>/src/x.ts -> dist/libs/<lib>/x.js
 // and rewrites `@parley/<lib>` imports to relative paths, so `node dist/apps/<app>/main.js` runs with
 // nothing but production node_modules. Type checking is `npm run typecheck` (tsc), not this.
+// The SDK (libs/sdk) is also bundled for browsers: dist/libs/sdk/browser.js, one ES module.
 // Usage: node scripts/build.mjs [app ...]   (no argument: every app)
 import { transformFile } from '@swc/core';
+import { build as bundle } from 'esbuild';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,4 +82,15 @@ for (const app of apps) {
   sources.push(...(await walk(dir)));
 }
 await Promise.all(sources.map(compile));
+// Platform `browser`: a Node built-in creeping into the SDK fails the build here.
+await bundle({
+  entryPoints: [path.join(root, 'libs/sdk/src/index.ts')],
+  outfile: path.join(root, 'dist/libs/sdk/browser.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2020',
+  sourcemap: true,
+  logLevel: 'error',
+});
 console.log(`build: ${sources.length} files, ${apps.join(', ')} in ${Date.now() - started} ms`);
