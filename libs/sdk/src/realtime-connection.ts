@@ -7,9 +7,11 @@ export interface WebSocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
+  // Handlers take `never`, so both the DOM's and `ws`'s event classes fit; the SDK reads only
+  // `data` of a message event and `code` of a close event.
   onopen: ((event: never) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onmessage: ((event: never) => void) | null;
+  onclose: ((event: never) => void) | null;
   onerror: ((event: never) => void) | null;
 }
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
@@ -146,9 +148,9 @@ export class RealtimeConnection extends TypedEmitter<RealtimeConnectionEvents> {
     }
     this.socket = socket;
     socket.onopen = () => void this.authenticate(socket);
-    socket.onmessage = (event) => this.onMessage(socket, event.data);
+    socket.onmessage = (event: { data: unknown }) => this.onMessage(socket, event.data);
     socket.onerror = () => undefined; // a failure shows as a close
-    socket.onclose = (event) => {
+    socket.onclose = (event: { code: number }) => {
       if (this.socket !== socket) return;
       this.socket = undefined;
       this.clearTimers();
