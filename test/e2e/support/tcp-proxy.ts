@@ -17,11 +17,13 @@ export class TcpProxy {
 
   static async start(target: string): Promise<TcpProxy> {
     const { hostname, port } = new URL(target);
-    let proxy: TcpProxy | undefined;
-    const server = net.createServer((client) => proxy!.accept(client, hostname, Number(port)));
+    const server = net.createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address() as net.AddressInfo;
-    proxy = new TcpProxy(server, `http://127.0.0.1:${address.port}`);
+    const proxy = new TcpProxy(
+      server,
+      `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    );
+    server.on('connection', (client) => proxy.accept(client, hostname, Number(port)));
     return proxy;
   }
 
