@@ -1,4 +1,9 @@
 import { FetchLike, Message, ParleyClient, textMessage } from '@parley/sdk';
+import { transform } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import vm from 'node:vm';
+import WebSocket from 'ws';
 import { createApp, gateways } from './support/parley';
 import { Inbox, sdkAdmin, sdkLogin } from './support/parley-sdk';
 import { TcpProxy } from './support/tcp-proxy';
@@ -204,5 +209,43 @@ describe('@parley/sdk: idempotent sends', () => {
       code: 'ERR_UID_NOT_FOUND',
       status: 404,
     });
+  });
+});
+
+describe('@parley/sdk: browser build', () => {
+  it('dist/libs/sdk/browser.js chats with nothing but browser globals', async () => {
+    // The built ES module, run in a realm that has what a browser has and nothing of Node's
+    // (no require, process or Buffer).
+    const bundle = readFileSync(path.resolve(__dirname, '../../dist/libs/sdk/browser.js'), 'utf8');
+    const { code } = await transform(bundle, { format: 'iife', globalName: 'ParleySDK' });
+    const realm = vm.createContext({
+      fetch,
+      WebSocket,
+      TextDecoder,
+      URLSearchParams,
+      crypto: globalThis.crypto,
+      setTimeout,
+      clearTimeout,
+      setInterval,
+      clearInterval,
+    });
+    vm.runInContext(code, realm);
+    const sdk = realm.ParleySDK as typeof import('@parley/sdk');
+
+    const app = await createApp();
+    const admin = sdkAdmin(app);
+    await admin.createUser({ uid: 'alice', name: 'Alice' });
+    await admin.createUser({ uid: 'bob', name: 'Bob' });
+    const browser = await sdk.ParleyClient.login(
+      { baseUrl: gateways()[0], appId: app.appId },
+      { uid: 'alice', authKey: app.authKey },
+    );
+    clients.push(browser);
+    const inbox = new Inbox(browser);
+    await browser.connect();
+    await admin.as('bob').sendMessage(textMessage('alice', 'to the browser'));
+    await inbox.until(() => inbox.texts().includes('to the browser'), 'the message');
+    const sent = await browser.sendMessage(sdk.textMessage('bob', 'from the browser'));
+    expect(sent).toMatchObject({ sender: 'alice', seq: 2, data: { text: 'from the browser' } });
   });
 });
