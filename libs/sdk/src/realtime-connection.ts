@@ -126,13 +126,17 @@ export class RealtimeConnection extends TypedEmitter<RealtimeConnectionEvents> {
   }
 
   /**
-   * Drops the current socket as if the network had (the connection then reconnects): what the
-   * keep-alive does to a socket that stopped answering.
+   * Drops the current socket as if the network had, and reconnects: what the keep-alive does to a
+   * socket that stopped answering (its close handshake may never finish, so it is not awaited).
    */
   drop(): void {
     const socket = this.socket;
-    if (socket) socket.close(4000, 'no pong');
-    else this.scheduleReconnect();
+    if (!socket) return; // already reconnecting, or closed
+    this.socket = undefined;
+    socket.onclose = socket.onmessage = null;
+    socket.close(4000, 'dropped by the client');
+    this.clearTimers();
+    this.scheduleReconnect();
   }
 
   private dial(): void {
@@ -178,7 +182,9 @@ export class RealtimeConnection extends TypedEmitter<RealtimeConnectionEvents> {
       jwt = await o.jwt(this.refusedOnce);
     } catch (err) {
       this.emit('error', err);
-      socket.close(4000, 'no jwt');
+      // The session itself is gone (token deleted, user deactivated): no retry can help.
+      if (err instanceof ParleyError && !err.retryable) this.close();
+      else socket.close(4000, 'no jwt');
       return;
     }
     if (this.socket !== socket || socket.readyState !== OPEN) return;
@@ -241,10 +247,7 @@ export class RealtimeConnection extends TypedEmitter<RealtimeConnectionEvents> {
   }
 
   private scheduleReconnect(): void {
-    if (this.current === 'closed' && !this.socket && this.retryTimer === undefined) {
-      // closed by close(): stay closed
-      return;
-    }
+    if (this.current === 'closed') return; // closed for good
     this.setState('reconnecting');
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
