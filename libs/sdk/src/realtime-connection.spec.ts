@@ -58,6 +58,17 @@ async function until(check: () => boolean): Promise<void> {
   expect(check()).toBe(true);
 }
 
+/** Opens the connection and lets the gateway accept its auth frame; the socket it used. */
+async function openAuthenticated(conn: RealtimeConnection): Promise<FakeSocket> {
+  const opened = conn.open();
+  const socket = latest();
+  socket.open();
+  await until(() => socket.sent.length === 1);
+  socket.authOk();
+  await opened;
+  return socket;
+}
+
 function connection(overrides: Partial<RealtimeConnectionOptions> = {}) {
   const jwt = jest.fn(async (fresh: boolean) => (fresh ? 'jwt-fresh' : 'jwt-1'));
   const conn = new RealtimeConnection({
@@ -103,11 +114,7 @@ describe('RealtimeConnection', () => {
     const { conn, states } = connection();
     const resumed: boolean[] = [];
     conn.on('authenticated', (a) => resumed.push(a.resumed));
-    const opened = conn.open();
-    latest().open();
-    await until(() => latest().sent.length === 1);
-    latest().authOk();
-    await opened;
+    await openAuthenticated(conn);
 
     latest().serverClose(1006);
     await until(() => FakeSocket.all.length === 2);
@@ -139,12 +146,7 @@ describe('RealtimeConnection', () => {
 
   it('drops a socket that does not answer pings, and reconnects', async () => {
     const { conn } = connection({ pingIntervalMs: 5, pongTimeoutMs: 5 });
-    const opened = conn.open();
-    latest().open();
-    await until(() => latest().sent.length === 1);
-    const first = latest();
-    first.authOk();
-    await opened;
+    const first = await openAuthenticated(conn);
     await until(() => first.sent.some((f) => f.action === 'ping'));
     await until(() => FakeSocket.all.length === 2);
     expect(first.closedWith).toBe(4000);
@@ -153,12 +155,7 @@ describe('RealtimeConnection', () => {
 
   it('keeps a socket that answers pings', async () => {
     const { conn } = connection({ pingIntervalMs: 5, pongTimeoutMs: 20 });
-    const opened = conn.open();
-    latest().open();
-    await until(() => latest().sent.length === 1);
-    const socket = latest();
-    socket.authOk();
-    await opened;
+    const socket = await openAuthenticated(conn);
     for (let i = 0; i < 5; i++) {
       await until(() => socket.sent.filter((f) => f.action === 'ping').length > i);
       socket.frame({ action: 'pong' });
@@ -172,11 +169,7 @@ describe('RealtimeConnection', () => {
     expect(() => conn.send({ type: 'typing_indicator' })).toThrow(
       expect.objectContaining({ code: 'NO_WEBSOCKET_CONNECTION' }),
     );
-    const opened = conn.open();
-    latest().open();
-    await until(() => latest().sent.length === 1);
-    latest().authOk();
-    await opened;
+    await openAuthenticated(conn);
     conn.send({ type: 'typing_indicator' });
     expect(latest().sent[1]).toEqual({ type: 'typing_indicator' });
     conn.close();
