@@ -211,6 +211,9 @@ export class ParleyClient extends ChatApi {
       await connection.open();
       await this.seed();
       this.connected = true;
+    } catch (err) {
+      this.disconnect(); // a later connect() starts over
+      throw err;
     } finally {
       this.sync.release();
     }
