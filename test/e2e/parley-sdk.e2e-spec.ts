@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import WebSocket from 'ws';
-import { createApp, gateways } from './support/parley';
+import { text } from './support/messaging-world';
+import { createApp, gateways, http } from './support/parley';
 import { Inbox, sdkAdmin, sdkLogin } from './support/parley-sdk';
 import { TcpProxy } from './support/tcp-proxy';
 
@@ -141,6 +142,36 @@ describe('@parley/sdk: reconnect and sync by seq', () => {
     expect(direct.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const group = bobInbox.messages.filter((m) => m.receiverType === 'group');
     expect(group.map((m) => m.data.text)).toEqual(lines(1, 4, 'room'));
+  });
+
+  it('on a gap in the live frames, reads exactly the missing range and delivers in order', async () => {
+    const reads: string[] = [];
+    const recordingFetch: FetchLike = (url, init) => {
+      if (url.includes('fromSeq')) reads.push(new URL(url).search);
+      return fetch(url, init);
+    };
+    const { app, alice, bob, bobInbox } = await chatPair({ fetch: recordingFetch });
+    for (const t of lines(1, 2)) await alice.sendMessage(textMessage('bob', t));
+    await bobInbox.until(() => bobInbox.texts().includes('line 2'), 'the first lines');
+    // Lines 3 and 4 are sent as if from bob's own session (its `resource`), so the gateway keeps
+    // their frames from bob's socket: lost frames on a live connection.
+    for (const t of lines(3, 4)) {
+      const res = await http('POST', `${gateways()[0]}/v3/messages`, {
+        headers: {
+          appid: app.appId,
+          apikey: app.restKey,
+          onBehalfOf: 'alice',
+          resource: bob.sessionId,
+        },
+        body: text('bob', t),
+      });
+      expect(res.status).toBe(200);
+    }
+    await alice.sendMessage(textMessage('bob', 'line 5'));
+    await bobInbox.until(() => bobInbox.texts().includes('line 5'), 'line 5');
+    await bob.synced();
+    expect(bobInbox.texts()).toEqual(lines(1, 5));
+    expect(reads).toEqual(['?fromSeq=3&toSeq=4&affix=append&limit=1000']);
   });
 
   it('resumes from positions kept by an earlier run', async () => {
