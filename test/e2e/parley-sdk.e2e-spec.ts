@@ -174,6 +174,18 @@ describe('@parley/sdk: reconnect and sync by seq', () => {
     expect(reads).toEqual(['?fromSeq=3&toSeq=4&affix=append&limit=1000']);
   });
 
+  it('after disconnect() and connect() again, delivers what came meanwhile', async () => {
+    const { alice, bob, bobInbox } = await chatPair();
+    await alice.sendMessage(textMessage('bob', 'line 1'));
+    await bobInbox.until(() => bobInbox.texts().includes('line 1'), 'line 1');
+    bob.disconnect();
+    for (const t of lines(2, 3)) await alice.sendMessage(textMessage('bob', t));
+    await bob.connect();
+    await bobInbox.until(() => bobInbox.texts().includes('line 3'), 'the lines sent meanwhile');
+    await bob.synced();
+    expect(bobInbox.texts()).toEqual(lines(1, 3));
+  });
+
   it('resumes from positions kept by an earlier run', async () => {
     const { alice, bob, app, bobInbox } = await chatPair();
     await alice.sendMessage(textMessage('bob', 'before'));

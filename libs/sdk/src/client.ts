@@ -347,9 +347,12 @@ export class ParleyClient extends ChatApi {
     return all;
   }
 
-  /** First connect: deliver from the positions given, else from each conversation's newest. */
+  /**
+   * At connect: deliver from where this client stood (an earlier connect, or the positions given),
+   * else from each conversation's newest.
+   */
   private async seed(): Promise<void> {
-    const positions = this.options.positions ?? {};
+    const positions = { ...this.options.positions, ...this.sync.positions() };
     for (const c of await this.listConversationSeqs()) {
       const from = positions[c.id];
       if (from === undefined) this.sync.seed(c.id, c.ref, c.lastSeq);
