@@ -77,6 +77,26 @@ export default defineConfig(
     },
   },
 
+  // The SDK's tests may use the test tools its code may not.
+  {
+    files: ['libs/sdk/**/*.spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          depConstraints: [
+            {
+              sourceTag: 'scope:sdk',
+              onlyDependOnLibsWithTags: [],
+              allowedExternalImports: ['fast-check'],
+            },
+          ],
+        },
+      ],
+    },
+  },
+
   // Plain JS: build/start scripts (ES modules and CommonJS) and the jest config.
   {
     files: ['**/*.mjs'],
