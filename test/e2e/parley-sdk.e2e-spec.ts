@@ -101,6 +101,33 @@ describe('@parley/sdk: chat', () => {
   });
 });
 
+describe('@parley/sdk: groups', () => {
+  it('the admin manages a group and its members; clients join, leave and see the member actions', async () => {
+    const { admin, alice, bob, bobInbox } = await chatPair();
+    await admin.createUser({ uid: 'carol', name: 'Carol' });
+    const group = await alice.createGroup({ guid: 'club', name: 'Club' });
+    expect(group).toMatchObject({ guid: 'club', owner: 'alice', type: 'public' });
+    await bob.joinGroup('club');
+    await admin.addMembers('club', { participants: ['carol'] });
+    const added = await bobInbox.next('groupAction', (a) => a.data.action === 'added');
+    expect(added.data.entities.on?.entity).toMatchObject({ uid: 'carol' });
+
+    await admin.changeScope('club', 'carol', 'moderator');
+    const members = await admin.getGroupMembers('club');
+    expect(members.map((m) => [m.uid, m.scope])).toEqual([
+      ['alice', 'admin'],
+      ['bob', 'participant'],
+      ['carol', 'moderator'],
+    ]);
+    await admin.kickMember('club', 'carol');
+    await bobInbox.next('groupAction', (a) => a.data.action === 'kicked');
+    await bob.leaveGroup('club');
+    expect((await admin.getGroupMembers('club')).map((m) => m.uid)).toEqual(['alice']);
+    await admin.deleteGroup('club');
+    await expect(admin.getGroup('club')).rejects.toMatchObject({ code: 'ERR_GUID_NOT_FOUND' });
+  });
+});
+
 describe('@parley/sdk: reconnect and sync by seq', () => {
   it('after its socket is cut, a client gets exactly the messages it missed, in order, once', async () => {
     const proxy = await TcpProxy.start(gateways()[0]);
