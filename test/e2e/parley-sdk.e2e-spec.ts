@@ -23,12 +23,18 @@ afterEach(async () => {
   await Promise.all(proxies.splice(0).map((p) => p.stop()));
 });
 
-/** An app with alice and bob; alice logs in with the Auth key, bob with a token the server made. */
-async function chatPair(bobOptions: Parameters<typeof sdkLogin>[2] = {}) {
+/** A fresh app with the users alice and bob, and its admin. */
+async function appWithAliceAndBob() {
   const app = await createApp();
   const admin = sdkAdmin(app);
   await admin.createUser({ uid: 'alice', name: 'Alice' });
   await admin.createUser({ uid: 'bob', name: 'Bob' });
+  return { app, admin };
+}
+
+/** An app with alice and bob; alice logs in with the Auth key, bob with a token the server made. */
+async function chatPair(bobOptions: Parameters<typeof sdkLogin>[2] = {}) {
+  const { app, admin } = await appWithAliceAndBob();
   const alice = await sdkLogin(app, { uid: 'alice', authKey: app.authKey });
   const bob = await sdkLogin(app, { authToken: await admin.createAuthToken('bob') }, bobOptions);
   clients.push(alice, bob);
@@ -98,6 +104,26 @@ describe('@parley/sdk: chat', () => {
     expect(deleted.message.deletedAt).toBeGreaterThan(0);
     // the edit and the delete are the conversation's seqs 2 and 3: nothing was missed or doubled
     expect(bob.positions()[hello.conversationId]).toBe(3);
+  });
+});
+
+describe('@parley/sdk: presence', () => {
+  it('tells a client following all users when another comes online and goes offline', async () => {
+    const { app } = await appWithAliceAndBob();
+    const alice = await sdkLogin(
+      app,
+      { uid: 'alice', authKey: app.authKey },
+      { presenceSubscription: 'ALL_USERS' },
+    );
+    const bob = await sdkLogin(app, { uid: 'bob', authKey: app.authKey });
+    clients.push(alice, bob);
+    const inbox = new Inbox(alice);
+    await alice.connect();
+    await bob.connect();
+    const online = await inbox.next('presence', (p) => p.user.uid === 'bob');
+    expect(online.action).toBe('online');
+    bob.disconnect();
+    await inbox.next('presence', (p) => p.user.uid === 'bob' && p.action === 'offline');
   });
 });
 
@@ -233,10 +259,7 @@ describe('@parley/sdk: reconnect and sync by seq', () => {
 
 describe('@parley/sdk: idempotent sends', () => {
   it('a send whose reply was lost is retried with its muid and stores one message', async () => {
-    const app = await createApp();
-    const admin = sdkAdmin(app);
-    await admin.createUser({ uid: 'alice', name: 'Alice' });
-    await admin.createUser({ uid: 'bob', name: 'Bob' });
+    const { app, admin } = await appWithAliceAndBob();
     let lost = 0;
     // The first send reaches Parley, but its reply never reaches the client.
     const lossyFetch: FetchLike = async (url, init) => {
@@ -302,10 +325,7 @@ describe('@parley/sdk: browser build', () => {
     vm.runInContext(code, realm);
     const sdk = realm.ParleySDK as typeof import('@parley/sdk');
 
-    const app = await createApp();
-    const admin = sdkAdmin(app);
-    await admin.createUser({ uid: 'alice', name: 'Alice' });
-    await admin.createUser({ uid: 'bob', name: 'Bob' });
+    const { app, admin } = await appWithAliceAndBob();
     const browser = await sdk.ParleyClient.login(
       { baseUrl: gateways()[0], appId: app.appId },
       { uid: 'alice', authKey: app.authKey },

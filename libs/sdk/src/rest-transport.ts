@@ -9,6 +9,8 @@ export class ParleyError extends Error {
     /** The HTTP status; 0 when no reply came. */
     readonly status: number,
     readonly details?: unknown,
+    /** How long the server asked to wait before trying again (`Retry-After`, for a 429). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'ParleyError';
@@ -77,7 +79,7 @@ export class RestTransport {
         return await this.once<T>(method, path, opts);
       } catch (err) {
         if (!(err instanceof ParleyError) || !err.retryable || attempt >= attempts) throw err;
-        await sleep(backoff.next());
+        await sleep(Math.max(backoff.next(), err.retryAfterMs ?? 0));
       }
     }
   }
@@ -116,11 +118,13 @@ export class RestTransport {
     const obj = (parsed ?? {}) as { data?: T; meta?: Record<string, unknown>; error?: unknown };
     if (res.ok && obj.data !== undefined) return { data: obj.data, meta: obj.meta };
     const error = (obj.error ?? {}) as { code?: string; message?: string; details?: unknown };
+    const retryAfter = Number(res.headers.get('retry-after'));
     throw new ParleyError(
       error.code ?? `HTTP_${res.status}`,
       error.message ?? `${method} ${path}: HTTP ${res.status}`,
       res.status,
       error.details,
+      retryAfter > 0 ? retryAfter * 1000 : undefined,
     );
   }
 }

@@ -46,6 +46,7 @@ export class Inbox {
       'typing',
       'receipt',
       'reaction',
+      'presence',
       'connection',
     ];
     for (const event of events) {
