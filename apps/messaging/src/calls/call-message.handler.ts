@@ -18,7 +18,8 @@ type R = typeof RPC.messaging;
  * Stores a call's transition (presence owns the state) as a `call` message of the call's
  * conversation (reference §6.5): sender the caller, receiver the callee or the group,
  * `data.action` the status (or a group member's step), `entities.by` who made it, `for` the
- * callee or group, `on` the call, whose own `data.entities.sender`/`receiver` name the caller and
+ * callee or group, `on` the call (its `status` is the action too: the SDK's call listeners go by
+ * it, so a member who leaves or declines does not ring the group again), whose own `data.entities.sender`/`receiver` name the caller and
  * the callee or group as the SDK reads them. One message per session and status (per `version`
  * in a group call), however often presence asks (a retried sweep finds it stored).
  */
@@ -73,6 +74,7 @@ export class CallMessageHandler {
             on: {
               entity: {
                 ...call,
+                status: action ?? call.status,
                 conversationId,
                 data: { entities: { sender: caller, receiver: callee } },
               },

@@ -181,7 +181,7 @@ describe('CallService (Redis)', () => {
     await update(service, 'alice', sessionId, 'ended');
     await update(service, 'bob', sessionId, 'ended');
     // Dave leaves last: the call ends; joining again is too late.
-    const ended = (await update(service, 'dave', sessionId, 'ended')) as {
+    const ended = (await update(service, 'dave', sessionId, 'ended')) as unknown as {
       data: { entities: { on: { entity: Call } } };
     };
     expect(stored).toEqual([

@@ -78,7 +78,8 @@ export class CallService {
     }
     if (outcome === 'ringing') return initiated;
     const busy: Call = { ...call, status: 'busy', endedAt: call.initiatedAt };
-    return this.record(appId, call.receiver, busy, deviceId);
+    // Not skipped on the caller's session: its SDK learns of the busy line from this frame.
+    return this.record(appId, call.receiver, busy);
   }
 
   /** A party moves the call on; the reply is the transition's message. */

@@ -88,7 +88,8 @@ export class GroupCallService {
         keepDeadline: true,
       });
       if (result === 'ok') current = { call: next, raw: '' };
-      else if (result === 'self') return; // not a claim: cannot happen
+      else if (result === 'self')
+        return; // not a claim: cannot happen
       else current = result.changed;
     }
     // Stored once per version, so a retried sweep or a racing replica adds nothing.
