@@ -18,7 +18,7 @@ const sockets: TestSocket[] = [];
 
 beforeAll(async () => {
   platform = await startPrivatePlatform({ CALL_RING_TIMEOUT_SECONDS: String(RING_SECONDS) });
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   for (const s of sockets) s.ws.terminate();
@@ -58,15 +58,17 @@ describe('calls across a presence restart', () => {
 
     process.kill(platform.pidOf('presence'), 'SIGKILL');
     await platform.startService('presence');
+    const backAt = Math.ceil(Date.now() / 1000);
 
     const frame = await aliceWs.next(callFrame(call.sessionid, 'unanswered'), 60_000);
     await bobWs.next(callFrame(call.sessionid, 'unanswered'));
     const ended = (frame.body as CallMessage).data.entities.on.entity;
     expect(ended.status).toBe('unanswered');
-    // At the stored deadline: not before it, and within the new process's first sweeps after it.
-    const rang = (ended.endedAt as number) - call.initiatedAt;
-    expect(rang).toBeGreaterThanOrEqual(RING_SECONDS);
-    expect(rang).toBeLessThan(RING_SECONDS + 5);
+    // At the stored deadline: not before it, and within a few of the new process's once-a-second
+    // sweeps after it (or after the new process is up, on a machine too slow to restart it in time).
+    const deadline = call.initiatedAt + RING_SECONDS;
+    expect(ended.endedAt).toBeGreaterThanOrEqual(deadline);
+    expect(ended.endedAt).toBeLessThanOrEqual(Math.max(deadline, backAt) + 5);
     // Nothing else happened to the call, and both lines are free again.
     const again = await caller.post<{ data: CallMessage }>('/calls', {
       receiver: 'bob',
