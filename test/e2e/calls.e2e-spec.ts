@@ -308,8 +308,19 @@ describe('calls', () => {
       'ongoing',
       'ended',
     ]);
-    // The REST key acts for a user only with onBehalfOf.
+    // A call reaches whom a message would: not across a block, either way; the line stays free.
     const rest = AppClient.rest(app as AppKeys);
+    await rest.post('/users/carol/blockedusers', { blockedUids: ['alice'] });
+    const text = { receiver: 'carol', receiverType: 'user', category: 'message', type: 'text' };
+    await eventually(async () =>
+      expect(code(await alice.post('/messages', { ...text, data: { text: 'hi' } }))).toBe(
+        'ERR_BLOCKED_SENDER',
+      ),
+    );
+    expect(code(await call(alice, 'carol'))).toBe('ERR_BLOCKED_SENDER');
+    expect(code(await call(carol, 'alice'))).toBe('ERR_BLOCKED_RECEIVER');
+    expect((await call(alice, 'bob')).body.data.data.action).toBe('initiated');
+    // The REST key acts for a user only with onBehalfOf.
     expect(
       code(await rest.post('/calls', { receiver: 'bob', receiverType: 'user', type: 'audio' })),
     ).toBe('ERR_BAD_REQUEST');

@@ -11,6 +11,7 @@ import {
 import { ActionMessageWriter } from '../actions/action-message.writer';
 import { ParticipantDirectory } from '../directory/participant-directory';
 import { userEntity } from '../messages/message.mapper';
+import { SendRules } from '../messages/send-rules';
 
 type R = typeof RPC.messaging;
 
@@ -20,7 +21,8 @@ type R = typeof RPC.messaging;
  * `data.action` the status (or a group member's step), `entities.by` who made it, `for` the
  * callee or group, `on` the call (its `status` is the action too: the SDK's call listeners go by
  * it, so a member who leaves or declines does not ring the group again), whose own `data.entities.sender`/`receiver` name the caller and
- * the callee or group as the SDK reads them. One message per session and status (per `version`
+ * the callee or group as the SDK reads them. A call is placed only where a message could be sent
+ * (SendRules). One message per session and status (per `version`
  * in a group call), however often presence asks (a retried sweep finds it stored).
  */
 @Injectable()
@@ -28,10 +30,23 @@ export class CallMessageHandler {
   constructor(
     private readonly writer: ActionMessageWriter,
     private readonly directory: ParticipantDirectory,
+    private readonly rules: SendRules,
   ) {}
 
   @RpcHandler(RPC.messaging.callMessageStore)
   async store({ appId, actor, call, action, deviceId }: RpcParsedRequest<R['callMessageStore']>) {
+    if ((action ?? call.status) === 'initiated') {
+      // A call reaches whom a message would: refused as a send would be (blocks, membership,
+      // deactivated users, a friends-only role), and then presence forgets the call.
+      await this.rules.check(appId, call.sender, {
+        receiver: call.receiver,
+        receiverType: call.receiverType,
+        category: 'call',
+        type: call.type,
+        data: {},
+        tags: [],
+      });
+    }
     const group = call.receiverType === 'group';
     const users = await this.directory.profiles(
       appId,
