@@ -1,4 +1,5 @@
-import { appWithUsers, sdkGatewayForFile } from '../sdk/support/sdk-app';
+import { appWithUsers } from '../sdk/support/sdk-app';
+import { sdkSuite } from '../sdk/support/sdk-suite';
 import { AppClient, createApp, eventually } from './support/parley';
 import { login as loginOverRest } from './support/realtime-client';
 import { https } from './support/tls-gateway';
@@ -11,7 +12,7 @@ import { https } from './support/tls-gateway';
 
 jest.setTimeout(30_000);
 
-const sdk = sdkGatewayForFile();
+const sdk = sdkSuite();
 const login = sdk.login;
 
 it('counts the online users of the app and the online members of the groups the user is in', async () => {
@@ -56,9 +57,10 @@ it('refuses a count without a valid JWT, or with a body it cannot read', async (
   const app = await createApp();
   // The JWT as PUT /v3.0/me issues it; nobody of this app is online.
   const { jwt } = await loginOverRest(app, 'alice');
-  const url = `${sdk.gateway().base}/ws/api/v1/online-members`;
+  const { host, ca } = sdk.target(app);
+  const url = `https://${host}/ws/api/v1/online-members`;
   const post = (headers: Record<string, string>, body: unknown) =>
-    https(sdk.gateway().ca, 'POST', url, { appid: app.appId, ...headers }, body);
+    https(ca, 'POST', url, { appid: app.appId, ...headers }, body);
   const refused = (res: { status: number; body: unknown }) => [
     res.status,
     (res.body as { error?: { code?: string } }).error?.code,
@@ -70,9 +72,7 @@ it('refuses a count without a valid JWT, or with a body it cannot read', async (
   ]);
   const other = await createApp();
   expect(
-    refused(
-      await https(sdk.gateway().ca, 'POST', url, { appid: other.appId, authorization: jwt }, {}),
-    ),
+    refused(await https(ca, 'POST', url, { appid: other.appId, authorization: jwt }, {})),
   ).toEqual([401, 'AUTH_ERR_INVALID_JWT']);
   expect(refused(await post({ authorization: jwt }, { groups: 'team' }))).toEqual([
     400,

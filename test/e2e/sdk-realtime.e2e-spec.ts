@@ -9,8 +9,9 @@ import type {
   TypingIndicator,
   User,
 } from '@cometchat/chat-sdk-javascript';
-import { appWithUsers, sdkGatewayForFile } from '../sdk/support/sdk-app';
+import { appWithUsers } from '../sdk/support/sdk-app';
 import { SdkClient } from '../sdk/support/sdk-client';
+import { sdkSuite } from '../sdk/support/sdk-suite';
 
 /**
  * Contract tests with CometChat's JavaScript SDK for what happens live beyond messages: typing,
@@ -20,8 +21,8 @@ import { SdkClient } from '../sdk/support/sdk-client';
 
 jest.setTimeout(30_000);
 
-const sdk = sdkGatewayForFile();
-const login = sdk.login;
+const suite = sdkSuite();
+const { login } = suite;
 
 /** A fresh app with alice and bob logged in, and a group `room` they are both in. */
 async function pair() {
@@ -168,7 +169,7 @@ describe('CometChat SDK: presence', () => {
   it('tells subscribers when a user comes online and goes offline, and lists who is online', async () => {
     const app = await appWithUsers('alice', 'bob');
     const bob = await login(app, 'bob');
-    const alice = await SdkClient.login(sdk.target(app), 'alice', { authKey: app.authKey });
+    const alice = await SdkClient.login(suite.target(app), 'alice', { authKey: app.authKey });
     const online = await bob.next<User>('onUserOnline', (u) => u.getUid() === 'alice');
     expect(online.getStatus()).toBe('online');
     const listed = (await new bob.CometChat.UsersRequestBuilder()
