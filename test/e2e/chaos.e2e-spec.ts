@@ -28,8 +28,8 @@ const opts: RoundOptions = full
     }
   : {
       load: { users: 4, paceMs: 100, giveUpMs: 45_000, duplicateChance: 0.05 },
-      warmupMs: 1500,
-      afterMs: 2000,
+      warmupMs: 1000,
+      afterMs: 1500,
     };
 
 const ciFaults: Fault[] = [
