@@ -290,7 +290,7 @@ export class ChaosClient {
 
   private async send(c: Conversation, muid: string): Promise<boolean> {
     const body = {
-      receiver: c.kind === 'user' ? c.with : c.with,
+      receiver: c.with,
       receiverType: c.kind,
       category: 'message',
       type: 'text',

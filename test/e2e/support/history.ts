@@ -157,25 +157,6 @@ export class History {
     positions.set(conversationId, Math.max(positions.get(conversationId) ?? 0, seq));
   }
 
-  /** The highest seq `uid` holds in `conversationId` with every seq below it (0 if none). */
-  contiguous(uid: string, conversationId: string): number {
-    const c = this.clientOf(uid);
-    const seqs = new Set<number>();
-    for (const m of [...c.live, ...c.fetched]) {
-      if (m.conversationId === conversationId) seqs.add(m.seq);
-    }
-    let n = 0;
-    while (seqs.has(n + 1)) n += 1;
-    return n;
-  }
-
-  /** Sends not yet answered nor given up. */
-  pending(): number {
-    let n = 0;
-    for (const s of this.sends.values()) if (!s.answers.length && !s.abandoned) n += 1;
-    return n;
-  }
-
   check(final: FinalState): HistoryReport {
     return checkHistory(this, final);
   }
