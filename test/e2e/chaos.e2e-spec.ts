@@ -37,7 +37,6 @@ const ciFaults: Fault[] = [
   FAULTS.killGateway,
   FAULTS.killNats,
   FAULTS.restartPostgres,
-  FAULTS.pauseMessaging,
   FAULTS.cutLinks,
   FAULTS.rollingRestart,
 ];
@@ -68,7 +67,8 @@ const plan = (full ? fullFaults(SERVICES) : ciFaults).flatMap((f) =>
   Array.from({ length: rounds }, () => f),
 );
 
-jest.setTimeout(180_000);
+// Generous: a loaded machine boots a service in up to 20 s, and a rolling restart boots 8.
+jest.setTimeout(300_000);
 
 describe('faults under load (history checker)', () => {
   let env: ChaosPlatform;
@@ -76,7 +76,7 @@ describe('faults under load (history checker)', () => {
   beforeAll(async () => {
     env = await startChaosPlatform();
     expect(env.services).toEqual(SERVICES);
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     await env?.stop();
