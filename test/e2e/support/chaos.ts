@@ -74,8 +74,7 @@ export async function startChaosPlatform(): Promise<ChaosPlatform> {
       gateways: 2,
       logDir,
     });
-    const gateway1 = platform.processes.find((p) => p.name === 'gateway-1')!;
-    const proxy = await TcpProxy.start(gateway1.port);
+    const proxy = await TcpProxy.start(platform.gatewayUrls[0]);
     record({ setup: { serversMs, platformMs: Date.now() - started - serversMs } });
     return {
       platform,
@@ -86,7 +85,7 @@ export async function startChaosPlatform(): Promise<ChaosPlatform> {
       logDir,
       services: platform.processes.map((p) => p.name),
       stop: async () => {
-        await proxy.close();
+        await proxy.stop();
         for (const p of platform.processes) {
           try {
             process.kill(p.pid, 'SIGCONT');
@@ -181,7 +180,7 @@ export const FAULTS = {
     run: async ({ proxy }) => {
       proxy.cut();
       await sleep(3000);
-      proxy.resume();
+      proxy.restore();
     },
   } as Fault,
   stallLinks: {
@@ -189,7 +188,7 @@ export const FAULTS = {
     run: async ({ proxy }) => {
       proxy.stall();
       await sleep(PAUSE_MS);
-      proxy.resume();
+      proxy.restore();
     },
   } as Fault,
   rollingRestart: {

@@ -1,52 +1,42 @@
 import net from 'node:net';
 
 /**
- * A small TCP proxy between clients and one upstream port, to fail the link the way networks do:
- * `cut()` resets every connection and refuses new ones until `resume()`; `stall()` stops carrying
- * bytes either way (the connections stay open, as across a dead route) until `resume()`, when what
- * was held goes through.
+ * A TCP proxy on loopback in front of one gateway, so a test can fail a client's link the way a
+ * network does: `cut()` resets every connection and refuses new ones until `restore()`; `stall()`
+ * stops carrying bytes either way (the connections stay open, as across a dead route) until
+ * `restore()`, when what was held goes through.
  */
 export class TcpProxy {
   private readonly pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
   private state: 'up' | 'cut' | 'stalled' = 'up';
+  /** Connections accepted (each reconnect is one more). */
+  connections = 0;
 
   private constructor(
     private readonly server: net.Server,
-    readonly port: number,
-    private upstreamPort: number,
+    readonly url: string,
   ) {}
 
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+  /** A proxy to `target` (an http URL: its host and port). */
+  static async start(target: string): Promise<TcpProxy> {
+    const { hostname, port } = new URL(target);
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const proxy = new TcpProxy(
+      server,
+      `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    );
+    server.on('connection', (client) => proxy.accept(client, hostname, Number(port)));
+    return proxy;
   }
 
-  static start(upstreamPort: number): Promise<TcpProxy> {
-    return new Promise((resolve, reject) => {
-      const server = net.createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const proxy = new TcpProxy(
-          server,
-          (server.address() as net.AddressInfo).port,
-          upstreamPort,
-        );
-        server.on('connection', (client) => proxy.accept(client));
-        resolve(proxy);
-      });
-    });
-  }
-
-  /** Where new connections go from now on. */
-  retarget(upstreamPort: number): void {
-    this.upstreamPort = upstreamPort;
-  }
-
-  private accept(client: net.Socket): void {
+  private accept(client: net.Socket, host: string, port: number): void {
     if (this.state === 'cut') {
       client.resetAndDestroy();
       return;
     }
-    const upstream = net.connect(this.upstreamPort, '127.0.0.1');
+    this.connections += 1;
+    const upstream = net.connect(port, host);
     const pair = { client, upstream };
     this.pairs.add(pair);
     const carry = (from: net.Socket, to: net.Socket) => {
@@ -73,7 +63,7 @@ export class TcpProxy {
     }
   }
 
-  /** Resets every connection (both ends see a reset) and refuses new ones until `resume()`. */
+  /** Resets every connection (both ends see a reset) and refuses new ones until `restore()`. */
   cut(): void {
     this.state = 'cut';
     for (const { client, upstream } of this.pairs) {
@@ -83,7 +73,7 @@ export class TcpProxy {
     this.pairs.clear();
   }
 
-  /** Holds every byte either way, the connections staying open, until `resume()`. */
+  /** Holds every byte either way, the connections staying open, until `restore()`. */
   stall(): void {
     this.state = 'stalled';
     for (const { client, upstream } of this.pairs) {
@@ -92,7 +82,7 @@ export class TcpProxy {
     }
   }
 
-  resume(): void {
+  restore(): void {
     this.state = 'up';
     for (const { client, upstream } of this.pairs) {
       client.resume();
@@ -100,8 +90,8 @@ export class TcpProxy {
     }
   }
 
-  close(): Promise<void> {
+  async stop(): Promise<void> {
     this.cut();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
