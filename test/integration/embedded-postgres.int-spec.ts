@@ -168,14 +168,14 @@ describe('every service on one embedded PostgreSQL', () => {
     const directory = messaging.get(DirectoryRepository);
     await directory.learnUsers(appId, [profile('alice'), profile('bob')]);
     await directory.applyRole(appId, 'default', 'all', 1);
-    const sent = [];
-    for (const text of ['one', 'two apples', 'three']) {
-      sent.push(
-        await messaging
-          .get(MessageService)
-          .send({ appId, sender: 'alice', message: textTo('bob', { text }) }),
-      );
-    }
+    const send = (text: string, quotedMessageId?: string) =>
+      messaging
+        .get(MessageService)
+        .send({ appId, sender: 'alice', message: textTo('bob', { text, quotedMessageId }) });
+    const sent = [await send('one'), await send('two apples')];
+    // Rendered inside the send's transaction: the quoted message and its sender are read there.
+    sent.push(await send('three', sent[0].id));
+    expect(sent[2].quotedMessage).toMatchObject({ id: sent[0].id, sender: 'alice' });
     const list = (query: Record<string, string>) =>
       messaging.get(MessageViews).list(
         MessageListSchema.parse({
