@@ -62,14 +62,23 @@ const openService = (url: string, db: ServiceDatabaseOptions) =>
     true,
   );
 
+// One data folder for the file: its first database is made by initdb, the others are copies.
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'parley-pglite-'));
+});
+
+afterAll(async () => {
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
 describe('every service on one embedded PostgreSQL', () => {
-  let dataDir: string;
   let pg: EmbeddedPostgresProcess;
   let contexts: INestApplicationContext[] = [];
   let sources: DataSource[] = [];
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'parley-pglite-'));
     pg = await startEmbeddedPostgresProcess(dataDir, 'platform');
     // All schemas migrate at once, each under its advisory lock, over connections that PGlite
     // serves one exchange at a time.
@@ -87,7 +96,6 @@ describe('every service on one embedded PostgreSQL', () => {
     await Promise.all(contexts.map((c) => c.close()));
     await Promise.all(sources.map((ds) => ds.destroy()));
     await pg?.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   const source = (schema: string) => sources[SERVICES.findIndex((db) => db.schema === schema)];
@@ -210,16 +218,10 @@ describe('every service on one embedded PostgreSQL', () => {
 });
 
 describe('an embedded database across restarts', () => {
-  let dataDir: string;
   const running: EmbeddedPostgresProcess[] = [];
-
-  beforeEach(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'parley-pglite-'));
-  });
 
   afterEach(async () => {
     await Promise.all(running.splice(0).map((p) => p.stop()));
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   async function start(name: string) {
