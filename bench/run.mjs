@@ -77,7 +77,11 @@ const ctx = {
   seconds,
   gateway: platform.gatewayUrls[0],
   parley: new Parley(platform.gatewayUrls[0], adminKey),
-  pids: { all: platform.processes.map((p) => p.pid), of: pidOf },
+  pids: {
+    all: platform.processes.map((p) => p.pid),
+    names: platform.processes.map((p) => p.name),
+    of: pidOf,
+  },
   installProsody,
 };
 

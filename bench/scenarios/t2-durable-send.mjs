@@ -52,7 +52,7 @@ export default {
         muid: `m$n`,
       },
     }));
-    const { result, cpuSeconds } = await measureCpu(ctx.pids.all, () =>
+    const { result, cpuSeconds, perProcess } = await measureCpu(ctx.pids.all, () =>
       runWorker('http-load', {
         origin: ctx.gateway,
         requests,
@@ -61,7 +61,12 @@ export default {
         warmupMs: 1000,
       }),
     );
-    return { ...result, cpuPer1000: (cpuSeconds / Math.max(1, result.count)) * 1000 };
+    const sends = Math.max(1, result.count);
+    // CPU-ms per send of each process (the load window's sends; warm-up sends add a little).
+    const cpuMsPerSend = Object.fromEntries(
+      ctx.pids.names.map((name, i) => [name, Math.round((perProcess[i] / sends) * 1e5) / 100]),
+    );
+    return { ...result, cpuPer1000: (cpuSeconds / sends) * 1000, cpuMsPerSend };
   },
   async teardown(ctx) {
     const db = new pg.Client({ connectionString: ctx.databaseUrl });
