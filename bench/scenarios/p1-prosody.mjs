@@ -1,10 +1,13 @@
 // P1: the peer. 1,000 users in 500 1:1 chats, all connected, at the same offered rate: Parley
 // (REST sends, WebSocket receivers) against Prosody (Debian's package, XMPP, message archiving
 // on), driven by an XMPP client. Measured: CPU-seconds per 1,000 messages (Parley: its services;
-// Prosody: its process; each also with the infrastructure it writes to: PostgreSQL, NATS, Redis
-// for Parley, nothing more for Prosody, whose archive is in-process) and RSS per connection.
+// Prosody: its process; each also with the infrastructure it writes to: the bench database's
+// PostgreSQL backends and its NATS server for Parley, nothing more for Prosody, whose archive is
+// in-process) and RSS per connection.
 // Targets: CPU per 1,000 messages <= Prosody's; RSS per connection <= 2x Prosody's.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
 import { atMost } from '../lib/checks.mjs';
 import { usersWithLogins, wsUrl } from '../lib/logins.mjs';
 import { cpuSeconds, rssBytes } from '../lib/proc.mjs';
@@ -21,12 +24,31 @@ const pids = (args) => {
     return [];
   }
 };
-/** PostgreSQL, NATS and Redis processes on this machine (what Parley writes to). */
-const infraPids = () => [
-  ...pids(['-x', 'postgres']),
-  ...pids(['-x', 'nats-server']),
-  ...pids(['-x', 'redis-server']),
-];
+/**
+ * The infrastructure processes doing Parley's work, on a machine others may share: the PostgreSQL
+ * backends connected to the bench's database (not the server's shared background processes, nor
+ * other databases' backends), and the nats-server listening on NATS_URL's port. Redis is left
+ * out: it holds only the rate-limit counters, and its one process serves everyone on the machine.
+ */
+async function infraPids(ctx) {
+  const db = new pg.Client({ connectionString: ctx.databaseUrl });
+  await db.connect();
+  const { rows } = await db.query(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  await db.end();
+  const port = new URL(ctx.env.NATS_URL.split(',')[0]).port || '4222';
+  const nats = pids(['-x', 'nats-server']).filter((pid) => {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const at = args.findIndex((a) => a === '-p' || a === '--port');
+      return (at >= 0 ? args[at + 1] : '4222') === port;
+    } catch {
+      return false;
+    }
+  });
+  return [...rows.map((r) => r.pid), ...nats];
+}
 
 function cpuOf(list) {
   return list.reduce((sum, pid) => {
@@ -93,8 +115,10 @@ export default {
       concurrency: 50,
     });
     if (connected.failed) throw new Error(`P1: ${connected.failed} sockets failed to authenticate`);
+    // The logins' presence frames are written out before the sockets are weighed.
+    await clients.ask({ cmd: 'settle', quietMs: 1000, maxMs: 30_000 });
     const rssPerConnection = (rssBytes(gateway) - rss0) / logins.length;
-    const infra = infraPids();
+    const infra = await infraPids(ctx);
     const cpu0 = cpuOf(ctx.pids.all);
     const infra0 = cpuOf(infra);
     // Each 1:1 message reaches the receiver and the sender's own socket (its other devices).
