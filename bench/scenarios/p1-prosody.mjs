@@ -176,6 +176,7 @@ export default {
       cpuWithInfraPer1000: ((cpu + infraCpu) / sent.count) * 1000,
       rssKBPerConnection: rssPerConnection / 1024,
       received: got.received / 2,
+      sent: sent.count,
     };
   },
   teardown: (ctx, { prosody }) => prosody.stop(),
