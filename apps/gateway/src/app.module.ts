@@ -9,6 +9,7 @@ import { CredentialGuard } from './auth/credential.guard';
 import { CallsController } from './calls/calls.controller';
 import { AuthTokensController } from './auth-tokens/auth-tokens.controller';
 import { GATEWAY_ENV, GatewayEnvSchema } from './config/gateway-env';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DataImportController } from './data-import/data-import.controller';
 import {
   ConversationsController,
@@ -50,6 +51,7 @@ export function gatewayModule() {
       // Rate limits fail open without Redis, so its outage must not take gateways out of rotation.
       RedisModule.forRoot({ critical: false }),
       DiscoveryModule,
+      DashboardModule,
     ],
     controllers: [
       AdminAppsController,
