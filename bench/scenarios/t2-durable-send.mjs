@@ -55,6 +55,7 @@ export default {
     const { result, cpuSeconds, perProcess } = await measureCpu(ctx.pids.all, () =>
       runWorker('http-load', {
         origin: ctx.gateway,
+        origins: ctx.gateways, // with --replicas gateway=N, spread over every gateway
         requests,
         concurrency: CONCURRENCY,
         durationMs: ctx.seconds * 1000,
