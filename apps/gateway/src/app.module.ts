@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
-import { loadConfig, PlatformModule, RedisModule } from '@parley/common';
+import {
+  AppErasureConsumer,
+  AppStoreErasure,
+  loadConfig,
+  PlatformModule,
+  RedisModule,
+} from '@parley/common';
 import { AdminAppsController } from './admin/admin-apps.controller';
 import { AdminWebhooksController } from './admin/admin-webhooks.controller';
 import { ApiKeysController } from './api-keys/api-keys.controller';
@@ -40,6 +46,7 @@ import { ReactionsController } from './reactions/reactions.controller';
 import { REALTIME_PROVIDERS } from './realtime/realtime.providers';
 import { FriendsController } from './relationships/friends.controller';
 import { RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers';
+import { RateLimitAppErasure } from './rate-limit/rate-limit-app-erasure';
 import { RolesController } from './roles/roles.controller';
 import { UsersController } from './users/users.controller';
 
@@ -88,6 +95,8 @@ export function gatewayModule() {
       MeService,
       ...REALTIME_PROVIDERS,
       ...RATE_LIMIT_PROVIDERS,
+      { provide: AppStoreErasure, useClass: RateLimitAppErasure },
+      AppErasureConsumer,
     ],
   })
   class GatewayModule {}

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule, PresenceReader } from '@parley/common';
+import { AppErasureConsumer, PlatformModule, PresenceReader } from '@parley/common';
 import { GroupImportHandler } from './data-import/group-import.handler';
 import { GroupImportService } from './data-import/group-import.service';
 import { GroupPasswords } from './groups/group-passwords';
@@ -29,6 +29,7 @@ export const GROUPS_DATABASE = {
 /** Groups: groups, members and bans of each app (schema `groups`). */
 @Module({
   providers: [
+    AppErasureConsumer,
     GroupRepository,
     MemberRepository,
     UserDirectory,

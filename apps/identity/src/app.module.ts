@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule, SecretGenerator } from '@parley/common';
+import { AppErasureConsumer, PlatformModule, SecretGenerator } from '@parley/common';
 import { ApiKeyEntity } from './api-keys/api-key.entity';
 import { ApiKeyHandler } from './api-keys/api-key.handler';
 import { ApiKeyRepository } from './api-keys/api-key.repository';
@@ -30,6 +30,7 @@ export const IDENTITY_DATABASE = {
 /** Identity: apps, API keys and auth tokens (schema `identity`). */
 @Module({
   providers: [
+    AppErasureConsumer,
     SecretGenerator,
     AppRepository,
     AppService,

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule } from '@parley/common';
+import { AppErasureConsumer, PlatformModule } from '@parley/common';
 import { ActionHandler } from './actions/action.handler';
 import { CallLog } from './calls/call-log';
 import { CallMessageHandler } from './calls/call-message.handler';
@@ -89,7 +89,7 @@ export function messagingModule(opts: { http?: boolean; consumers?: boolean } = 
     providers: [
       DirectoryRepository,
       DirectoryEvents,
-      ...(opts.consumers === false ? [] : [DirectoryConsumer]),
+      ...(opts.consumers === false ? [] : [DirectoryConsumer, AppErasureConsumer]),
       ParticipantDirectory,
       MessageRepository,
       MessageDelivery,

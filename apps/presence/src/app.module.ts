@@ -1,11 +1,18 @@
 import { Module } from '@nestjs/common';
-import { loadConfig, PlatformModule, RedisModule } from '@parley/common';
+import {
+  AppErasureConsumer,
+  AppStoreErasure,
+  loadConfig,
+  PlatformModule,
+  RedisModule,
+} from '@parley/common';
 import { CallTimeoutSweeper } from './calls/call-timeout.sweeper';
 import { CallHandler } from './calls/call.handler';
 import { CallService } from './calls/call.service';
 import { CallStore } from './calls/call.store';
 import { PRESENCE_ENV, PresenceEnvSchema } from './config/presence-env';
 import { GatewaySweeper } from './presence/gateway-sweeper';
+import { PresenceAppErasure } from './presence/presence-app-erasure';
 import { PresenceAnnouncer } from './presence/presence-announcer';
 import { PresenceHandler } from './presence/presence.handler';
 import { PresenceMetrics } from './presence/presence.metrics';
@@ -26,6 +33,8 @@ import { PresenceStore } from './presence/presence.store';
     CallService,
     CallHandler,
     CallTimeoutSweeper,
+    { provide: AppStoreErasure, useClass: PresenceAppErasure },
+    AppErasureConsumer,
   ],
 })
 export class PresenceFeaturesModule {}

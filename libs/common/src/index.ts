@@ -20,3 +20,5 @@ export * from './crypto/secrets';
 export * from './http/access';
 export * from './redis/redis.module';
 export * from './presence/presence-reader';
+export * from './redis/key-erasure';
+export * from './db/app-erasure';

@@ -27,6 +27,9 @@ export function counterKey(appId: string, bucket: RateLimitBucket, window: numbe
   return `parley:rl:${appId}:${bucket}:${window}`;
 }
 
+/** A glob matching every rate-limit counter of an app. */
+export const appCounterKeys = (appId: string) => `parley:rl:${appId}:*`;
+
 /**
  * The verdict on the `count`-th request of a window (this one included) under `limit`: headers
  * `X-Rate-Limit` and `X-Rate-Limit-Remaining`, and over the limit `Retry-After` (seconds to the
