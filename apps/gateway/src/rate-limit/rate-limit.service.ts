@@ -4,6 +4,7 @@ import { Counter } from 'prom-client';
 import { AppLimitsCache } from './app-limits.cache';
 import { RateLimitCounters } from './rate-limit.counters';
 import type { RateLimitBucket } from './rate-limit-bucket';
+import type { RequestScope } from './request-scopes';
 
 /** Budgets are per minute, counted in fixed windows aligned to the minute. */
 export const WINDOW_MS = 60_000;
@@ -22,8 +23,11 @@ export function windowOf(nowMs: number): { index: number; endMs: number } {
   return { index, endMs: (index + 1) * WINDOW_MS };
 }
 
-/** The Redis key counting an app's requests of one budget in one window. */
-export function counterKey(appId: string, bucket: RateLimitBucket, window: number): string {
+/**
+ * The Redis key counting an app's requests of one budget in one window; a per-user or per-IP
+ * budget names whose (`user:<uid>`, `ip:<address>`).
+ */
+export function counterKey(appId: string, bucket: string, window: number): string {
   return `parley:rl:${appId}:${bucket}:${window}`;
 }
 
@@ -82,15 +86,22 @@ export class RateLimitService {
     });
   }
 
-  /** Counts one request of `appId` against `bucket` and says whether it may proceed. */
-  async admit(appId: string, bucket: RateLimitBucket): Promise<RateLimitDecision> {
+  /**
+   * Counts one request of `appId` against `bucket` (of `subject`, the uid or client address, for a
+   * per-user or per-IP budget) and says whether it may proceed.
+   */
+  async admit(
+    appId: string,
+    bucket: RateLimitBucket | RequestScope,
+    subject?: string,
+  ): Promise<RateLimitDecision> {
     const limit = (await this.limits.limitsOf(appId))[bucket];
     const nowMs = this.clock.now().getTime();
     const window = windowOf(nowMs);
     let count: number;
     try {
       count = await this.counters.hit(
-        counterKey(appId, bucket, window.index),
+        counterKey(appId, subject === undefined ? bucket : `${bucket}:${subject}`, window.index),
         window.endMs + EXPIRY_SLACK_MS,
       );
     } catch (err) {
