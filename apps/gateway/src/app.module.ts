@@ -48,6 +48,8 @@ import { FriendsController } from './relationships/friends.controller';
 import { RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers';
 import { RateLimitAppErasure } from './rate-limit/rate-limit-app-erasure';
 import { RolesController } from './roles/roles.controller';
+import { UserExportController } from './user-export/user-export.controller';
+import { UserExportService } from './user-export/user-export.service';
 import { UsersController } from './users/users.controller';
 
 /** The gateway: REST (CometChat v3), the operator API, docs; no database of its own. */
@@ -86,6 +88,7 @@ export function gatewayModule() {
       GroupConversationController,
       MessageReceiptsController,
       CallsController,
+      UserExportController,
       OpenApiController,
     ],
     providers: [
@@ -93,6 +96,7 @@ export function gatewayModule() {
       CredentialCache,
       { provide: APP_GUARD, useClass: CredentialGuard },
       MeService,
+      UserExportService,
       ...REALTIME_PROVIDERS,
       ...RATE_LIMIT_PROVIDERS,
       { provide: AppStoreErasure, useClass: RateLimitAppErasure },

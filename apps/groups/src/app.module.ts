@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
-import { AppErasureConsumer, PlatformModule, PresenceReader } from '@parley/common';
+import {
+  AppErasureConsumer,
+  PlatformModule,
+  PresenceReader,
+  userExportHandler,
+} from '@parley/common';
+import { RPC } from '@parley/contracts';
 import { GroupImportHandler } from './data-import/group-import.handler';
 import { GroupImportService } from './data-import/group-import.service';
 import { GroupPasswords } from './groups/group-passwords';
@@ -30,6 +36,7 @@ export const GROUPS_DATABASE = {
 @Module({
   providers: [
     AppErasureConsumer,
+    userExportHandler(RPC.groups.userExport),
     GroupRepository,
     MemberRepository,
     UserDirectory,

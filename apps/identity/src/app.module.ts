@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
-import { AppErasureConsumer, PlatformModule, SecretGenerator } from '@parley/common';
+import {
+  AppErasureConsumer,
+  PlatformModule,
+  SecretGenerator,
+  userExportHandler,
+} from '@parley/common';
+import { RPC } from '@parley/contracts';
 import { ApiKeyEntity } from './api-keys/api-key.entity';
 import { ApiKeyHandler } from './api-keys/api-key.handler';
 import { ApiKeyRepository } from './api-keys/api-key.repository';
@@ -31,6 +37,7 @@ export const IDENTITY_DATABASE = {
 @Module({
   providers: [
     AppErasureConsumer,
+    userExportHandler(RPC.identity.userExport),
     SecretGenerator,
     AppRepository,
     AppService,

@@ -22,3 +22,4 @@ export * from './redis/redis.module';
 export * from './presence/presence-reader';
 export * from './redis/key-erasure';
 export * from './db/app-erasure';
+export * from './db/user-export';
