@@ -3,20 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startPlatform } = require('../../scripts/platform.js') as {
-  startPlatform(opts: {
-    env: Record<string, string>;
-    randomPorts: boolean;
-    gateways: number;
-    logDir: string;
-  }): Promise<{
-    gatewayUrls: string[];
-    processes: Array<{ name: string; pid: number; port: number }>;
-    stop(): Promise<void>;
-  }>;
-};
+import { startPlatform } from './support/platform';
 
 /**
  * Builds Parley and starts it as separate processes on the local NATS, Postgres and Redis: the

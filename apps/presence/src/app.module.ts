@@ -6,10 +6,12 @@ import {
   PlatformModule,
   RedisModule,
 } from '@parley/common';
+import { CallRecorder } from './calls/call-recorder';
 import { CallTimeoutSweeper } from './calls/call-timeout.sweeper';
 import { CallHandler } from './calls/call.handler';
 import { CallService } from './calls/call.service';
 import { CallStore } from './calls/call.store';
+import { GroupCallService } from './calls/group-call.service';
 import { PRESENCE_ENV, PresenceEnvSchema } from './config/presence-env';
 import { GatewaySweeper } from './presence/gateway-sweeper';
 import { PresenceAppErasure } from './presence/presence-app-erasure';
@@ -30,6 +32,8 @@ import { PresenceStore } from './presence/presence.store';
     PresenceHandler,
     GatewaySweeper,
     CallStore,
+    CallRecorder,
+    GroupCallService,
     CallService,
     CallHandler,
     CallTimeoutSweeper,
