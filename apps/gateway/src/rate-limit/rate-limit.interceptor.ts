@@ -8,7 +8,8 @@ import { RateLimitService } from './rate-limit.service';
 import { scopeOf } from './request-scopes';
 
 /**
- * Applies the app's rate limits to every request an app credential authenticated. Interceptors run
+ * Applies the app's rate limits to every request an app credential authenticated, and then the
+ * per-user or per-address budget the request also spends (request-scopes.ts), if any. Interceptors run
  * after every guard, so the credential guard has set the principal (operator, health and public
  * routes have none and are not limited) and requests refused by it are not counted; a refused
  * request (429) never reaches the controller.

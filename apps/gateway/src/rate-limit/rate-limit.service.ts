@@ -75,7 +75,7 @@ export class RateLimitService {
   ) {
     this.refused = new Counter({
       name: 'parley_rate_limited_total',
-      help: 'App requests refused with 429 by the per-app rate limits, by budget',
+      help: 'App requests refused with 429 by the rate limits, by budget (core, standard, user, ip)',
       labelNames: ['bucket'],
       registers: [metrics.registry],
     });
