@@ -1,6 +1,13 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
-import { loadConfig, PlatformModule, PresenceReader, RedisModule } from '@parley/common';
+import {
+  AppErasureConsumer,
+  AppStoreErasure,
+  loadConfig,
+  PlatformModule,
+  PresenceReader,
+  RedisModule,
+} from '@parley/common';
 import { AdminAppsController } from './admin/admin-apps.controller';
 import { AdminWebhooksController } from './admin/admin-webhooks.controller';
 import { ApiKeysController } from './api-keys/api-keys.controller';
@@ -41,7 +48,10 @@ import { OnlineMembersController } from './realtime/online-members.controller';
 import { REALTIME_PROVIDERS } from './realtime/realtime.providers';
 import { FriendsController } from './relationships/friends.controller';
 import { RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers';
+import { RateLimitAppErasure } from './rate-limit/rate-limit-app-erasure';
 import { RolesController } from './roles/roles.controller';
+import { UserExportController } from './user-export/user-export.controller';
+import { UserExportService } from './user-export/user-export.service';
 import { UsersController } from './users/users.controller';
 
 /** The gateway: REST (CometChat v3), the operator API, docs; no database of its own. */
@@ -80,6 +90,7 @@ export function gatewayModule() {
       GroupConversationController,
       MessageReceiptsController,
       CallsController,
+      UserExportController,
       OpenApiController,
       OnlineMembersController,
     ],
@@ -89,8 +100,11 @@ export function gatewayModule() {
       CredentialCache,
       { provide: APP_GUARD, useClass: CredentialGuard },
       MeService,
+      UserExportService,
       ...REALTIME_PROVIDERS,
       ...RATE_LIMIT_PROVIDERS,
+      { provide: AppStoreErasure, useClass: RateLimitAppErasure },
+      AppErasureConsumer,
     ],
   })
   class GatewayModule {}

@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule, PresenceReader } from '@parley/common';
+import {
+  AppErasureConsumer,
+  PlatformModule,
+  PresenceReader,
+  userExportHandler,
+} from '@parley/common';
+import { RPC } from '@parley/contracts';
 import { GroupImportHandler } from './data-import/group-import.handler';
 import { GroupImportService } from './data-import/group-import.service';
 import { GroupPasswords } from './groups/group-passwords';
@@ -30,6 +36,8 @@ export const GROUPS_DATABASE = {
 /** Groups: groups, members and bans of each app (schema `groups`). */
 @Module({
   providers: [
+    AppErasureConsumer,
+    userExportHandler(RPC.groups.userExport),
     GroupRepository,
     MemberRepository,
     UserDirectory,
