@@ -1,3 +1,5 @@
+import { DomainError } from '../errors/domain-error';
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -13,3 +15,18 @@ export function decodeJson(data: Uint8Array): unknown {
 export type RpcReply =
   | { ok: true; data: unknown }
   | { ok: false; error: { code: string; message: string; details?: Record<string, string[]> } };
+
+/** The result of an RPC from its encoded reply: the data, or the DomainError the server sent. */
+export function rpcResult(reply: Uint8Array): unknown {
+  const body = decodeJson(reply) as RpcReply;
+  if (body.ok) return body.data;
+  throw DomainError.fromBody(body.error);
+}
+
+/** What a caller gets when no server answers an RPC, or none in time. */
+export function serviceUnavailable(subject: string, timedOut: boolean): DomainError {
+  return new DomainError(
+    'ERR_SERVICE_UNAVAILABLE',
+    `${subject}: ${timedOut ? 'timed out' : 'no service answered'}`,
+  );
+}

@@ -13,9 +13,9 @@ import {
   NatsError,
 } from 'nats';
 import { z } from 'zod';
-import { DomainError } from '../errors/domain-error';
 import { CORRELATION_HEADER, currentCorrelationId } from '../logging/logger';
-import { decodeJson, encodeJson, RpcReply } from './codec';
+import { decodeJson, encodeJson, rpcResult, serviceUnavailable } from './codec';
+import { Lanes } from './lanes';
 import {
   BusMessage,
   DurableConsumerOptions,
@@ -97,16 +97,11 @@ export class NatsMessageBus extends MessageBus {
         err instanceof NatsError &&
         (err.code === NatsErrorCode.NoResponders || err.code === NatsErrorCode.Timeout)
       ) {
-        throw new DomainError(
-          'ERR_SERVICE_UNAVAILABLE',
-          `${def.subject}: ${err.code === NatsErrorCode.Timeout ? 'timed out' : 'no service answered'}`,
-        );
+        throw serviceUnavailable(def.subject, err.code === NatsErrorCode.Timeout);
       }
       throw err;
     }
-    const body = decodeJson(reply.data) as RpcReply;
-    if (body.ok) return body.data as RpcResponse<D>;
-    throw DomainError.fromBody(body.error);
+    return rpcResult(reply.data) as RpcResponse<D>;
   }
 
   publish(subject: string, data: unknown, headers?: Headers): void {
@@ -182,8 +177,7 @@ export class NatsMessageBus extends MessageBus {
     };
     // Lanes: events with the same key are handled one after another, in stream order; events of
     // different keys run side by side. One lane (the default) handles the stream in order.
-    const lanes = Math.max(1, opts.lanes ?? 1);
-    const tails: Promise<void>[] = Array.from({ length: lanes }, () => Promise.resolve());
+    const lanes = new Lanes(opts.lanes ?? 1);
     const done = (async () => {
       for await (const m of messages) {
         let data: unknown;
@@ -192,12 +186,11 @@ export class NatsMessageBus extends MessageBus {
         } catch {
           data = undefined; // not JSON: the handler refuses it and says so
         }
-        if (lanes === 1) {
+        if ((opts.lanes ?? 1) <= 1) {
           await handle(m, data);
           continue;
         }
-        const lane = laneOf(opts.keyOf?.(m.subject, data) ?? m.subject, lanes);
-        tails[lane] = tails[lane].then(() => handle(m, data));
+        lanes.run(opts.keyOf?.(m.subject, data) ?? m.subject, () => handle(m, data));
       }
     })();
     return {
@@ -205,7 +198,7 @@ export class NatsMessageBus extends MessageBus {
       drain: async () => {
         await messages.close();
         await done;
-        await Promise.all(tails);
+        await lanes.idle();
       },
     };
   }
@@ -257,12 +250,4 @@ export class NatsMessageBus extends MessageBus {
   }
 }
 
-/** A key's lane: a stable hash (FNV-1a) of the key, modulo the number of lanes. */
-export function laneOf(key: string, lanes: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % lanes;
-}
+export { laneOf } from './lanes';
