@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
-import { loadConfig, PlatformModule, RedisModule } from '@parley/common';
+import { loadConfig, PlatformModule, RedisModule, ServiceModuleOptions } from '@parley/common';
 import { AdminAppsController } from './admin/admin-apps.controller';
 import { AdminWebhooksController } from './admin/admin-webhooks.controller';
 import { ApiKeysController } from './api-keys/api-keys.controller';
@@ -38,17 +38,20 @@ import { InteractionsController } from './interactions/interactions.controller';
 import { ReactionsController } from './reactions/reactions.controller';
 import { REALTIME_PROVIDERS } from './realtime/realtime.providers';
 import { FriendsController } from './relationships/friends.controller';
-import { RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers';
+import { rateLimitProviders } from './rate-limit/rate-limit.providers';
 import { RolesController } from './roles/roles.controller';
 import { UsersController } from './users/users.controller';
 
-/** The gateway: REST (CometChat v3), the operator API, docs; no database of its own. */
-export function gatewayModule() {
+/**
+ * The gateway: REST (CometChat v3), the operator API, docs; no database of its own. It serves
+ * HTTP in the one-process mode too (`opts.http` is not read).
+ */
+export function gatewayModule(opts: Pick<ServiceModuleOptions, 'embedded'> = {}) {
   @Module({
     imports: [
-      PlatformModule.forService({ name: 'gateway' }),
+      PlatformModule.forService({ name: 'gateway', embedded: opts.embedded }),
       // Rate limits fail open without Redis, so its outage must not take gateways out of rotation.
-      RedisModule.forRoot({ critical: false }),
+      ...(opts.embedded ? [] : [RedisModule.forRoot({ critical: false })]),
       DiscoveryModule,
     ],
     controllers: [
@@ -85,7 +88,7 @@ export function gatewayModule() {
       { provide: APP_GUARD, useClass: CredentialGuard },
       MeService,
       ...REALTIME_PROVIDERS,
-      ...RATE_LIMIT_PROVIDERS,
+      ...rateLimitProviders(opts.embedded ? 'memory' : 'redis'),
     ],
   })
   class GatewayModule {}

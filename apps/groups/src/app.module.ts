@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule, PresenceReader } from '@parley/common';
+import { PlatformModule, PresenceReader, ServiceModuleOptions } from '@parley/common';
 import { GroupImportHandler } from './data-import/group-import.handler';
 import { GroupImportService } from './data-import/group-import.service';
 import { GroupPasswords } from './groups/group-passwords';
@@ -49,10 +49,15 @@ export const GROUPS_DATABASE = {
 })
 export class GroupsFeaturesModule {}
 
-export function groupsModule(opts: { http?: boolean } = {}) {
+export function groupsModule(opts: ServiceModuleOptions = {}) {
   @Module({
     imports: [
-      PlatformModule.forService({ name: 'groups', database: GROUPS_DATABASE, http: opts.http }),
+      PlatformModule.forService({
+        name: 'groups',
+        database: GROUPS_DATABASE,
+        http: opts.http,
+        embedded: opts.embedded,
+      }),
       GroupsFeaturesModule,
     ],
   })

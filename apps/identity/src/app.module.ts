@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule, SecretGenerator } from '@parley/common';
+import { PlatformModule, SecretGenerator, ServiceModuleOptions } from '@parley/common';
 import { ApiKeyEntity } from './api-keys/api-key.entity';
 import { ApiKeyHandler } from './api-keys/api-key.handler';
 import { ApiKeyRepository } from './api-keys/api-key.repository';
@@ -50,10 +50,15 @@ export const IDENTITY_DATABASE = {
 })
 export class IdentityFeaturesModule {}
 
-export function identityModule(opts: { http?: boolean } = {}) {
+export function identityModule(opts: ServiceModuleOptions = {}) {
   @Module({
     imports: [
-      PlatformModule.forService({ name: 'identity', database: IDENTITY_DATABASE, http: opts.http }),
+      PlatformModule.forService({
+        name: 'identity',
+        database: IDENTITY_DATABASE,
+        http: opts.http,
+        embedded: opts.embedded,
+      }),
       IdentityFeaturesModule,
     ],
   })

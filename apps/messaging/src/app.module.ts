@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule } from '@parley/common';
+import { PlatformModule, ServiceModuleOptions } from '@parley/common';
 import { ActionHandler } from './actions/action.handler';
 import { CallLog } from './calls/call-log';
 import { CallMessageHandler } from './calls/call-message.handler';
@@ -77,13 +77,14 @@ export const MESSAGING_DATABASE = {
  * boot the service in-process and write the models themselves, so they never take events from
  * the shared durable consumers of a platform running beside them.
  */
-export function messagingModule(opts: { http?: boolean; consumers?: boolean } = {}) {
+export function messagingModule(opts: ServiceModuleOptions & { consumers?: boolean } = {}) {
   @Module({
     imports: [
       PlatformModule.forService({
         name: 'messaging',
         database: MESSAGING_DATABASE,
         http: opts.http,
+        embedded: opts.embedded,
       }),
     ],
     providers: [

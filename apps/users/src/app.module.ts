@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule, PresenceReader } from '@parley/common';
+import { PlatformModule, PresenceReader, ServiceModuleOptions } from '@parley/common';
 import { UsersInitial1764115300000 } from './migrations/1764115300000-users-initial';
 import { UsersRoles1764200000000 } from './migrations/1764200000000-users-roles';
 import { UsersRoleIndex1764200200000 } from './migrations/1764200200000-users-role-index';
@@ -70,10 +70,15 @@ export const USERS_DATABASE = {
 })
 export class UsersFeaturesModule {}
 
-export function usersModule(opts: { http?: boolean } = {}) {
+export function usersModule(opts: ServiceModuleOptions = {}) {
   @Module({
     imports: [
-      PlatformModule.forService({ name: 'users', database: USERS_DATABASE, http: opts.http }),
+      PlatformModule.forService({
+        name: 'users',
+        database: USERS_DATABASE,
+        http: opts.http,
+        embedded: opts.embedded,
+      }),
       UsersFeaturesModule,
     ],
   })

@@ -20,3 +20,4 @@ export * from './crypto/secrets';
 export * from './http/access';
 export * from './redis/redis.module';
 export * from './presence/presence-reader';
+export * from './embedded/embedded-runtime';

@@ -1,30 +1,52 @@
 import { BaseEnvSchema, loadConfig, openRedis, Redis } from '@parley/common';
 import { randomUUID } from 'node:crypto';
 import { RateLimitCounters } from './rate-limit.counters';
+import { MemoryRateLimitCounters } from './rate-limit.memory-counters';
+import { RedisRateLimitCounters } from './rate-limit.redis-counters';
 
-describe('RateLimitCounters on Redis', () => {
-  let redis: Redis;
-  beforeAll(() => {
-    redis = openRedis(loadConfig(BaseEnvSchema).REDIS_URL, 'gateway-test');
-  });
-  afterAll(async () => {
-    await redis.quit();
-  });
+let redis: Redis;
+beforeAll(async () => {
+  redis = openRedis(loadConfig(BaseEnvSchema).REDIS_URL, 'gateway-test');
+  await new Promise<void>((resolve) =>
+    redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve()),
+  );
+});
+afterAll(async () => {
+  await redis.quit();
+});
 
-  it('counts per key and expires the key at the given time', async () => {
-    await new Promise<void>((resolve) =>
-      redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve()),
-    );
-    const counters = new RateLimitCounters(redis);
+const COUNTERS: Record<string, () => RateLimitCounters> = {
+  Redis: () => new RedisRateLimitCounters(redis),
+  memory: () => new MemoryRateLimitCounters(),
+};
+
+describe.each(Object.entries(COUNTERS))('RateLimitCounters in %s', (_name, make) => {
+  it('counts per key', async () => {
+    const counters = make();
     const key = `parley:rl:test-${randomUUID()}:standard:1`;
     const expireAt = Date.now() + 30_000;
     expect(await counters.hit(key, expireAt)).toBe(1);
     expect(await counters.hit(key, expireAt)).toBe(2);
     expect(await counters.hit(`${key}0`, expireAt)).toBe(1);
+  });
+
+  it('starts again from one once the key expired', async () => {
+    const counters = make();
+    const key = `parley:rl:test-${randomUUID()}:core:1`;
+    expect(await counters.hit(key, Date.now() - 1)).toBe(1);
+    expect(await counters.hit(key, Date.now() + 30_000)).toBe(1);
+  });
+});
+
+describe('RateLimitCounters on Redis', () => {
+  it('expires the key at the given time', async () => {
+    const key = `parley:rl:test-${randomUUID()}:standard:1`;
+    const expireAt = Date.now() + 30_000;
+    await new RedisRateLimitCounters(redis).hit(key, expireAt);
     const pttl = await redis.pttl(key);
     expect(pttl).toBeGreaterThan(25_000);
     expect(pttl).toBeLessThanOrEqual(30_000);
-    await redis.del(key, `${key}0`);
+    await redis.del(key);
   });
 
   it('fails at once, without queueing, when Redis is unreachable', async () => {
@@ -32,7 +54,7 @@ describe('RateLimitCounters on Redis', () => {
     try {
       const started = Date.now();
       await expect(
-        new RateLimitCounters(down).hit('parley:rl:x:core:1', Date.now()),
+        new RedisRateLimitCounters(down).hit('parley:rl:x:core:1', Date.now()),
       ).rejects.toThrow();
       expect(Date.now() - started).toBeLessThan(1000);
     } finally {
