@@ -26,6 +26,22 @@ const moduleNameMapper = {
 const base = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node' };
 
 /**
+ * The e2e tests again, against the one-process mode of `npm start` (test/e2e/embedded): only with
+ * PARLEY_TEST_EMBEDDED=1, as some of them still need the separate processes.
+ * @type {import('jest').Config}
+ */
+const embeddedE2e = {
+  ...base,
+  displayName: 'e2e-embedded',
+  testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+  // These start service processes of their own on the servers: the same whatever platform runs.
+  testPathIgnorePatterns: ['/node_modules/', 'migrations-job', 'realtime-tls'],
+  setupFiles: ['<rootDir>/test/setup-env.ts', '<rootDir>/test/e2e/embedded/use-embedded.ts'],
+  globalSetup: '<rootDir>/test/e2e/embedded/global-setup.ts',
+  globalTeardown: '<rootDir>/test/e2e/embedded/global-teardown.ts',
+};
+
+/**
  * Three kinds of test (ARCHITECTURE.md §11):
  * - unit: `*.spec.ts` beside the code, collaborators mocked; plus the deployment file checks.
  * - integration: `*.int-spec.ts`, services in-process against real Postgres and NATS (beside the code,
@@ -62,6 +78,7 @@ const config = {
       globalSetup: '<rootDir>/test/e2e/global-setup.ts',
       globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
     },
+    ...(process.env.PARLEY_TEST_EMBEDDED === '1' ? [embeddedE2e] : []),
   ],
 };
 
