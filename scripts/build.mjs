@@ -2,7 +2,8 @@
 // Compiles apps/*/src and libs/*/src with SWC into dist/, one file per source file:
 //   apps/<app>/src/x.ts -> dist/apps/<app>/x.js      libs/<lib>/src/x.ts -> dist/libs/<lib>/x.js
 // and rewrites `@parley/<lib>` imports to relative paths, so `node dist/apps/<app>/main.js` runs with
-// nothing but production node_modules. Type checking is `npm run typecheck` (tsc), not this.
+// nothing but production node_modules. An app's browser pages (apps/<app>/web, flat) go to
+// dist/apps/<app>/web: TypeScript as ES modules, HTML and CSS copied as they are. Type checking is `npm run typecheck` (tsc), not this.
 // Usage: node scripts/build.mjs [app ...]   (no argument: every app)
 import { transformFile } from '@swc/core';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -67,6 +68,30 @@ async function compile(src) {
   if (map) await writeFile(`${out}.map`, map);
 }
 
+/** Browser pages: no bundler, the browser loads the ES modules (imports spelt with `.js`). */
+async function buildWeb(app) {
+  const dir = path.join(root, 'apps', app, 'web');
+  if (!(await exists(dir))) return 0;
+  const outDir = path.join(root, 'dist', 'apps', app, 'web');
+  await mkdir(outDir, { recursive: true });
+  const files = (await readdir(dir, { withFileTypes: true })).filter(
+    (e) => e.isFile() && !/\.(spec|test)\.ts$|^tsconfig\.json$/.test(e.name),
+  );
+  await Promise.all(
+    files.map(async ({ name }) => {
+      const src = path.join(dir, name);
+      if (!name.endsWith('.ts')) return writeFile(path.join(outDir, name), await readFile(src));
+      const { code } = await transformFile(src, {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+        module: { type: 'es6' },
+        swcrc: false,
+      });
+      return writeFile(path.join(outDir, name.replace(/\.ts$/, '.js')), code);
+    }),
+  );
+  return files.length;
+}
+
 const started = Date.now();
 const sources = [];
 for (const lib of libs) sources.push(...(await walk(path.join(root, 'libs', lib, 'src'))));
@@ -80,4 +105,7 @@ for (const app of apps) {
   sources.push(...(await walk(dir)));
 }
 await Promise.all(sources.map(compile));
-console.log(`build: ${sources.length} files, ${apps.join(', ')} in ${Date.now() - started} ms`);
+const webFiles = (await Promise.all(apps.map(buildWeb))).reduce((a, b) => a + b, 0);
+console.log(
+  `build: ${sources.length + webFiles} files, ${apps.join(', ')} in ${Date.now() - started} ms`,
+);

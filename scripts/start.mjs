@@ -95,6 +95,7 @@ console.log(`
 Parley is running at ${url}
   operator key (x-admin-key): ${admin.value}${admin.created ? '   (new; kept in ' + path.join(dataDir, 'admin-key') + ')' : ''}
   demo app: ${demo ? `appId ${demo.appId}, REST API key ${demo.restApiKey}, Auth key ${demo.authKey}` : 'not created'}
+  dashboard: ${url}/dashboard/
   try: curl -s ${url}/v3/users -H 'appid: ${demo?.appId ?? '<appId>'}' -H 'apikey: ${demo?.restApiKey ?? '<key>'}'
 Ctrl-C stops it.`);
 

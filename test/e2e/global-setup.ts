@@ -3,21 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildOnce } from './support/build-once';
+import { startPlatform } from './support/platform';
 import { TEST_PLATFORM_ENV, TEST_WEBHOOKS_ENV } from './support/test-platform';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startPlatform } = require('../../scripts/platform.js') as {
-  startPlatform(opts: {
-    env: Record<string, string>;
-    randomPorts: boolean;
-    gateways: number;
-    logDir: string;
-  }): Promise<{
-    gatewayUrls: string[];
-    processes: Array<{ name: string; pid: number; port: number }>;
-    stop(): Promise<void>;
-  }>;
-};
 
 /**
  * Builds Parley and starts it as separate processes on the local NATS, Postgres and Redis: the

@@ -9,8 +9,8 @@ import type {
 } from '@cometchat/chat-sdk-javascript';
 import { SdkClient } from '../sdk/support/sdk-client';
 import { AppClient, AppKeys, http } from './support/parley';
-import { startTlsGateway, TlsGateway } from './support/tls-gateway';
-import { appWithUsers, sdkTarget } from '../sdk/support/sdk-app';
+import { appWithUsers } from '../sdk/support/sdk-app';
+import { sdkSuite } from '../sdk/support/sdk-suite';
 
 /**
  * Contract tests with CometChat's own JavaScript chat SDK (pinned at 4.2.0): each client is the
@@ -30,23 +30,8 @@ interface RestUser {
   metadata?: Record<string, unknown>;
 }
 
-let tls: TlsGateway;
-const clients: SdkClient[] = [];
-
-beforeAll(async () => {
-  tls = await startTlsGateway();
-}, 90_000);
-
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await tls?.stop();
-});
-
-async function login(app: AppKeys, uid: string): Promise<SdkClient> {
-  const client = await SdkClient.login(sdkTarget(app, tls), uid, { authKey: app.authKey });
-  clients.push(client);
-  return client;
-}
+const suite = sdkSuite();
+const { login } = suite;
 
 /** GET /v3.0/me on the plain gateway with `authToken`: who Parley says the token belongs to. */
 async function whoHas(app: AppKeys, authToken: string) {
@@ -72,8 +57,8 @@ describe('CometChat SDK: session', () => {
       '/users/bob/auth_tokens',
     );
     const token = made.body.data.authToken;
-    const bob = await SdkClient.login(sdkTarget(app, tls), 'bob', { authToken: token });
-    clients.push(bob);
+    const bob = await SdkClient.login(suite.target(app), 'bob', { authToken: token });
+    suite.track(bob);
     const me = (await bob.CometChat.getLoggedinUser()) as User;
     expect(me.getUid()).toBe('bob');
     expect(me.getAuthToken()).toBe(token);
@@ -86,8 +71,8 @@ describe('CometChat SDK: session', () => {
     const storage = first.storage();
     first.dispose();
 
-    const reloaded = await SdkClient.init(sdkTarget(app, tls), storage);
-    clients.push(reloaded);
+    const reloaded = await SdkClient.init(suite.target(app), storage);
+    suite.track(reloaded);
     expect(((await reloaded.CometChat.getLoggedinUser()) as User).getUid()).toBe('alice');
     await reloaded.connected();
     const text = `after reload ${Date.now()}`;
@@ -110,8 +95,8 @@ describe('CometChat SDK: session', () => {
 
   it("refuses a wrong auth key with Parley's error", async () => {
     const app = await appWithUsers('carol');
-    const client = await SdkClient.init(sdkTarget(app, tls));
-    clients.push(client);
+    const client = await SdkClient.init(suite.target(app));
+    suite.track(client);
     await expect(client.CometChat.login('carol', 'not-the-auth-key')).rejects.toMatchObject({
       code: 'AUTH_ERR_APIKEY_NOT_FOUND',
     });

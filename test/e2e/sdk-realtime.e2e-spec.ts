@@ -9,10 +9,9 @@ import type {
   TypingIndicator,
   User,
 } from '@cometchat/chat-sdk-javascript';
-import { appWithUsers, sdkTarget } from '../sdk/support/sdk-app';
+import { appWithUsers } from '../sdk/support/sdk-app';
 import { SdkClient } from '../sdk/support/sdk-client';
-import { AppKeys } from './support/parley';
-import { startTlsGateway, TlsGateway } from './support/tls-gateway';
+import { sdkSuite } from '../sdk/support/sdk-suite';
 
 /**
  * Contract tests with CometChat's JavaScript SDK for what happens live beyond messages: typing,
@@ -22,23 +21,8 @@ import { startTlsGateway, TlsGateway } from './support/tls-gateway';
 
 jest.setTimeout(30_000);
 
-let tls: TlsGateway;
-const clients: SdkClient[] = [];
-
-beforeAll(async () => {
-  tls = await startTlsGateway();
-}, 90_000);
-
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await tls?.stop();
-});
-
-async function login(app: AppKeys, uid: string): Promise<SdkClient> {
-  const client = await SdkClient.login(sdkTarget(app, tls), uid, { authKey: app.authKey });
-  clients.push(client);
-  return client;
-}
+const suite = sdkSuite();
+const { login } = suite;
 
 /** A fresh app with alice and bob logged in, and a group `room` they are both in. */
 async function pair() {
@@ -185,7 +169,7 @@ describe('CometChat SDK: presence', () => {
   it('tells subscribers when a user comes online and goes offline, and lists who is online', async () => {
     const app = await appWithUsers('alice', 'bob');
     const bob = await login(app, 'bob');
-    const alice = await SdkClient.login(sdkTarget(app, tls), 'alice', { authKey: app.authKey });
+    const alice = await SdkClient.login(suite.target(app), 'alice', { authKey: app.authKey });
     const online = await bob.next<User>('onUserOnline', (u) => u.getUid() === 'alice');
     expect(online.getStatus()).toBe('online');
     const listed = (await new bob.CometChat.UsersRequestBuilder()

@@ -9,6 +9,7 @@ import { CredentialGuard } from './auth/credential.guard';
 import { CallsController } from './calls/calls.controller';
 import { AuthTokensController } from './auth-tokens/auth-tokens.controller';
 import { GATEWAY_ENV, GatewayEnvSchema } from './config/gateway-env';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DataImportController } from './data-import/data-import.controller';
 import {
   ConversationsController,
@@ -53,6 +54,7 @@ export function gatewayModule(opts: Pick<ServiceModuleOptions, 'embedded'> = {})
       // Rate limits fail open without Redis, so its outage must not take gateways out of rotation.
       ...(opts.embedded ? [] : [RedisModule.forRoot({ critical: false })]),
       DiscoveryModule,
+      DashboardModule,
     ],
     controllers: [
       AdminAppsController,

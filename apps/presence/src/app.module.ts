@@ -1,11 +1,13 @@
 import { Module, Provider } from '@nestjs/common';
 import { loadConfig, PlatformModule, RedisModule, ServiceModuleOptions } from '@parley/common';
+import { CallRecorder } from './calls/call-recorder';
 import { CallTimeoutSweeper } from './calls/call-timeout.sweeper';
 import { CallHandler } from './calls/call.handler';
 import { CallService } from './calls/call.service';
 import { MemoryCallStore } from './calls/call.memory-store';
 import { RedisCallStore } from './calls/call.redis-store';
 import { CallStore } from './calls/call.store';
+import { GroupCallService } from './calls/group-call.service';
 import { PRESENCE_ENV, PresenceEnvSchema } from './config/presence-env';
 import { GatewaySweeper } from './presence/gateway-sweeper';
 import { PresenceAnnouncer } from './presence/presence-announcer';
@@ -41,6 +43,8 @@ export function presenceModule(opts: ServiceModuleOptions = {}) {
       PresenceService,
       PresenceHandler,
       GatewaySweeper,
+      CallRecorder,
+      GroupCallService,
       CallService,
       CallHandler,
       CallTimeoutSweeper,

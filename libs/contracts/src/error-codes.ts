@@ -130,6 +130,10 @@ export const ERROR_CODES = {
     message: 'An ongoing call can only be ended.',
   },
   ERR_CALL_NOT_STARTED: { status: 409, message: 'The call was never answered; it cannot end.' },
+  ERR_CALL_BUSY_GROUP: { status: 409, message: 'The group is already on a call.' },
+  ERR_CALL_GROUP_ALREADY_JOINED: { status: 409, message: 'The user is already in the call.' },
+  ERR_CALL_GROUP_ALREADY_LEFT: { status: 409, message: 'The user has already left the call.' },
+  ERR_CALL_GROUP_INVALID_STATUS: { status: 400, message: 'A group call cannot take this status.' },
   // Webhooks (operator API)
   ERR_WEBHOOK_NOT_FOUND: { status: 404, message: 'The webhook does not exist.' },
   ERR_WEBHOOK_ALREADY_EXISTS: { status: 409, message: 'A webhook with this id already exists.' },

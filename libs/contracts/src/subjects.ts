@@ -378,6 +378,8 @@ export const RPC = {
     ),
     /** Accept, reject, busy, cancel, unanswered, end: the reply is the transition's message. */
     callUpdate: rpc('rpc.presence.call.update', call.CallUpdateSchema, call.CallMessageReplySchema),
+    /** A party's signalling for the other parties of its call, relayed and never stored. */
+    callSignal: rpc('rpc.presence.call.signal', call.CallSignalSchema, call.CallSignalReplySchema),
     /** A gateway authenticated a socket. */
     connectionOpened: rpc(
       'rpc.presence.connection.opened',

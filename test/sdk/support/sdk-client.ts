@@ -36,6 +36,13 @@ const GROUP_CALLBACKS = [
   'onGroupMemberAddedToGroup',
 ];
 const CONNECTION_CALLBACKS = ['onConnected', 'inConnecting', 'onDisconnected'];
+const CALL_CALLBACKS = [
+  'onIncomingCallReceived',
+  'onOutgoingCallAccepted',
+  'onOutgoingCallRejected',
+  'onIncomingCallCancelled',
+  'onCallEndedMessageReceived',
+];
 
 export interface SdkTarget {
   /** The app's id. */
@@ -95,6 +102,10 @@ export class SdkClient {
     CometChat.addConnectionListener(
       'contract',
       new CometChat.ConnectionListener(client.recorder(CONNECTION_CALLBACKS)),
+    );
+    CometChat.addCallListener(
+      'contract',
+      new CometChat.CallListener(client.recorder(CALL_CALLBACKS)),
     );
     return client;
   }

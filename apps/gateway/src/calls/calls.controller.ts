@@ -29,7 +29,7 @@ export class CallsController {
   @Post()
   @HttpCode(200)
   @ApiDoc({
-    summary: 'Call a user (audio or video): the `initiated` call message, or `busy`',
+    summary: 'Call a user or a group (audio or video): the `initiated` call message, or `busy`',
     body: CallInitiateBodySchema,
   })
   async initiate(

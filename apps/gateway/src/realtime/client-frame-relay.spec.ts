@@ -10,6 +10,7 @@ function setup(memberOf: string[] = []) {
   const published: Array<{ subject: string; frame: unknown }> = [];
   const bus = {
     publish: jest.fn((subject: string, frame: unknown) => published.push({ subject, frame })),
+    request: jest.fn(async () => ({ to: ['bob'] })),
   };
   const registry = {
     isMember: jest.fn((_appId: string, _uid: string, guid: string) => memberOf.includes(guid)),
@@ -26,7 +27,7 @@ function setup(memberOf: string[] = []) {
     TEST_LIMITS,
   );
   const alice = new FakeConnection('app1', 'alice', 'alice-session');
-  return { relay, published, alice, cards, advance };
+  return { relay, published, alice, cards, advance, bus };
 }
 
 /** The SDK's typing frame (it writes its own sender and session; the gateway's win). */
@@ -112,5 +113,43 @@ describe('ClientFrameRelay', () => {
     const bob = new FakeConnection('app1', 'bob', 'bob-session'); // a bucket of its own
     await relay.relay(bob, typing({ receiver: 'alice' }));
     expect(published).toHaveLength(3 * rate + 1);
+  });
+
+  it('hands call signalling to presence with the sender and its session, opaque and bounded', async () => {
+    const { relay, alice, bus, published } = setup();
+    const offer = { type: 'offer', sdp: 'v=0\r\n' };
+    await relay.relay(alice, {
+      type: 'call_signal',
+      sender: 'mallory',
+      receiver: 'Bob',
+      body: { sessionId: 'v1.s', data: offer },
+    });
+    expect(bus.request).toHaveBeenCalledWith(expect.objectContaining({}), {
+      appId: 'app1',
+      uid: 'alice',
+      deviceId: 'alice-session',
+      sessionId: 'v1.s',
+      to: 'bob',
+      data: offer,
+    });
+    // Too large, or with no session or data: dropped here, presence is not asked.
+    await relay.relay(alice, {
+      type: 'call_signal',
+      body: { sessionId: 'v1.s', data: 'x'.repeat(17 * 1024) },
+    });
+    await relay.relay(alice, { type: 'call_signal', body: { data: {} } });
+    await relay.relay(alice, { type: 'call_signal', body: { sessionId: 'v1.s' } });
+    expect(bus.request).toHaveBeenCalledTimes(1);
+    expect(published).toEqual([]);
+  });
+
+  it('drops a signal presence refuses, without an answer', async () => {
+    const { relay, alice, bus } = setup();
+    bus.request.mockRejectedValueOnce(
+      Object.assign(new Error('no'), { code: 'ERR_CALL_NOT_A_PART' }),
+    );
+    await expect(
+      relay.relay(alice, { type: 'call_signal', body: { sessionId: 'v1.s', data: {} } }),
+    ).resolves.toBeUndefined();
   });
 });

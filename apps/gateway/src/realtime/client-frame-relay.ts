@@ -1,10 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, MessageBus, rootLogger } from '@parley/common';
 import {
+  CallSignalFrameSchema,
   deliverToGroupSubject,
   deliverToUserSubject,
   DeliveryFrame,
+  MAX_CALL_SIGNAL_BYTES,
   RelayedClientFrameSchema,
+  RPC,
   TypingActionSchema,
 } from '@parley/contracts';
 import { Connection } from './connection';
@@ -18,6 +21,8 @@ import { UserCards } from './user-cards';
  * (`deliver.<appId>.g.<guid>`, only when the sender is a member as this gateway knows it). The
  * gateway writes the sender, its session (`deviceId`) and the sender's user object; nothing is
  * stored. A frame that cannot be relayed is dropped without an answer, as the SDK expects none.
+ * A `call_signal` frame (SDP, ICE) goes to presence, which owns the call and relays it to the
+ * call's other parties only.
  */
 @Injectable()
 export class ClientFrameRelay {
@@ -35,11 +40,12 @@ export class ClientFrameRelay {
 
   /** True when the frame is one this relay handles (relayed or dropped). */
   handles(type: unknown): boolean {
-    return type === 'typing_indicator' || type === 'transient_message';
+    return type === 'typing_indicator' || type === 'transient_message' || type === 'call_signal';
   }
 
   async relay(conn: Connection, raw: Record<string, unknown>): Promise<void> {
     if (!this.take(conn)) return this.drop(conn, raw, 'too many frames');
+    if (raw.type === 'call_signal') return this.signal(conn, raw);
     const parsed = RelayedClientFrameSchema.safeParse(raw);
     if (!parsed.success) return this.drop(conn, raw, 'malformed');
     const { type, receiver, receiverType, body } = parsed.data;
@@ -72,6 +78,28 @@ export class ClientFrameRelay {
         ? deliverToGroupSubject(conn.appId, receiver)
         : deliverToUserSubject(conn.appId, receiver);
     this.bus.publish(subject, frame);
+  }
+
+  /** A party's signalling, to presence (which checks the call's parties); the data stays opaque. */
+  private async signal(conn: Connection, raw: Record<string, unknown>): Promise<void> {
+    const parsed = CallSignalFrameSchema.safeParse(raw);
+    if (!parsed.success) return this.drop(conn, raw, 'malformed');
+    const { receiver, body } = parsed.data;
+    if (JSON.stringify(body.data).length > MAX_CALL_SIGNAL_BYTES) {
+      return this.drop(conn, raw, 'signal too large');
+    }
+    try {
+      await this.bus.request(RPC.presence.callSignal, {
+        appId: conn.appId,
+        uid: conn.uid,
+        ...(conn.deviceId !== undefined && { deviceId: conn.deviceId }),
+        sessionId: body.sessionId,
+        ...(receiver !== undefined && { to: receiver }),
+        data: body.data,
+      });
+    } catch (err) {
+      this.drop(conn, raw, (err as { code?: string }).code ?? 'not relayed');
+    }
   }
 
   /** One token from the socket's bucket (`relayedFramesPerSecond`, burst of twice that). */

@@ -18,4 +18,9 @@ export class CallHandler {
   update(p: RpcParsedRequest<R['callUpdate']>) {
     return this.calls.update(p);
   }
+
+  @RpcHandler(RPC.presence.callSignal)
+  signal(p: RpcParsedRequest<R['callSignal']>) {
+    return this.calls.signal(p);
+  }
 }

@@ -1,23 +1,36 @@
 import { Injectable } from '@nestjs/common';
 import { Call, CallSchema, CallStatus } from '@parley/contracts';
-import { CallStore, ENDED_RETENTION_SECONDS, MoveResult, TERMINAL } from './call.store';
+import {
+  CallStore,
+  ENDED_RETENTION_SECONDS,
+  MoveResult,
+  StoredCall,
+  SwapResult,
+  TERMINAL,
+} from './call.store';
 
 /** How often ended calls past their retention are swept out. */
 const SWEEP_EVERY_MS = 60_000;
 
-const callKey = (appId: string, sessionId: string) => `${appId}|${sessionId}`;
+const keyOf = (appId: string, id: string) => `${appId}|${id}`;
+
+function parseStored(raw: string | undefined): StoredCall | null {
+  return raw ? { call: CallSchema.parse(JSON.parse(raw)), raw } : null;
+}
 
 /**
  * Call state in the process (the one-process mode, where presence has no replicas): the same steps
  * as `RedisCallStore`, each atomic because it runs without awaiting. Calls are kept as JSON, as in
- * Redis, so a caller never shares an object with the store.
+ * Redis, so a caller never shares an object with the store and compare-and-set compares the JSON.
  */
 @Injectable()
 export class MemoryCallStore extends CallStore {
   /** `<appId>|<sessionId>` -> the call, and when it expires (Unix ms) once it ended. */
-  private readonly calls = new Map<string, { json: string; expiresAtMs?: number }>();
+  private readonly calls = new Map<string, { raw: string; expiresAtMs?: number }>();
   /** `<appId>|<uid>` -> the session the user's line is on. */
   private readonly lines = new Map<string, string>();
+  /** `<appId>|<guid>` -> the session the group's line is on. */
+  private readonly groupLines = new Map<string, string>();
   /** `<appId>|<sessionId>` -> ring deadline (Unix ms). */
   private readonly ringing = new Map<string, number>();
   private lastSweepMs = 0;
@@ -28,23 +41,73 @@ export class MemoryCallStore extends CallStore {
     deadlineMs: number,
   ): Promise<'self' | 'busy' | 'ringing'> {
     this.sweep();
-    const key = callKey(appId, call.sessionid);
-    if (this.lines.has(callKey(appId, call.sender))) return 'self';
-    if (this.lines.has(callKey(appId, call.receiver))) {
-      const busy: Call = { ...call, status: 'busy', endedAt: call.initiatedAt };
-      this.calls.set(key, { json: JSON.stringify(busy), expiresAtMs: this.retainedUntil() });
+    const key = keyOf(appId, call.sessionid);
+    if (this.lines.has(keyOf(appId, call.sender))) return 'self';
+    if (this.lines.has(keyOf(appId, call.receiver))) {
+      this.store(key, { ...call, status: 'busy', endedAt: call.initiatedAt }, true);
       return 'busy';
     }
-    this.calls.set(key, { json: JSON.stringify(call) });
-    this.lines.set(callKey(appId, call.sender), call.sessionid);
-    this.lines.set(callKey(appId, call.receiver), call.sessionid);
+    this.store(key, call, false);
+    this.lines.set(keyOf(appId, call.sender), call.sessionid);
+    this.lines.set(keyOf(appId, call.receiver), call.sessionid);
     this.ringing.set(key, deadlineMs);
     return 'ringing';
   }
 
   async get(appId: string, sessionId: string): Promise<Call | null> {
-    const json = this.stored(callKey(appId, sessionId));
-    return json ? CallSchema.parse(JSON.parse(json)) : null;
+    return (await this.read(appId, sessionId))?.call ?? null;
+  }
+
+  async read(appId: string, sessionId: string): Promise<StoredCall | null> {
+    return parseStored(this.stored(keyOf(appId, sessionId)));
+  }
+
+  async createGroup(
+    appId: string,
+    call: Call,
+    deadlineMs: number,
+  ): Promise<'self' | 'busy' | 'ringing'> {
+    this.sweep();
+    if (this.lines.has(keyOf(appId, call.sender))) return 'self';
+    if (this.groupLines.has(keyOf(appId, call.receiver))) return 'busy';
+    const key = keyOf(appId, call.sessionid);
+    this.store(key, call, false);
+    this.lines.set(keyOf(appId, call.sender), call.sessionid);
+    this.groupLines.set(keyOf(appId, call.receiver), call.sessionid);
+    this.ringing.set(key, deadlineMs);
+    return 'ringing';
+  }
+
+  async swapGroup(
+    appId: string,
+    from: StoredCall,
+    next: Call,
+    actor: string,
+    line: 'claim' | 'free' | 'none',
+    { keepDeadline = false } = {},
+  ): Promise<SwapResult> {
+    const key = keyOf(appId, next.sessionid);
+    const raw = this.stored(key);
+    if (!raw) return { changed: null };
+    if (raw !== from.raw) return { changed: parseStored(raw) };
+    const actorLine = keyOf(appId, actor);
+    const held = this.lines.get(actorLine);
+    if (line === 'claim') {
+      if (held && held !== next.sessionid) return 'self';
+      this.lines.set(actorLine, next.sessionid);
+    } else if (line === 'free' && held === next.sessionid) {
+      this.lines.delete(actorLine);
+    }
+    const ends = TERMINAL.has(next.status);
+    this.store(key, next, ends);
+    if (ends) {
+      this.free(this.groupLines, keyOf(appId, next.receiver), next.sessionid);
+      const joined = (from.call.participants ?? []).filter((p) => p.leftAt === undefined);
+      for (const uid of [actor, ...joined.map((p) => p.uid)])
+        this.free(this.lines, keyOf(appId, uid), next.sessionid);
+    }
+    if (next.status !== 'initiated' && !keepDeadline) this.ringing.delete(key);
+    return 'ok';
   }
 
   async move(
@@ -53,21 +116,15 @@ export class MemoryCallStore extends CallStore {
     next: Call,
     { keepDeadline = false } = {},
   ): Promise<MoveResult> {
-    const key = callKey(appId, next.sessionid);
-    const json = this.stored(key);
-    if (!json) return { moved: false, current: null };
-    const current = CallSchema.parse(JSON.parse(json));
-    if (current.status !== from) return { moved: false, current };
+    const key = keyOf(appId, next.sessionid);
+    const stored = parseStored(this.stored(key));
+    if (!stored) return { moved: false, current: null };
+    if (stored.call.status !== from) return { moved: false, current: stored.call };
     const ends = TERMINAL.has(next.status);
-    this.calls.set(key, {
-      json: JSON.stringify(next),
-      ...(ends ? { expiresAtMs: this.retainedUntil() } : {}),
-    });
+    this.store(key, next, ends);
     if (ends) {
-      for (const uid of [next.sender, next.receiver]) {
-        if (this.lines.get(callKey(appId, uid)) === next.sessionid)
-          this.lines.delete(callKey(appId, uid));
-      }
+      for (const uid of [next.sender, next.receiver])
+        this.free(this.lines, keyOf(appId, uid), next.sessionid);
     }
     if (!keepDeadline) this.ringing.delete(key);
     return { moved: true };
@@ -75,7 +132,13 @@ export class MemoryCallStore extends CallStore {
 
   async discard(appId: string, call: Call): Promise<void> {
     await this.move(appId, call.status, { ...call, status: 'cancelled' });
-    this.calls.delete(callKey(appId, call.sessionid));
+    this.calls.delete(keyOf(appId, call.sessionid));
+  }
+
+  async discardGroup(appId: string, stored: StoredCall): Promise<void> {
+    const { call } = stored;
+    await this.swapGroup(appId, stored, { ...call, status: 'cancelled' }, call.sender, 'free');
+    this.calls.delete(keyOf(appId, call.sessionid));
   }
 
   async overdue(nowMs: number): Promise<Array<[string, string]>> {
@@ -87,7 +150,20 @@ export class MemoryCallStore extends CallStore {
   }
 
   async dropDeadline(appId: string, sessionId: string): Promise<void> {
-    this.ringing.delete(callKey(appId, sessionId));
+    this.ringing.delete(keyOf(appId, sessionId));
+  }
+
+  /** Keeps `call`; one that ended is kept for the retention only (as Redis expires it). */
+  private store(key: string, call: Call, ended: boolean) {
+    this.calls.set(key, {
+      raw: JSON.stringify(call),
+      ...(ended ? { expiresAtMs: Date.now() + ENDED_RETENTION_SECONDS * 1000 } : {}),
+    });
+  }
+
+  /** Frees a line if it is still on `sessionId`. */
+  private free(lines: Map<string, string>, key: string, sessionId: string) {
+    if (lines.get(key) === sessionId) lines.delete(key);
   }
 
   private stored(key: string): string | undefined {
@@ -96,11 +172,7 @@ export class MemoryCallStore extends CallStore {
       this.calls.delete(key);
       return undefined;
     }
-    return entry?.json;
-  }
-
-  private retainedUntil(): number {
-    return Date.now() + ENDED_RETENTION_SECONDS * 1000;
+    return entry?.raw;
   }
 
   /** Drops ended calls past their retention (Redis expires them by itself). */

@@ -1,9 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, DomainError, MessageBus, rootLogger } from '@parley/common';
-import { Call, CallStatus, Message, RPC, RpcParsedRequest } from '@parley/contracts';
+import {
+  Call,
+  CallStatus,
+  deliverToUserSubject,
+  DeliveryFrame,
+  Message,
+  RPC,
+  RpcParsedRequest,
+} from '@parley/contracts';
 import { PRESENCE_ENV, PresenceEnv } from '../config/presence-env';
+import { CallRecorder } from './call-recorder';
 import { CallStore, TERMINAL } from './call.store';
+import { GroupCallService, joinedUids } from './group-call.service';
 
 type R = typeof RPC.presence;
 
@@ -11,7 +21,8 @@ type R = typeof RPC.presence;
  * The call state machine (ARCHITECTURE.md §8): `initiated` -> `ongoing` | `rejected` |
  * `cancelled` | `busy` | `unanswered`; `ongoing` -> `ended`. State and ring deadlines live in
  * Redis (CallStore), so any replica answers and a restart loses no timer; each transition is
- * stored by messaging as a `call` message, which also delivers it in real time.
+ * stored by messaging as a `call` message, which also delivers it in real time. Group calls
+ * follow their own steps (GroupCallService); signalling between parties is relayed here.
  */
 @Injectable()
 export class CallService {
@@ -20,6 +31,8 @@ export class CallService {
 
   constructor(
     private readonly store: CallStore,
+    private readonly recorder: CallRecorder,
+    private readonly groups: GroupCallService,
     private readonly bus: MessageBus,
     private readonly clock: Clock,
     @Inject(PRESENCE_ENV) env: Pick<PresenceEnv, 'CALL_RING_TIMEOUT_SECONDS'>,
@@ -27,22 +40,31 @@ export class CallService {
     this.ringTimeoutSeconds = env.CALL_RING_TIMEOUT_SECONDS;
   }
 
-  /** The caller's `initiated` message, or `busy` when the callee is on a call on any device. */
+  /**
+   * The caller's `initiated` message, or `busy` when the callee is on a call on any device. A
+   * group call rings the group's members, the caller in it.
+   */
   async initiate({ appId, sender, deviceId, call: body }: RpcParsedRequest<R['callInitiate']>) {
-    if (body.receiver === sender) {
+    if (body.receiverType === 'user' && body.receiver === sender) {
       throw new DomainError('ERR_CALLING_SELF', 'A user cannot call themselves.');
     }
     const now = this.clock.now().getTime();
+    const initiatedAt = Math.floor(now / 1000);
     const call: Call = {
       sessionid: `v1.${randomUUID()}`,
       type: body.type,
       sender,
       receiver: body.receiver,
-      receiverType: 'user',
+      receiverType: body.receiverType,
       status: 'initiated',
-      initiatedAt: Math.floor(now / 1000),
+      initiatedAt,
     };
-    const outcome = await this.store.create(appId, call, now + this.ringTimeoutSeconds * 1000);
+    const deadline = now + this.ringTimeoutSeconds * 1000;
+    if (body.receiverType === 'group') {
+      const groupCall = { ...call, participants: [{ uid: sender, joinedAt: initiatedAt }] };
+      return this.groups.initiate(appId, { ...groupCall, version: 0 }, deadline, deviceId);
+    }
+    const outcome = await this.store.create(appId, call, deadline);
     if (outcome === 'self') {
       throw new DomainError('ERR_CALL_BUSY_SELF', 'The caller is already on a call.');
     }
@@ -56,7 +78,8 @@ export class CallService {
     }
     if (outcome === 'ringing') return initiated;
     const busy: Call = { ...call, status: 'busy', endedAt: call.initiatedAt };
-    return this.record(appId, call.receiver, busy, deviceId);
+    // Not skipped on the caller's session: its SDK learns of the busy line from this frame.
+    return this.record(appId, call.receiver, busy);
   }
 
   /** A party moves the call on; the reply is the transition's message. */
@@ -64,7 +87,11 @@ export class CallService {
     if (!sessionId.trim()) {
       throw new DomainError('ERR_EMPTY_CALL_SESSION_ID', 'The call session id is empty.');
     }
-    let call = await this.store.get(appId, sessionId);
+    const stored = await this.store.read(appId, sessionId);
+    if (stored?.call.receiverType === 'group') {
+      return this.groups.update(appId, uid, stored, update.status, deviceId);
+    }
+    let call = stored?.call ?? null;
     for (;;) {
       if (!call) {
         throw new DomainError('ERR_CALL_SESSION_NOT_FOUND', 'The call session does not exist.');
@@ -97,8 +124,45 @@ export class CallService {
     }
   }
 
-  private async expire(appId: string, sessionId: string): Promise<void> {
+  /**
+   * Relays a party's signalling (SDP, ICE; opaque) to the other party, or in a group call to the
+   * joined member `to` or every other joined member, as `call_signal` frames. Nothing is stored.
+   */
+  async signal({ appId, uid, deviceId, sessionId, to, data }: RpcParsedRequest<R['callSignal']>) {
     const call = await this.store.get(appId, sessionId);
+    if (!call) {
+      throw new DomainError('ERR_CALL_SESSION_NOT_FOUND', 'The call session does not exist.');
+    }
+    if (TERMINAL.has(call.status)) {
+      throw new DomainError('ERR_CALL_TERMINATED', `The call has already ended (${call.status}).`);
+    }
+    const parties = call.receiverType === 'group' ? joinedUids(call) : [call.sender, call.receiver];
+    if (!parties.includes(uid) || (to !== undefined && (to === uid || !parties.includes(to)))) {
+      throw new DomainError('ERR_CALL_NOT_A_PART', 'Signals go between parties of the call.');
+    }
+    const targets = to !== undefined ? [to] : parties.filter((p) => p !== uid);
+    for (const target of targets) {
+      const frame: DeliveryFrame = {
+        appId,
+        type: 'call_signal',
+        sender: uid,
+        receiver: target,
+        receiverType: 'user',
+        ...(deviceId !== undefined && { deviceId }),
+        body: { sessionId, data },
+      };
+      this.bus.publish(deliverToUserSubject(appId, target), frame);
+    }
+    return { to: targets };
+  }
+
+  private async expire(appId: string, sessionId: string): Promise<void> {
+    const stored = await this.store.read(appId, sessionId);
+    if (stored?.call.receiverType === 'group') {
+      await this.groups.expire(appId, stored);
+      return this.store.dropDeadline(appId, sessionId);
+    }
+    const call = stored?.call;
     if (call?.status === 'initiated' || call?.status === 'unanswered') {
       const next: Call =
         call.status === 'unanswered'
@@ -115,7 +179,7 @@ export class CallService {
   }
 
   private record(appId: string, actor: string, call: Call, deviceId?: string): Promise<Message> {
-    return this.bus.request(RPC.messaging.callMessageStore, { appId, actor, call, deviceId });
+    return this.recorder.record(appId, actor, call, { deviceId });
   }
 }
 

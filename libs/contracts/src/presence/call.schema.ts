@@ -18,26 +18,46 @@ export const CallStatusSchema = z.enum(CALL_STATUSES);
 export type CallStatus = z.infer<typeof CallStatusSchema>;
 export const CallTypeSchema = z.enum(['audio', 'video']);
 
-/** A call as presence holds it and `data.entities.on.entity` shows it. Times in Unix seconds. */
+/**
+ * What a call message's `data.action` says: the call's new status, or, in a group call, one
+ * member's step that leaves the status as it is (`ongoing` for a join, `rejected` for a member who
+ * declines, `left` for a member who leaves while others stay).
+ */
+export const CallActionSchema = z.enum([...CALL_STATUSES, 'left']);
+export type CallAction = z.infer<typeof CallActionSchema>;
+
+/** One stay of a member in a group call (a member who leaves and joins again has two). */
+export const CallParticipantSchema = z.object({
+  uid: z.string(),
+  joinedAt: z.number().int(),
+  leftAt: z.number().int().optional(),
+});
+export type CallParticipant = z.infer<typeof CallParticipantSchema>;
+
+/**
+ * A call as presence holds it and `data.entities.on.entity` shows it. Times in Unix seconds.
+ * A group call (`receiverType: 'group'`, `receiver` the guid) also lists its `participants` and
+ * counts its transitions in `version`; `joinedAt` is its first join after the initiator's.
+ */
 export const CallSchema = z.object({
   sessionid: z.string(),
   type: CallTypeSchema,
   sender: z.string(),
   receiver: z.string(),
-  receiverType: z.literal('user'),
+  receiverType: z.enum(['user', 'group']),
   status: CallStatusSchema,
   initiatedAt: z.number().int(),
   joinedAt: z.number().int().optional(),
   endedAt: z.number().int().optional(),
+  participants: z.array(CallParticipantSchema).optional(),
+  version: z.number().int().optional(),
 });
 export type Call = z.infer<typeof CallSchema>;
 
-/** The SDK's `initiateCall` body (POST /calls): a call message to a user. */
+/** The SDK's `initiateCall` body (POST /calls): a call message to a user or a group. */
 export const CallInitiateBodySchema = z.object({
-  receiver: z.string().min(1).max(100),
-  receiverType: z.literal('user', {
-    message: "receiverType must be 'user' (group calls are not offered yet)",
-  }),
+  receiver: z.string().trim().toLowerCase().min(1).max(100),
+  receiverType: z.enum(['user', 'group']),
   type: CallTypeSchema,
   category: z.literal('call').optional(),
   data: z.record(z.string(), z.unknown()).optional(),
@@ -68,6 +88,8 @@ export const CallMessageStoreSchema = z.object({
   appId: z.string(),
   actor: z.string(),
   call: CallSchema,
+  /** The message's `data.action`: the call's status unless told. */
+  action: CallActionSchema.optional(),
   deviceId: z.string().optional(),
 });
 export const CallMessageReplySchema = MessageSchema;
@@ -88,3 +110,40 @@ export const CallLogGetSchema = z.object({
 });
 /** One call log object (reference §4.10), as loose JSON. */
 export const CallLogSchema = z.record(z.string(), z.unknown());
+
+/**
+ * Signalling (SDP offers and answers, ICE candidates) between the parties of a call, relayed over
+ * the WebSocket and never stored. Parley does not read `data`; it only bounds its size.
+ */
+export const MAX_CALL_SIGNAL_BYTES = 16 * 1024;
+
+/**
+ * A client's `call_signal` frame: `body.data` for the other party of the call `body.sessionId`,
+ * or in a group call for the joined member `receiver` (absent: every other joined member).
+ */
+export const CallSignalFrameSchema = z
+  .object({
+    type: z.literal('call_signal'),
+    receiver: z.string().trim().toLowerCase().min(1).max(100).optional(),
+    body: z
+      .object({ sessionId: z.string().min(1).max(200), data: z.unknown() })
+      .passthrough()
+      .refine((b) => b.data !== undefined, { message: 'body.data is required' }),
+  })
+  .passthrough();
+
+/** rpc.presence.call.signal: `uid` on session `deviceId` signals `to` (or every other party). */
+export const CallSignalSchema = z.object({
+  appId: z.string(),
+  uid: z.string(),
+  deviceId: z.string().optional(),
+  sessionId: z.string().min(1).max(200),
+  to: z.string().optional(),
+  data: z
+    .unknown()
+    .refine((d) => d !== undefined && JSON.stringify(d).length <= MAX_CALL_SIGNAL_BYTES, {
+      message: `data must be JSON of at most ${MAX_CALL_SIGNAL_BYTES} bytes`,
+    }),
+});
+/** Who the signal was relayed to. */
+export const CallSignalReplySchema = z.object({ to: z.array(z.string()) });
