@@ -46,3 +46,26 @@ describeMessageBusBehaviour('in-process', async () => {
     },
   };
 });
+
+describe('InProcessMessageBus', () => {
+  it('keeps delivering when a handler throws (every service shares the process)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-bus-'));
+    const broker = new InProcessBroker(dir);
+    const bus = new InProcessMessageBus(broker, 1000, rootLogger().child({}, { level: 'silent' }));
+    const got: string[] = [];
+    bus.subscribe('a.b', () => {
+      throw new Error('sync');
+    });
+    bus.subscribe('a.b', async () => {
+      throw new Error('async');
+    });
+    bus.subscribe('a.b', (m) => void got.push(m.subject));
+    bus.publish('a.b', {});
+    bus.publish('a.b', {});
+    await bus.flush();
+    expect(got).toEqual(['a.b', 'a.b']);
+    await bus.close();
+    broker.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

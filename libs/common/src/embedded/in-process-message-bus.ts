@@ -84,11 +84,21 @@ export class InProcessMessageBus extends MessageBus {
     const remove = this.broker.subscribe({
       subject,
       queue: options?.queue,
-      deliver: (msg) =>
-        void handler({
-          ...msg,
-          respond: msg.respond && ((data, h) => msg.respond?.(data, outgoing(h))),
-        }),
+      deliver: (msg) => {
+        // A handler's failure must not take the process (every service) down: log it.
+        const failed = (err: unknown) =>
+          this.log.error({ err, subject: msg.subject }, 'message handler failed');
+        try {
+          Promise.resolve(
+            handler({
+              ...msg,
+              respond: msg.respond && ((data, h) => msg.respond?.(data, outgoing(h))),
+            }),
+          ).catch(failed);
+        } catch (err) {
+          failed(err);
+        }
+      },
     });
     const sub: Subscription = {
       unsubscribe: () => {
