@@ -21,6 +21,7 @@ const moduleNameMapper = {
   '^@parley/contracts$': '<rootDir>/libs/contracts/src/index.ts',
   '^@parley/common$': '<rootDir>/libs/common/src/index.ts',
   '^@parley/common/testing$': '<rootDir>/libs/common/src/testing/index.ts',
+  '^@parley/sdk$': '<rootDir>/libs/sdk/src/index.ts',
 };
 
 const base = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node' };
