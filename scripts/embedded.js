@@ -23,6 +23,6 @@ const { startEmbedded, root } = require('./platform.js');
     });
   }
 })().catch((err) => {
-  console.error(`parley: failed to start: ${err.stack ?? err.message}`);
+  console.error('parley: failed to start:', err?.stack ?? err);
   process.exit(1);
 });

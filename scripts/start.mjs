@@ -65,7 +65,7 @@ const platform = await (
       })
     : startPlatform({ env, gatewayPort })
 ).catch((err) => {
-  console.error(`parley: failed to start: ${err.message}`);
+  console.error('parley: failed to start:', err?.message ?? err);
   process.exit(1);
 });
 const url = platform.gatewayUrls[0];

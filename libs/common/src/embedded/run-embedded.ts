@@ -64,16 +64,11 @@ export async function runEmbedded(opts: EmbeddedOptions): Promise<EmbeddedPlatfo
   };
   let url = '';
   try {
-    // Side by side: opening one is mostly waiting (and, on first start, creating it).
-    const names = opts.services.filter((s) => s.database).map((s) => s.name);
-    progress(`opening the databases of ${names.join(', ')}`);
-    const opened = await Promise.allSettled(
-      names.map(async (name) => {
-        databases.set(name, await opts.openDatabase(name));
-        progress(`${name} database open`);
-      }),
-    );
-    for (const o of opened) if (o.status === 'rejected') throw o.reason;
+    // One after another: embedded databases are not safe to create side by side in one process.
+    for (const spec of opts.services.filter((s) => s.database)) {
+      progress(`opening the ${spec.name} database`);
+      databases.set(spec.name, await opts.openDatabase(spec.name));
+    }
     for (const spec of opts.services) {
       progress(`starting ${spec.name}`);
       if (spec.servesClients) {
