@@ -20,4 +20,6 @@ export * from './crypto/secrets';
 export * from './http/access';
 export * from './redis/redis.module';
 export * from './presence/presence-reader';
+// Of the one-process mode only the options a service module takes: the broker, the embedded
+// PostgreSQL and the launcher (libs/common/src/embedded) load when the launcher requires them.
 export * from './embedded/embedded-runtime';

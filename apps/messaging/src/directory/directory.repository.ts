@@ -90,9 +90,13 @@ export class DirectoryRepository {
     );
   }
 
-  async findUsers(appId: string, uids: string[]): Promise<DirectoryUser[]> {
+  async findUsers(
+    appId: string,
+    uids: string[],
+    db: Pick<EntityManager, 'query'> = this.ds,
+  ): Promise<DirectoryUser[]> {
     if (!uids.length) return [];
-    return this.ds.query(
+    return db.query(
       `SELECT "uid", "status", "profile" FROM "messaging"."users"
        WHERE "app_id" = $1 AND "uid" = ANY($2::text[])`,
       [appId, uids],
@@ -350,9 +354,13 @@ export class DirectoryRepository {
     );
   }
 
-  async findGroups(appId: string, guids: string[]): Promise<DirectoryGroup[]> {
+  async findGroups(
+    appId: string,
+    guids: string[],
+    db: Pick<EntityManager, 'query'> = this.ds,
+  ): Promise<DirectoryGroup[]> {
     if (!guids.length) return [];
-    return this.ds.query(
+    return db.query(
       `SELECT "guid", "snapshot", "deleted" FROM "messaging"."groups"
        WHERE "app_id" = $1 AND "guid" = ANY($2::text[])`,
       [appId, guids],

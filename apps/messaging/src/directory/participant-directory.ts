@@ -10,6 +10,7 @@ import {
   RoleAudience,
   RPC,
 } from '@parley/contracts';
+import { EntityManager } from 'typeorm';
 import { DirectoryUser, MemberState, UserProfile } from './directory.entity';
 import { DirectoryRepository } from './directory.repository';
 
@@ -181,14 +182,22 @@ export class ParticipantDirectory {
   }
 
   /** Groups, for rendering message receivers: local only (unknown ones are absent). */
-  async groupsForDisplay(appId: string, guids: string[]): Promise<Map<string, GroupSnapshot>> {
-    const rows = await this.directory.findGroups(appId, [...new Set(guids)]);
+  async groupsForDisplay(
+    appId: string,
+    guids: string[],
+    db?: Pick<EntityManager, 'query'>,
+  ): Promise<Map<string, GroupSnapshot>> {
+    const rows = await this.directory.findGroups(appId, [...new Set(guids)], db);
     return new Map(rows.map((g) => [g.guid, g.snapshot]));
   }
 
   /** Users, for rendering message senders and receivers: local only (unknown ones are absent). */
-  async usersForDisplay(appId: string, uids: string[]): Promise<Map<string, UserProfile>> {
-    const rows = await this.directory.findUsers(appId, [...new Set(uids)]);
+  async usersForDisplay(
+    appId: string,
+    uids: string[],
+    db?: Pick<EntityManager, 'query'>,
+  ): Promise<Map<string, UserProfile>> {
+    const rows = await this.directory.findUsers(appId, [...new Set(uids)], db);
     return new Map(rows.flatMap((u) => (u.profile ? [[u.uid, u.profile] as const] : [])));
   }
 
