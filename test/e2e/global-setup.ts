@@ -15,6 +15,7 @@ export default async function globalSetup(): Promise<void> {
   buildOnce();
   const logDir = mkdtempSync(path.join(tmpdir(), 'parley-e2e-'));
   const adminKey = randomBytes(24).toString('hex');
+  const presenceKeyPrefix = `parley:presence:e2e-${randomBytes(6).toString('hex')}`;
   // The webhook settings are exported too, so that a test restarting the webhooks process
   // (test/e2e/webhooks.e2e-spec.ts) starts it the same way.
   Object.assign(process.env, TEST_WEBHOOKS_ENV);
@@ -27,7 +28,7 @@ export default async function globalSetup(): Promise<void> {
       PARLEY_ADMIN_KEY: adminKey,
       DB_POOL_SIZE: process.env.DB_POOL_SIZE ?? '5',
       // Keeps this platform's presence apart from others on the same Redis.
-      PRESENCE_KEY_PREFIX: `parley:presence:e2e-${randomBytes(6).toString('hex')}`,
+      PRESENCE_KEY_PREFIX: presenceKeyPrefix,
     },
     randomPorts: true,
     gateways: 2,
@@ -35,6 +36,7 @@ export default async function globalSetup(): Promise<void> {
   });
   process.env.PARLEY_E2E_GATEWAYS = platform.gatewayUrls.join(',');
   process.env.PARLEY_E2E_ADMIN_KEY = adminKey;
+  process.env.PARLEY_E2E_PRESENCE_PREFIX = presenceKeyPrefix;
   process.env.PARLEY_E2E_LOGS = logDir;
   process.env.PARLEY_E2E_PROCESSES = JSON.stringify(platform.processes);
   (globalThis as { parleyPlatform?: { stop(): Promise<void> } }).parleyPlatform = platform;

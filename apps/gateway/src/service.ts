@@ -12,6 +12,7 @@ export const SERVICE: ServiceSpec = {
   servesClients: true,
   configure: configureHttp,
   bodyLimit: Number(process.env.BODY_LIMIT_BYTES ?? 1024 * 1024),
+  trustProxy: () => loadConfig(GatewayEnvSchema).TRUST_PROXY,
   // https and wss when TLS_CERT_FILE and TLS_KEY_FILE are set (the CometChat SDK speaks no other).
   tls: () => readTlsFiles(loadConfig(GatewayEnvSchema)),
 };

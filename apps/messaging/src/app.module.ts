@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule, ServiceModuleOptions } from '@parley/common';
+import {
+  AppErasureConsumer,
+  PlatformModule,
+  ServiceModuleOptions,
+  userExportHandler,
+} from '@parley/common';
+import { RPC } from '@parley/contracts';
 import { ActionHandler } from './actions/action.handler';
 import { CallLog } from './calls/call-log';
 import { CallMessageHandler } from './calls/call-message.handler';
@@ -69,6 +75,17 @@ export const MESSAGING_DATABASE = {
 };
 
 /**
+ * What messaging exports of a user beyond the rows naming them (uid, sender, either party): calls
+ * to them, edits they made, and their conversations (those they hold a position in).
+ */
+const MESSAGING_USER_EXPORT = {
+  messages: `"receiver" = $2 AND "receiver_type" = 'user' AND "category" = 'call'`,
+  message_revisions: `"edited_by" = $2`,
+  conversations: `"conversation_id" IN (SELECT "conversation_id" FROM "messaging"."member_positions"
+    WHERE "app_id" = $1 AND "uid" = $2)`,
+};
+
+/**
  * Messaging: conversations, messages with a gap-free seq per conversation, read positions, and
  * the read models of users, blocks, roles, friendships, groups and memberships it decides sends
  * with (schema `messaging`).
@@ -88,9 +105,10 @@ export function messagingModule(opts: ServiceModuleOptions & { consumers?: boole
       }),
     ],
     providers: [
+      userExportHandler(RPC.messaging.userExport, MESSAGING_USER_EXPORT),
       DirectoryRepository,
       DirectoryEvents,
-      ...(opts.consumers === false ? [] : [DirectoryConsumer]),
+      ...(opts.consumers === false ? [] : [DirectoryConsumer, AppErasureConsumer]),
       ParticipantDirectory,
       MessageRepository,
       MessageDelivery,

@@ -1,5 +1,12 @@
 import { Module, Provider } from '@nestjs/common';
-import { loadConfig, PlatformModule, RedisModule, ServiceModuleOptions } from '@parley/common';
+import {
+  AppErasureConsumer,
+  AppStoreErasure,
+  loadConfig,
+  PlatformModule,
+  RedisModule,
+  ServiceModuleOptions,
+} from '@parley/common';
 import { CallRecorder } from './calls/call-recorder';
 import { CallTimeoutSweeper } from './calls/call-timeout.sweeper';
 import { CallHandler } from './calls/call.handler';
@@ -10,6 +17,7 @@ import { CallStore } from './calls/call.store';
 import { GroupCallService } from './calls/group-call.service';
 import { PRESENCE_ENV, PresenceEnvSchema } from './config/presence-env';
 import { GatewaySweeper } from './presence/gateway-sweeper';
+import { PresenceAppErasure } from './presence/presence-app-erasure';
 import { PresenceAnnouncer } from './presence/presence-announcer';
 import { PresenceHandler } from './presence/presence.handler';
 import { PresenceMetrics } from './presence/presence.metrics';
@@ -48,6 +56,8 @@ export function presenceModule(opts: ServiceModuleOptions = {}) {
       CallService,
       CallHandler,
       CallTimeoutSweeper,
+      { provide: AppStoreErasure, useClass: PresenceAppErasure },
+      AppErasureConsumer,
     ],
   })
   class PresenceModule {}

@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
-import { loadConfig, PlatformModule, SecretGenerator, ServiceModuleOptions } from '@parley/common';
+import {
+  AppErasureConsumer,
+  loadConfig,
+  PlatformModule,
+  SecretGenerator,
+  ServiceModuleOptions,
+} from '@parley/common';
 import { WEBHOOKS_ENV, WebhooksEnvSchema } from './config/webhooks-env';
 import { WEBHOOKS_SCOPE, WebhooksScope } from './config/webhooks-scope';
 import { DeliveryHandler } from './deliveries/delivery.handler';
@@ -49,6 +55,7 @@ export function webhooksModule(
       { provide: WEBHOOKS_ENV, useFactory: () => loadConfig(WebhooksEnvSchema) },
       { provide: WEBHOOKS_SCOPE, useValue: scope },
       SecretGenerator,
+      AppErasureConsumer,
       EndpointRepository,
       EndpointService,
       EndpointHandler,

@@ -8,4 +8,7 @@ export abstract class RateLimitCounters {
    * ms). Rejects when the counters are unavailable (the caller then serves the request unlimited).
    */
   abstract hit(key: string, expireAtMs: number): Promise<number>;
+
+  /** Deletes every counter whose key starts with `prefix`; returns how many there were. */
+  abstract erasePrefix(prefix: string): Promise<number>;
 }

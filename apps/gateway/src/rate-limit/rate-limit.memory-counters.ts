@@ -19,6 +19,13 @@ export class MemoryRateLimitCounters extends RateLimitCounters {
     return count;
   }
 
+  async erasePrefix(prefix: string): Promise<number> {
+    let erased = 0;
+    for (const key of this.counters.keys())
+      if (key.startsWith(prefix)) erased += Number(this.counters.delete(key));
+    return erased;
+  }
+
   private sweep(now: number) {
     if (now - this.lastSweepMs < SWEEP_EVERY_MS) return;
     this.lastSweepMs = now;

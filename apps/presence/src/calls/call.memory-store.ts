@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ErasureCounts } from '@parley/common';
 import { Call, CallSchema, CallStatus } from '@parley/contracts';
 import {
   CallStore,
@@ -151,6 +152,21 @@ export class MemoryCallStore extends CallStore {
 
   async dropDeadline(appId: string, sessionId: string): Promise<void> {
     this.ringing.delete(keyOf(appId, sessionId));
+  }
+
+  async eraseApp(appId: string): Promise<ErasureCounts> {
+    const erase = (map: Map<string, unknown>) => {
+      let erased = 0;
+      for (const key of [...map.keys()])
+        if (key.startsWith(`${appId}|`)) erased += Number(map.delete(key));
+      return erased;
+    };
+    return {
+      'presence.calls': erase(this.calls),
+      'presence.lines': erase(this.lines),
+      'presence.groupCalls': erase(this.groupLines),
+      'presence.ringing': erase(this.ringing),
+    };
   }
 
   /** Keeps `call`; one that ended is kept for the retention only (as Redis expires it). */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Redis } from '@parley/common';
+import { deleteKeysMatching, ErasureCounts, Redis, removeMembersMatching } from '@parley/common';
 import { Call, CallSchema, CallStatus } from '@parley/contracts';
 import { PRESENCE_ENV, PresenceEnv } from '../config/presence-env';
 import {
@@ -266,5 +266,14 @@ export class RedisCallStore extends CallStore {
 
   async dropDeadline(appId: string, sessionId: string): Promise<void> {
     await this.redis.zrem(this.keys.ringing, `${appId}|${sessionId}`);
+  }
+
+  async eraseApp(appId: string): Promise<ErasureCounts> {
+    return {
+      'presence.calls': await deleteKeysMatching(this.redis, this.keys.call(appId, '*')),
+      'presence.lines': await deleteKeysMatching(this.redis, this.keys.active(appId, '*')),
+      'presence.groupCalls': await deleteKeysMatching(this.redis, this.keys.group(appId, '*')),
+      'presence.ringing': await removeMembersMatching(this.redis, this.keys.ringing, `${appId}|*`),
+    };
   }
 }

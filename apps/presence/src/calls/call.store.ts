@@ -1,3 +1,4 @@
+import { ErasureCounts } from '@parley/common';
 import { Call, CallStatus } from '@parley/contracts';
 
 /** How long an ended call stays known (its session id answers ERR_CALL_TERMINATED). */
@@ -96,4 +97,7 @@ export abstract class CallStore {
 
   /** Drops a deadline (the call is no longer ringing). */
   abstract dropDeadline(appId: string, sessionId: string): Promise<void>;
+
+  /** Forgets an app's calls, the users' and groups' lines and its ring deadlines. */
+  abstract eraseApp(appId: string): Promise<ErasureCounts>;
 }

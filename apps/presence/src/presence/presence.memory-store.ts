@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ErasureCounts } from '@parley/common';
 import { PresenceConnection } from '@parley/contracts';
 import { PresenceOfUser, PresenceStore } from './presence.store';
 
@@ -80,6 +81,28 @@ export class MemoryPresenceStore extends PresenceStore {
 
   async onlineUids(appId: string): Promise<string[]> {
     return [...(this.online.get(appId) ?? [])];
+  }
+
+  async onlineCount(appId: string, uids?: string[]): Promise<number> {
+    const online = this.online.get(appId);
+    if (!uids) return online?.size ?? 0;
+    return uids.filter((uid) => online?.has(uid)).length;
+  }
+
+  async eraseApp(appId: string): Promise<ErasureCounts> {
+    let sockets = 0;
+    for (const key of [...this.connections.keys()])
+      if (key.startsWith(`${appId}|`)) sockets += Number(this.connections.delete(key));
+    const sets = Number(this.online.delete(appId)) + Number(this.lastActive.delete(appId));
+    let listed = 0;
+    for (const gateway of this.gatewaySockets.values())
+      for (const [key, c] of [...gateway])
+        if (c.appId === appId) listed += Number(gateway.delete(key));
+    return {
+      'presence.sockets': sockets,
+      'presence.sets': sets,
+      'presence.gatewaySockets': listed,
+    };
   }
 
   async presenceOf(appId: string, uids: string[]): Promise<PresenceOfUser[]> {

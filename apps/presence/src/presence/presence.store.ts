@@ -1,3 +1,4 @@
+import { ErasureCounts } from '@parley/common';
 import { PresenceConnection } from '@parley/contracts';
 
 export interface PresenceOfUser {
@@ -42,6 +43,15 @@ export abstract class PresenceStore {
   abstract forgetGateway(gatewayId: string): Promise<void>;
 
   abstract onlineUids(appId: string): Promise<string[]>;
+
+  /** How many of `uids` are online; without `uids`, how many users of the app are. */
+  abstract onlineCount(appId: string, uids?: string[]): Promise<number>;
+
+  /**
+   * Forgets an app: its users' sockets, online set and last activity, and its sockets in every
+   * gateway's list. A socket closing afterwards finds nothing and writes nothing.
+   */
+  abstract eraseApp(appId: string): Promise<ErasureCounts>;
 
   /** For each uid: online or not, and the last change. */
   abstract presenceOf(appId: string, uids: string[]): Promise<PresenceOfUser[]>;

@@ -30,3 +30,24 @@ export function serviceUnavailable(subject: string, timedOut: boolean): DomainEr
     `${subject}: ${timedOut ? 'timed out' : 'no service answered'}`,
   );
 }
+
+/** How an ok reply's bytes begin: `encodeJson({ ok: true, data })` writes `ok` first. */
+const OK_REPLY_PREFIX = '{"ok":true,"data":';
+
+/**
+ * The `data` of an ok reply as JSON text, cut out of the reply without parsing it (a caller that
+ * only forwards it saves a decode and an encode); undefined for any other reply.
+ */
+export function okReplyDataJson(data: Uint8Array): string | undefined {
+  const text = decoder.decode(data);
+  return text.startsWith(OK_REPLY_PREFIX) && text.endsWith('}')
+    ? text.slice(OK_REPLY_PREFIX.length, -1)
+    : undefined;
+}
+
+/** As `rpcResult`, with the data as JSON text: cut out of the reply unparsed when it can be. */
+export function rpcResultJson(reply: Uint8Array): string {
+  const json = okReplyDataJson(reply);
+  if (json !== undefined) return json;
+  return JSON.stringify(rpcResult(reply));
+}

@@ -14,7 +14,7 @@ import {
 } from 'nats';
 import { z } from 'zod';
 import { CORRELATION_HEADER, currentCorrelationId } from '../logging/logger';
-import { decodeJson, encodeJson, rpcResult, serviceUnavailable } from './codec';
+import { decodeJson, encodeJson, rpcResult, rpcResultJson, serviceUnavailable } from './codec';
 import { Lanes } from './lanes';
 import {
   BusMessage,
@@ -86,6 +86,23 @@ export class NatsMessageBus extends MessageBus {
     payload: RpcRequest<D>,
     options?: RequestOptions,
   ): Promise<RpcResponse<D>> {
+    return rpcResult(await this.ask(def, payload, options)) as RpcResponse<D>;
+  }
+
+  async requestJson<D extends RpcDef<z.ZodType, z.ZodType>>(
+    def: D,
+    payload: RpcRequest<D>,
+    options?: RequestOptions,
+  ): Promise<string> {
+    return rpcResultJson(await this.ask(def, payload, options));
+  }
+
+  /** The reply's bytes; no answer in time or no service is ERR_SERVICE_UNAVAILABLE. */
+  private async ask<D extends RpcDef<z.ZodType, z.ZodType>>(
+    def: D,
+    payload: RpcRequest<D>,
+    options?: RequestOptions,
+  ): Promise<Uint8Array> {
     let reply;
     try {
       reply = await this.nc.request(def.subject, encodeJson(payload), {
@@ -101,7 +118,7 @@ export class NatsMessageBus extends MessageBus {
       }
       throw err;
     }
-    return rpcResult(reply.data) as RpcResponse<D>;
+    return reply.data;
   }
 
   publish(subject: string, data: unknown, headers?: Headers): void {

@@ -1,7 +1,7 @@
 import { RpcDef, RpcRequest, RpcResponse } from '@parley/contracts';
 import { Logger } from 'pino';
 import { z } from 'zod';
-import { decodeJson, encodeJson, rpcResult, serviceUnavailable } from '../bus/codec';
+import { decodeJson, encodeJson, rpcResult, rpcResultJson, serviceUnavailable } from '../bus/codec';
 import { Lanes } from '../bus/lanes';
 import {
   BusMessage,
@@ -55,10 +55,26 @@ export class InProcessMessageBus extends MessageBus {
     payload: RpcRequest<D>,
     options?: RequestOptions,
   ): Promise<RpcResponse<D>> {
+    return rpcResult(await this.ask(def, payload, options)) as RpcResponse<D>;
+  }
+
+  async requestJson<D extends RpcDef<z.ZodType, z.ZodType>>(
+    def: D,
+    payload: RpcRequest<D>,
+    options?: RequestOptions,
+  ): Promise<string> {
+    return rpcResultJson(await this.ask(def, payload, options));
+  }
+
+  /** The reply's bytes; no answer in time or no subscriber is ERR_SERVICE_UNAVAILABLE. */
+  private async ask<D extends RpcDef<z.ZodType, z.ZodType>>(
+    def: D,
+    payload: RpcRequest<D>,
+    options?: RequestOptions,
+  ): Promise<Uint8Array> {
     this.assertOpen();
-    let reply: Uint8Array;
     try {
-      reply = await this.broker.request(
+      return await this.broker.request(
         def.subject,
         encodeJson(payload),
         outgoing(undefined),
@@ -67,7 +83,6 @@ export class InProcessMessageBus extends MessageBus {
     } catch (err) {
       throw serviceUnavailable(def.subject, !(err instanceof NoResponders));
     }
-    return rpcResult(reply) as RpcResponse<D>;
   }
 
   publish(subject: string, data: unknown, headers?: Headers): void {
