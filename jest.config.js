@@ -27,6 +27,22 @@ const moduleNameMapper = {
 const base = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node' };
 
 /**
+ * The e2e tests again, against the one-process mode of `npm start` (test/e2e/embedded): only with
+ * PARLEY_TEST_EMBEDDED=1, as some of them still need the separate processes.
+ * @type {import('jest').Config}
+ */
+const embeddedE2e = {
+  ...base,
+  displayName: 'e2e-embedded',
+  testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+  // These start service processes of their own on the servers: the same whatever platform runs.
+  testPathIgnorePatterns: ['/node_modules/', 'migrations-job', 'realtime-tls'],
+  setupFiles: ['<rootDir>/test/setup-env.ts', '<rootDir>/test/e2e/embedded/use-embedded.ts'],
+  globalSetup: '<rootDir>/test/e2e/embedded/global-setup.ts',
+  globalTeardown: '<rootDir>/test/e2e/embedded/global-teardown.ts',
+};
+
+/**
  * Three kinds of test (ARCHITECTURE.md §11):
  * - unit: `*.spec.ts` beside the code, collaborators mocked; plus the deployment file checks and
  *   the checks of the e2e tests' own support code (the chaos history checker).
@@ -68,6 +84,7 @@ const config = {
       globalSetup: '<rootDir>/test/e2e/global-setup.ts',
       globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
     },
+    ...(process.env.PARLEY_TEST_EMBEDDED === '1' ? [embeddedE2e] : []),
   ],
 };
 

@@ -1,5 +1,7 @@
-// Starts Parley's services as separate processes (as containers run them) and waits until each
-// answers /health/ready. Used by `npm start` and by the end-to-end tests.
+// Starts Parley: its services as separate processes (as containers run them) on real NATS,
+// PostgreSQL and Redis, waiting until each answers /health/ready (`startPlatform`); or all of them
+// in this process on embedded parts (`startEmbedded`). Used by `npm start` and by the end-to-end
+// tests; both need the build in dist/.
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -172,4 +174,49 @@ async function startPlatform(opts) {
   };
 }
 
-module.exports = { SERVICES, startPlatform, freePort, root };
+/**
+ * Start every service in this process (ARCHITECTURE.md §9): an in-process broker for NATS, an
+ * embedded PostgreSQL per service, presence and rate limits in memory, all kept under `dataDir`.
+ * @param {object} opts
+ * @param {Record<string,string>} opts.env  environment for every service (keys, settings); set on
+ *                                          this process, where the services read it
+ * @param {string} opts.dataDir             where streams and databases are kept
+ * @param {number} [opts.gatewayPort]       port of the gateway (0: a free one)
+ * @param {(name: string) => Promise<{url: string, poolSize?: number, stop(): Promise<void>}>} [opts.openDatabase]
+ *                                          a service's database (default: embedded PostgreSQL)
+ * @param {(step: string) => void} [opts.onProgress]
+ * @returns {Promise<{gatewayUrls: string[], processes: {name:string,pid:number,port:number}[], stop: () => Promise<void>}>}
+ */
+async function startEmbedded(opts) {
+  Object.assign(process.env, opts.env);
+  const dist = path.join(root, 'dist');
+  const { runEmbedded } = require(path.join(dist, 'libs/common/embedded/run-embedded.js'));
+  const services = SERVICES.map(
+    (s) => require(path.join(dist, 'apps', s.name, 'service.js')).SERVICE,
+  );
+  const openDatabase =
+    opts.openDatabase ??
+    (async (name) => {
+      const { startEmbeddedPostgres } = require(
+        path.join(dist, 'libs/common/embedded/pglite-server.js'),
+      );
+      const db = await startEmbeddedPostgres({ dataDir: path.join(opts.dataDir, 'db'), name });
+      // One connection: the embedded server runs one statement at a time anyway.
+      return { url: db.url, poolSize: 1, stop: db.stop };
+    });
+  const platform = await runEmbedded({
+    services,
+    dataDir: opts.dataDir,
+    port: opts.gatewayPort ?? 3000,
+    openDatabase,
+    onProgress: opts.onProgress,
+  });
+  const port = Number(new URL(platform.url).port);
+  return {
+    gatewayUrls: [platform.url],
+    processes: [{ name: 'parley', pid: process.pid, port }],
+    stop: platform.stop,
+  };
+}
+
+module.exports = { SERVICES, startPlatform, startEmbedded, freePort, root };

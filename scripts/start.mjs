@@ -1,8 +1,12 @@
 #!/usr/bin/env node
-// `npm start`: build, then run every Parley service as its own process on the NATS, PostgreSQL and
-// Redis named by NATS_URL, DATABASE_URL and REDIS_URL (the local servers when unset). The database
-// is created if missing and each service migrates its schema as it starts. On first start an
-// operator key, a JWT secret and a demo app are made and kept under DATA_DIR.
+// `npm start`: build, then run Parley.
+// - NATS_URL, DATABASE_URL and REDIS_URL all unset: every service in this one process, on an
+//   in-process broker and an embedded PostgreSQL per service, with no server to install
+//   (ARCHITECTURE.md §9). Streams and databases are kept under DATA_DIR.
+// - Any of them set: every service as its own process on that NATS, PostgreSQL and Redis (the
+//   local servers for those unset). Each service migrates its schema as it starts.
+// Either way, on first start an operator key, a JWT secret and a demo app are made and kept under
+// DATA_DIR.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +17,8 @@ import { ensureDeps } from './ensure-deps.mjs';
 ensureDeps();
 
 const require = createRequire(import.meta.url);
-const { SERVICES, startPlatform, root } = require('./platform.js');
+const { SERVICES, startEmbedded, startPlatform, root } = require('./platform.js');
+const embedded = !process.env.NATS_URL && !process.env.DATABASE_URL && !process.env.REDIS_URL;
 
 const dataDir = path.resolve(root, process.env.DATA_DIR ?? 'data');
 mkdirSync(dataDir, { recursive: true });
@@ -26,11 +31,14 @@ function kept(file, make) {
   return { value, created: true };
 }
 
-const env = {
-  NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-  DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/parley',
-  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-};
+const env = embedded
+  ? // Seven services share the console: warnings and errors only, unless asked otherwise.
+    { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }
+  : {
+      NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+      DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/parley',
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    };
 const admin = process.env.PARLEY_ADMIN_KEY
   ? { value: process.env.PARLEY_ADMIN_KEY, created: false }
   : kept('admin-key', () => randomBytes(24).toString('hex'));
@@ -41,13 +49,25 @@ env.PARLEY_JWT_SECRET =
 
 console.log('parley: building');
 execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
-console.log(`parley: starting ${SERVICES.map((s) => s.name).join(', ')}`);
-const platform = await startPlatform({ env, gatewayPort: Number(process.env.PORT ?? 3000) }).catch(
-  (err) => {
-    console.error(`parley: failed to start: ${err.message}`);
-    process.exit(1);
-  },
+const gatewayPort = Number(process.env.PORT ?? 3000);
+console.log(
+  embedded
+    ? `parley: starting ${SERVICES.map((s) => s.name).join(', ')} in one process (data in ${dataDir})`
+    : `parley: starting ${SERVICES.map((s) => s.name).join(', ')}`,
 );
+const platform = await (
+  embedded
+    ? startEmbedded({
+        env,
+        dataDir,
+        gatewayPort,
+        onProgress: (step) => console.log(`parley: ${step}`),
+      })
+    : startPlatform({ env, gatewayPort })
+).catch((err) => {
+  console.error('parley: failed to start:', err?.message ?? err);
+  process.exit(1);
+});
 const url = platform.gatewayUrls[0];
 
 const demoFile = path.join(dataDir, 'demo-app.json');

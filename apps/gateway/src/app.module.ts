@@ -7,6 +7,7 @@ import {
   PlatformModule,
   PresenceReader,
   RedisModule,
+  ServiceModuleOptions,
 } from '@parley/common';
 import { AdminAppsController } from './admin/admin-apps.controller';
 import { AdminWebhooksController } from './admin/admin-webhooks.controller';
@@ -47,20 +48,23 @@ import { ReactionsController } from './reactions/reactions.controller';
 import { OnlineMembersController } from './realtime/online-members.controller';
 import { REALTIME_PROVIDERS } from './realtime/realtime.providers';
 import { FriendsController } from './relationships/friends.controller';
-import { RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers';
+import { rateLimitProviders } from './rate-limit/rate-limit.providers';
 import { RateLimitAppErasure } from './rate-limit/rate-limit-app-erasure';
 import { RolesController } from './roles/roles.controller';
 import { UserExportController } from './user-export/user-export.controller';
 import { UserExportService } from './user-export/user-export.service';
 import { UsersController } from './users/users.controller';
 
-/** The gateway: REST (CometChat v3), the operator API, docs; no database of its own. */
-export function gatewayModule() {
+/**
+ * The gateway: REST (CometChat v3), the operator API, docs; no database of its own. It serves
+ * HTTP in the one-process mode too (`opts.http` is not read).
+ */
+export function gatewayModule(opts: Pick<ServiceModuleOptions, 'embedded'> = {}) {
   @Module({
     imports: [
-      PlatformModule.forService({ name: 'gateway' }),
+      PlatformModule.forService({ name: 'gateway', embedded: opts.embedded }),
       // Rate limits fail open without Redis, so its outage must not take gateways out of rotation.
-      RedisModule.forRoot({ critical: false }),
+      ...(opts.embedded ? [] : [RedisModule.forRoot({ critical: false })]),
       DiscoveryModule,
       DashboardModule,
     ],
@@ -102,7 +106,7 @@ export function gatewayModule() {
       MeService,
       UserExportService,
       ...REALTIME_PROVIDERS,
-      ...RATE_LIMIT_PROVIDERS,
+      ...rateLimitProviders(opts.embedded ? 'memory' : 'redis'),
       { provide: AppStoreErasure, useClass: RateLimitAppErasure },
       AppErasureConsumer,
     ],

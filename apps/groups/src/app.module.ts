@@ -3,6 +3,7 @@ import {
   AppErasureConsumer,
   PlatformModule,
   PresenceReader,
+  ServiceModuleOptions,
   userExportHandler,
 } from '@parley/common';
 import { RPC } from '@parley/contracts';
@@ -59,10 +60,15 @@ export const GROUPS_DATABASE = {
 })
 export class GroupsFeaturesModule {}
 
-export function groupsModule(opts: { http?: boolean } = {}) {
+export function groupsModule(opts: ServiceModuleOptions = {}) {
   @Module({
     imports: [
-      PlatformModule.forService({ name: 'groups', database: GROUPS_DATABASE, http: opts.http }),
+      PlatformModule.forService({
+        name: 'groups',
+        database: GROUPS_DATABASE,
+        http: opts.http,
+        embedded: opts.embedded,
+      }),
       GroupsFeaturesModule,
     ],
   })

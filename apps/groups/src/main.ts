@@ -1,10 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@parley/common';
-import { GROUPS_DATABASE, groupsModule } from './app.module';
+import { SERVICE } from './service';
 
-void runService({
-  name: 'groups',
-  module: groupsModule(),
-  defaultPort: 3003,
-  database: GROUPS_DATABASE,
-});
+void runService(SERVICE);

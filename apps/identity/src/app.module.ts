@@ -3,6 +3,7 @@ import {
   AppErasureConsumer,
   PlatformModule,
   SecretGenerator,
+  ServiceModuleOptions,
   userExportHandler,
 } from '@parley/common';
 import { RPC } from '@parley/contracts';
@@ -58,10 +59,15 @@ export const IDENTITY_DATABASE = {
 })
 export class IdentityFeaturesModule {}
 
-export function identityModule(opts: { http?: boolean } = {}) {
+export function identityModule(opts: ServiceModuleOptions = {}) {
   @Module({
     imports: [
-      PlatformModule.forService({ name: 'identity', database: IDENTITY_DATABASE, http: opts.http }),
+      PlatformModule.forService({
+        name: 'identity',
+        database: IDENTITY_DATABASE,
+        http: opts.http,
+        embedded: opts.embedded,
+      }),
       IdentityFeaturesModule,
     ],
   })

@@ -1,10 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@parley/common';
-import { IDENTITY_DATABASE, identityModule } from './app.module';
+import { SERVICE } from './service';
 
-void runService({
-  name: 'identity',
-  module: identityModule(),
-  defaultPort: 3001,
-  database: IDENTITY_DATABASE,
-});
+void runService(SERVICE);

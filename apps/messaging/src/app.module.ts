@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
-import { AppErasureConsumer, PlatformModule, userExportHandler } from '@parley/common';
+import {
+  AppErasureConsumer,
+  PlatformModule,
+  ServiceModuleOptions,
+  userExportHandler,
+} from '@parley/common';
 import { RPC } from '@parley/contracts';
 import { ActionHandler } from './actions/action.handler';
 import { CallLog } from './calls/call-log';
@@ -70,15 +75,6 @@ export const MESSAGING_DATABASE = {
 };
 
 /**
- * Messaging: conversations, messages with a gap-free seq per conversation, read positions, and
- * the read models of users, blocks, roles, friendships, groups and memberships it decides sends
- * with (schema `messaging`).
- *
- * `consumers: false` leaves out the durable consumers that feed the read models: for tests that
- * boot the service in-process and write the models themselves, so they never take events from
- * the shared durable consumers of a platform running beside them.
- */
-/**
  * What messaging exports of a user beyond the rows naming them (uid, sender, either party): calls
  * to them, edits they made, and their conversations (those they hold a position in).
  */
@@ -89,13 +85,23 @@ const MESSAGING_USER_EXPORT = {
     WHERE "app_id" = $1 AND "uid" = $2)`,
 };
 
-export function messagingModule(opts: { http?: boolean; consumers?: boolean } = {}) {
+/**
+ * Messaging: conversations, messages with a gap-free seq per conversation, read positions, and
+ * the read models of users, blocks, roles, friendships, groups and memberships it decides sends
+ * with (schema `messaging`).
+ *
+ * `consumers: false` leaves out the durable consumers that feed the read models: for tests that
+ * boot the service in-process and write the models themselves, so they never take events from
+ * the shared durable consumers of a platform running beside them.
+ */
+export function messagingModule(opts: ServiceModuleOptions & { consumers?: boolean } = {}) {
   @Module({
     imports: [
       PlatformModule.forService({
         name: 'messaging',
         database: MESSAGING_DATABASE,
         http: opts.http,
+        embedded: opts.embedded,
       }),
     ],
     providers: [

@@ -1,10 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@parley/common';
-import { MESSAGING_DATABASE, messagingModule } from './app.module';
+import { SERVICE } from './service';
 
-void runService({
-  name: 'messaging',
-  module: messagingModule(),
-  defaultPort: 3004,
-  database: MESSAGING_DATABASE,
-});
+void runService(SERVICE);

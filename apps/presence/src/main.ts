@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@parley/common';
-import { presenceModule } from './app.module';
+import { SERVICE } from './service';
 
-void runService({ name: 'presence', module: presenceModule(), defaultPort: 3006 });
+void runService(SERVICE);

@@ -3,6 +3,7 @@ import {
   AppErasureConsumer,
   PlatformModule,
   PresenceReader,
+  ServiceModuleOptions,
   userExportHandler,
 } from '@parley/common';
 import { RPC } from '@parley/contracts';
@@ -78,10 +79,15 @@ export const USERS_DATABASE = {
 })
 export class UsersFeaturesModule {}
 
-export function usersModule(opts: { http?: boolean } = {}) {
+export function usersModule(opts: ServiceModuleOptions = {}) {
   @Module({
     imports: [
-      PlatformModule.forService({ name: 'users', database: USERS_DATABASE, http: opts.http }),
+      PlatformModule.forService({
+        name: 'users',
+        database: USERS_DATABASE,
+        http: opts.http,
+        embedded: opts.embedded,
+      }),
       UsersFeaturesModule,
     ],
   })

@@ -1,10 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@parley/common';
-import { USERS_DATABASE, usersModule } from './app.module';
+import { SERVICE } from './service';
 
-void runService({
-  name: 'users',
-  module: usersModule(),
-  defaultPort: 3002,
-  database: USERS_DATABASE,
-});
+void runService(SERVICE);

@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
-import { AppErasureConsumer, loadConfig, PlatformModule, SecretGenerator } from '@parley/common';
+import {
+  AppErasureConsumer,
+  loadConfig,
+  PlatformModule,
+  SecretGenerator,
+  ServiceModuleOptions,
+} from '@parley/common';
 import { WEBHOOKS_ENV, WebhooksEnvSchema } from './config/webhooks-env';
 import { WEBHOOKS_SCOPE, WebhooksScope } from './config/webhooks-scope';
 import { DeliveryHandler } from './deliveries/delivery.handler';
@@ -33,12 +39,17 @@ export const WEBHOOKS_DATABASE = {
  * `workers: false` leaves out sending (tests of what the consumers write).
  */
 export function webhooksModule(
-  opts: { http?: boolean; scope?: Partial<WebhooksScope>; workers?: boolean } = {},
+  opts: ServiceModuleOptions & { scope?: Partial<WebhooksScope>; workers?: boolean } = {},
 ) {
   const scope: WebhooksScope = { consumerPrefix: 'webhooks', ...opts.scope };
   @Module({
     imports: [
-      PlatformModule.forService({ name: 'webhooks', database: WEBHOOKS_DATABASE, http: opts.http }),
+      PlatformModule.forService({
+        name: 'webhooks',
+        database: WEBHOOKS_DATABASE,
+        http: opts.http,
+        embedded: opts.embedded,
+      }),
     ],
     providers: [
       { provide: WEBHOOKS_ENV, useFactory: () => loadConfig(WebhooksEnvSchema) },

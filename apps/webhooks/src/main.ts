@@ -1,10 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@parley/common';
-import { WEBHOOKS_DATABASE, webhooksModule } from './app.module';
+import { SERVICE } from './service';
 
-void runService({
-  name: 'webhooks',
-  module: webhooksModule(),
-  defaultPort: 3005,
-  database: WEBHOOKS_DATABASE,
-});
+void runService(SERVICE);

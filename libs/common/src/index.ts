@@ -10,7 +10,6 @@ export * from './db/database';
 export * from './db/outbox';
 export * from './db/outbox.entity';
 export * from './db/sql-text';
-export * from './embedded/pglite-server';
 export * from './health/health';
 export * from './health/metrics';
 export * from './bootstrap/clock';
@@ -24,3 +23,6 @@ export * from './presence/presence-reader';
 export * from './redis/key-erasure';
 export * from './db/app-erasure';
 export * from './db/user-export';
+// Of the one-process mode only the options a service module takes: the broker, the embedded
+// PostgreSQL and the launcher (libs/common/src/embedded) load when the launcher requires them.
+export * from './embedded/embedded-runtime';

@@ -1,17 +1,18 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { AppStoreErasure, deleteKeysMatching, ErasureCounts, Redis } from '@parley/common';
-import { appCounterKeys } from './rate-limit.service';
+import { Injectable } from '@nestjs/common';
+import { AppStoreErasure, ErasureCounts } from '@parley/common';
+import { RateLimitCounters } from './rate-limit.counters';
+import { appCounterPrefix } from './rate-limit.service';
 
 /** A deleted app's rate-limit counters (they would expire within minutes; erased at once). */
 @Injectable()
 export class RateLimitAppErasure extends AppStoreErasure {
-  constructor(@Inject(Redis) private readonly redis: Redis) {
+  constructor(private readonly counters: RateLimitCounters) {
     super();
   }
 
   async erase(appId: string): Promise<ErasureCounts> {
     return {
-      'gateway.rateLimitCounters': await deleteKeysMatching(this.redis, appCounterKeys(appId)),
+      'gateway.rateLimitCounters': await this.counters.erasePrefix(appCounterPrefix(appId)),
     };
   }
 }

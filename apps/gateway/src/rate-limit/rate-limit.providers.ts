@@ -3,12 +3,22 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AppLimitsCache } from './app-limits.cache';
 import { RateLimitCounters } from './rate-limit.counters';
 import { RateLimitInterceptor } from './rate-limit.interceptor';
+import { MemoryRateLimitCounters } from './rate-limit.memory-counters';
+import { RedisRateLimitCounters } from './rate-limit.redis-counters';
 import { RateLimitService } from './rate-limit.service';
 
-/** The per-app rate limits, for the gateway module (which also imports RedisModule). */
-export const RATE_LIMIT_PROVIDERS: Provider[] = [
-  AppLimitsCache,
-  RateLimitCounters,
-  RateLimitService,
-  { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor },
-];
+/**
+ * The per-app rate limits, for the gateway module: counted in Redis (the module then imports
+ * RedisModule), or in memory in the one-process mode (`counters: 'memory'`).
+ */
+export function rateLimitProviders(counters: 'redis' | 'memory'): Provider[] {
+  return [
+    AppLimitsCache,
+    {
+      provide: RateLimitCounters,
+      useClass: counters === 'redis' ? RedisRateLimitCounters : MemoryRateLimitCounters,
+    },
+    RateLimitService,
+    { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor },
+  ];
+}

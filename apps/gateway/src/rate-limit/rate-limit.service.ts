@@ -32,7 +32,7 @@ export function counterKey(appId: string, bucket: string, window: number): strin
 }
 
 /** A glob matching every rate-limit counter of an app. */
-export const appCounterKeys = (appId: string) => `parley:rl:${appId}:*`;
+export const appCounterPrefix = (appId: string) => `parley:rl:${appId}:`;
 
 /**
  * The verdict on the `count`-th request of a window (this one included) under `limit`: headers

@@ -3,13 +3,15 @@ import { Clock, MessageBus, Redis } from '@parley/common';
 import { Call, RPC } from '@parley/contracts';
 import { CallRecorder } from './call-recorder';
 import { CallService } from './call.service';
+import { MemoryCallStore } from './call.memory-store';
+import { RedisCallStore } from './call.redis-store';
 import { CallStore } from './call.store';
 import { GroupCallService } from './group-call.service';
 
 /**
- * The call state machine on the real Redis. A presence "restart" is a new CallService and store
- * over the same Redis: nothing of the first survives but what it stored, as after a process
- * restart, so the ring deadline must come from Redis.
+ * The call state machine on each CallStore: the real Redis, and memory (the one-process mode). A
+ * presence "restart" is a new CallService over the same state: nothing of the first survives but
+ * what it stored, as after a process restart, so the ring deadline must come from the store.
  */
 
 let redis: Redis;
@@ -27,9 +29,19 @@ afterAll(async () => {
 
 const RING = 45;
 
-function platform() {
+/** Per platform: the store each replica gets (Redis: its own client of the shared keys). */
+const STORES: Record<string, (prefix: string) => () => CallStore> = {
+  Redis: (prefix) => () => new RedisCallStore(redis, { PRESENCE_KEY_PREFIX: prefix }),
+  memory: () => {
+    const store = new MemoryCallStore();
+    return () => store;
+  },
+};
+
+function platformWith(stores: (prefix: string) => () => CallStore) {
   const prefix = `test:calls:${randomUUID()}`;
   prefixes.push(prefix);
+  const storeOf = stores(prefix);
   let nowMs = 1_800_000_000_000;
   const clock = {
     now: () => new Date(nowMs),
@@ -67,9 +79,9 @@ function platform() {
     ),
     publish: jest.fn((subject: string, frame: unknown) => published.push({ subject, frame })),
   } as unknown as MessageBus;
-  /** A presence replica: a fresh service over the shared Redis. */
+  /** A presence replica: a fresh service over the shared state. */
   const replica = () => {
-    const store = new CallStore(redis, { PRESENCE_KEY_PREFIX: prefix });
+    const store = storeOf();
     const recorder = new CallRecorder(bus);
     return new CallService(
       store,
@@ -113,7 +125,9 @@ const refusal = (p: Promise<unknown>) =>
     (err: { code?: string }) => err.code,
   );
 
-describe('CallService (Redis)', () => {
+describe.each(Object.entries(STORES))('CallService (%s)', (_name, stores) => {
+  const platform = () => platformWith(stores);
+
   it('a restart during ringing still ends the call as unanswered at its deadline', async () => {
     const { replica, stored, advance } = platform();
     const before = replica();

@@ -3,9 +3,14 @@ import { Clock, Metrics, Redis } from '@parley/common';
 import { PresenceAnnouncer, PresenceChange } from './presence-announcer';
 import { PresenceMetrics } from './presence.metrics';
 import { PresenceService } from './presence.service';
+import { MemoryPresenceStore } from './presence.memory-store';
+import { RedisPresenceStore } from './presence.redis-store';
 import { PresenceStore } from './presence.store';
 
-/** The presence rules on the real Redis (its Lua steps), each test under a key prefix of its own. */
+/**
+ * The presence rules on each PresenceStore: the real Redis (its Lua steps), each test under a key
+ * prefix of its own, and memory (the one-process mode).
+ */
 
 let redis: Redis;
 const prefixes: string[] = [];
@@ -22,7 +27,12 @@ afterAll(async () => {
 
 const TTL = 10;
 
-function setup() {
+const STORES: Record<string, (prefix: string) => PresenceStore> = {
+  Redis: (prefix) => new RedisPresenceStore(redis, { PRESENCE_KEY_PREFIX: prefix }),
+  memory: () => new MemoryPresenceStore(),
+};
+
+function setupWith(storeOf: (prefix: string) => PresenceStore) {
   const prefix = `test:presence:${randomUUID()}`;
   prefixes.push(prefix);
   let nowMs = 1_800_000_000_000;
@@ -36,7 +46,7 @@ function setup() {
       announced.push([appId, uid, change, at]);
     }),
   } as unknown as PresenceAnnouncer;
-  const store = new PresenceStore(redis, { PRESENCE_KEY_PREFIX: prefix });
+  const store = storeOf(prefix);
   const service = new PresenceService(store, announcer, clock, new PresenceMetrics(new Metrics()), {
     PRESENCE_TTL_SECONDS: TTL,
   });
@@ -50,7 +60,9 @@ function setup() {
   return { service, conn, changes, advance: (ms: number) => (nowMs += ms), now: () => nowMs };
 }
 
-describe('PresenceService (Redis)', () => {
+describe.each(Object.entries(STORES))('PresenceService (%s)', (_name, storeOf) => {
+  const setup = () => setupWith(storeOf);
+
   it('is online from the first socket to the last, across gateways', async () => {
     const { service, conn, changes } = setup();
     expect(await service.opened(conn('alice', 'gw1', 'c1'))).toEqual({ online: true });

@@ -18,19 +18,18 @@ import { Outbox, OutboxRelay, Transactor } from '../db/outbox';
 import { OutboxRow } from '../db/outbox.entity';
 import { HealthController, HealthRegistry, MetricsController } from '../health/health';
 import { Metrics } from '../health/metrics';
+import { ServiceModuleOptions } from '../embedded/embedded-runtime';
 import { rootLogger } from '../logging/logger';
 import { Clock } from './clock';
 import { ServiceIdentity } from './service-identity';
 
 export const BASE_ENV = Symbol('BASE_ENV');
 
-export interface PlatformOptions {
+export interface PlatformOptions extends ServiceModuleOptions {
   /** Service name: NATS queue group, log field, default schema. */
   name: string;
   /** The service's Postgres schema, entities and migrations; omit for a service with no database. */
   database?: ServiceDatabaseOptions;
-  /** Serve /health and /metrics (off when the service runs inside another's process). */
-  http?: boolean;
 }
 
 @Injectable()
@@ -64,6 +63,7 @@ export class PlatformModule {
         provide: MessageBus,
         inject: [BASE_ENV, HealthRegistry],
         useFactory: async (env: BaseEnv, health: HealthRegistry) => {
+          if (opts.embedded) return opts.embedded.bus(opts.name, env.RPC_TIMEOUT_MS);
           const log = rootLogger().child({ component: 'nats' });
           const bus = await NatsMessageBus.connect(
             env.NATS_URL,
@@ -97,11 +97,12 @@ export class PlatformModule {
           provide: DataSource,
           inject: [BASE_ENV, HealthRegistry],
           useFactory: async (env: BaseEnv, health: HealthRegistry) => {
+            const embedded = opts.embedded?.database(opts.name);
             const ds = await openServiceDatabase(
-              env.DATABASE_URL,
+              embedded?.url ?? env.DATABASE_URL,
               {
                 ...db,
-                poolSize: db.poolSize ?? env.DB_POOL_SIZE,
+                poolSize: embedded?.poolSize ?? db.poolSize ?? env.DB_POOL_SIZE,
                 entities: [
                   ...(db.entities as unknown[]),
                   OutboxRow,

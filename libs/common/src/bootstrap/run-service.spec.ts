@@ -21,7 +21,7 @@ class SlowModule {}
 
 describe('a service stopping gracefully', () => {
   it('answers the request in flight, then closes its connection instead of keeping it alive', async () => {
-    const app = await createServiceApp({ name: 'test', module: SlowModule, defaultPort: 0 });
+    const app = await createServiceApp({ name: 'test', module: () => SlowModule, defaultPort: 0 });
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as AddressInfo;
     // fetch keeps its connections alive, as clients and proxies do.

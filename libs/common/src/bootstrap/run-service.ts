@@ -3,12 +3,19 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { BaseEnvSchema, ConfigError, loadConfig } from '../config/config';
 import { openServiceDatabase, ServiceDatabaseOptions } from '../db/database';
+import { ServiceModuleOptions } from '../embedded/embedded-runtime';
 import { PinoNestLogger, rootLogger } from '../logging/logger';
 
 export interface ServiceSpec {
   name: string;
-  module: Type<unknown>;
+  /** The service's Nest module with these options (its `app.module` function). */
+  module: (opts: ServiceModuleOptions) => Type<unknown>;
   defaultPort: number;
+  /**
+   * Serves clients over HTTP (the gateway). In the one-process mode only such a service listens;
+   * the others run without HTTP.
+   */
+  servesClients?: boolean;
   /** Extra HTTP setup (the gateway's body limits, CORS, filters). */
   configure?: (app: NestFastifyApplication) => void | Promise<void>;
   /** Fastify options (body limit etc.). */
@@ -28,10 +35,13 @@ export interface ServiceSpec {
 }
 
 /** Build a service's Nest application on Fastify, without listening. */
-export async function createServiceApp(spec: ServiceSpec): Promise<NestFastifyApplication> {
+export async function createServiceApp(
+  spec: ServiceSpec,
+  opts: ServiceModuleOptions = {},
+): Promise<NestFastifyApplication> {
   const tls = spec.tls?.();
   const app = await NestFactory.create<NestFastifyApplication>(
-    spec.module,
+    spec.module(opts),
     new FastifyAdapter({
       bodyLimit: spec.bodyLimit ?? 1024 * 1024,
       trustProxy: spec.trustProxy?.() ?? false,

@@ -1,3 +1,5 @@
+import { DomainError } from '../errors/domain-error';
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -14,6 +16,21 @@ export type RpcReply =
   | { ok: true; data: unknown }
   | { ok: false; error: { code: string; message: string; details?: Record<string, string[]> } };
 
+/** The result of an RPC from its encoded reply: the data, or the DomainError the server sent. */
+export function rpcResult(reply: Uint8Array): unknown {
+  const body = decodeJson(reply) as RpcReply;
+  if (body.ok) return body.data;
+  throw DomainError.fromBody(body.error);
+}
+
+/** What a caller gets when no server answers an RPC, or none in time. */
+export function serviceUnavailable(subject: string, timedOut: boolean): DomainError {
+  return new DomainError(
+    'ERR_SERVICE_UNAVAILABLE',
+    `${subject}: ${timedOut ? 'timed out' : 'no service answered'}`,
+  );
+}
+
 /** How an ok reply's bytes begin: `encodeJson({ ok: true, data })` writes `ok` first. */
 const OK_REPLY_PREFIX = '{"ok":true,"data":';
 
@@ -26,4 +43,11 @@ export function okReplyDataJson(data: Uint8Array): string | undefined {
   return text.startsWith(OK_REPLY_PREFIX) && text.endsWith('}')
     ? text.slice(OK_REPLY_PREFIX.length, -1)
     : undefined;
+}
+
+/** As `rpcResult`, with the data as JSON text: cut out of the reply unparsed when it can be. */
+export function rpcResultJson(reply: Uint8Array): string {
+  const json = okReplyDataJson(reply);
+  if (json !== undefined) return json;
+  return JSON.stringify(rpcResult(reply));
 }

@@ -13,9 +13,9 @@ import {
   NatsError,
 } from 'nats';
 import { z } from 'zod';
-import { DomainError } from '../errors/domain-error';
 import { CORRELATION_HEADER, currentCorrelationId } from '../logging/logger';
-import { decodeJson, encodeJson, okReplyDataJson, RpcReply } from './codec';
+import { decodeJson, encodeJson, rpcResult, rpcResultJson, serviceUnavailable } from './codec';
+import { Lanes } from './lanes';
 import {
   BusMessage,
   DurableConsumerOptions,
@@ -86,9 +86,7 @@ export class NatsMessageBus extends MessageBus {
     payload: RpcRequest<D>,
     options?: RequestOptions,
   ): Promise<RpcResponse<D>> {
-    const body = decodeJson(await this.ask(def, payload, options)) as RpcReply;
-    if (body.ok) return body.data as RpcResponse<D>;
-    throw DomainError.fromBody(body.error);
+    return rpcResult(await this.ask(def, payload, options)) as RpcResponse<D>;
   }
 
   async requestJson<D extends RpcDef<z.ZodType, z.ZodType>>(
@@ -96,12 +94,7 @@ export class NatsMessageBus extends MessageBus {
     payload: RpcRequest<D>,
     options?: RequestOptions,
   ): Promise<string> {
-    const data = await this.ask(def, payload, options);
-    const json = okReplyDataJson(data);
-    if (json !== undefined) return json;
-    const body = decodeJson(data) as RpcReply;
-    if (body.ok) return JSON.stringify(body.data);
-    throw DomainError.fromBody(body.error);
+    return rpcResultJson(await this.ask(def, payload, options));
   }
 
   /** The reply's bytes; no answer in time or no service is ERR_SERVICE_UNAVAILABLE. */
@@ -121,10 +114,7 @@ export class NatsMessageBus extends MessageBus {
         err instanceof NatsError &&
         (err.code === NatsErrorCode.NoResponders || err.code === NatsErrorCode.Timeout)
       ) {
-        throw new DomainError(
-          'ERR_SERVICE_UNAVAILABLE',
-          `${def.subject}: ${err.code === NatsErrorCode.Timeout ? 'timed out' : 'no service answered'}`,
-        );
+        throw serviceUnavailable(def.subject, err.code === NatsErrorCode.Timeout);
       }
       throw err;
     }
@@ -204,8 +194,7 @@ export class NatsMessageBus extends MessageBus {
     };
     // Lanes: events with the same key are handled one after another, in stream order; events of
     // different keys run side by side. One lane (the default) handles the stream in order.
-    const lanes = Math.max(1, opts.lanes ?? 1);
-    const tails: Promise<void>[] = Array.from({ length: lanes }, () => Promise.resolve());
+    const lanes = new Lanes(opts.lanes ?? 1);
     const done = (async () => {
       for await (const m of messages) {
         let data: unknown;
@@ -214,12 +203,11 @@ export class NatsMessageBus extends MessageBus {
         } catch {
           data = undefined; // not JSON: the handler refuses it and says so
         }
-        if (lanes === 1) {
+        if ((opts.lanes ?? 1) <= 1) {
           await handle(m, data);
           continue;
         }
-        const lane = laneOf(opts.keyOf?.(m.subject, data) ?? m.subject, lanes);
-        tails[lane] = tails[lane].then(() => handle(m, data));
+        lanes.run(opts.keyOf?.(m.subject, data) ?? m.subject, () => handle(m, data));
       }
     })();
     return {
@@ -227,7 +215,7 @@ export class NatsMessageBus extends MessageBus {
       drain: async () => {
         await messages.close();
         await done;
-        await Promise.all(tails);
+        await lanes.idle();
       },
     };
   }
@@ -279,12 +267,4 @@ export class NatsMessageBus extends MessageBus {
   }
 }
 
-/** A key's lane: a stable hash (FNV-1a) of the key, modulo the number of lanes. */
-export function laneOf(key: string, lanes: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % lanes;
-}
+export { laneOf } from './lanes';
