@@ -50,6 +50,8 @@ export default {
       logins,
       concurrency: 50,
     });
+    // The logins' own frames (presence, in Parley) are C1's matter: measure once they are through.
+    await clients.ask({ cmd: 'settle', quietMs: 1000, maxMs: 30_000 });
     const frames = (kind) =>
       kind === 'user'
         ? s.receivers.map((r) => ({
@@ -88,6 +90,8 @@ export default {
       logins,
       concurrency: 50,
     });
+    // The logins' own frames (presence, in Parley) are C1's matter: measure once they are through.
+    await clients.ask({ cmd: 'settle', quietMs: 1000, maxMs: 30_000 });
     const send = (sender, receiver, receiverType) => ({
       method: 'POST',
       path: '/v3/messages',

@@ -3,6 +3,8 @@
 //   {cmd:'expect', total, timeoutMs}                  -> {received, ms, perSecond, p50, p99, ...}
 //   {cmd:'send', from, frames, perSecond, durationMs} -> sends frames[i % n] over socket `from`
 //                                                        at a fixed rate, stamped; {sent}
+//   {cmd:'settle', quietMs, maxMs}                    -> once no frame came for quietMs (or
+//                                                        after maxMs): {ms, frames}
 //   {cmd:'close'}                                     -> closes every socket, exits
 // Each login authenticates with the SDK's auth frame. Frames received are counted; a frame whose
 // body carries `data.metadata.benchSentAt` (ms since the epoch) adds a send->receive latency.
@@ -16,8 +18,13 @@ let received = 0;
 let histogram = newHistogram();
 let waiter;
 
+let lastFrameAt = 0;
+let framesEver = 0;
+
 function onFrame(data) {
   received++;
+  framesEver++;
+  lastFrameAt = performance.now();
   const text = data.toString();
   const at = text.indexOf('"benchSentAt":');
   if (at >= 0) {
@@ -102,6 +109,13 @@ process.on('message', async (m) => {
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     }
     reply({ sent });
+  } else if (m.cmd === 'settle') {
+    const t0 = performance.now();
+    const before = framesEver;
+    while (performance.now() - t0 < m.maxMs && performance.now() - lastFrameAt < m.quietMs) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    reply({ ms: performance.now() - t0, frames: framesEver - before });
   } else if (m.cmd === 'close') {
     for (const ws of sockets) ws.terminate();
     process.exit(0);
