@@ -65,6 +65,32 @@ export default defineConfig(
               bannedExternalImports: ['@nestjs/*'],
             },
             { sourceTag: 'scope:common', onlyDependOnLibsWithTags: ['scope:contracts'] },
+            // The SDK runs in browsers too: no other lib, no package, only fetch and WebSocket.
+            {
+              sourceTag: 'scope:sdk',
+              onlyDependOnLibsWithTags: [],
+              allowedExternalImports: [],
+            },
+          ],
+        },
+      ],
+    },
+  },
+
+  // The SDK's tests may use the test tools its code may not.
+  {
+    files: ['libs/sdk/**/*.spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          depConstraints: [
+            {
+              sourceTag: 'scope:sdk',
+              onlyDependOnLibsWithTags: [],
+              allowedExternalImports: ['fast-check'],
+            },
           ],
         },
       ],

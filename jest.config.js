@@ -21,13 +21,15 @@ const moduleNameMapper = {
   '^@parley/contracts$': '<rootDir>/libs/contracts/src/index.ts',
   '^@parley/common$': '<rootDir>/libs/common/src/index.ts',
   '^@parley/common/testing$': '<rootDir>/libs/common/src/testing/index.ts',
+  '^@parley/sdk$': '<rootDir>/libs/sdk/src/index.ts',
 };
 
 const base = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node' };
 
 /**
  * Three kinds of test (ARCHITECTURE.md §11):
- * - unit: `*.spec.ts` beside the code, collaborators mocked; plus the deployment file checks.
+ * - unit: `*.spec.ts` beside the code, collaborators mocked; plus the deployment file checks and
+ *   the checks of the e2e tests' own support code (the chaos history checker).
  * - integration: `*.int-spec.ts`, services in-process against real Postgres and NATS (beside the code,
  *   or in test/integration when a test boots several services).
  * - e2e: `test/e2e/**\/*.e2e-spec.ts`, the platform started as separate processes, driven over HTTP.
@@ -43,7 +45,11 @@ const config = {
     {
       ...base,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/{apps,libs}/**/*.spec.ts',
+        '<rootDir>/test/deploy/**/*.spec.ts',
+        '<rootDir>/test/e2e/support/**/*.spec.ts',
+      ],
     },
     {
       ...base,

@@ -3,9 +3,12 @@
 //   apps/<app>/src/x.ts -> dist/apps/<app>/x.js      libs/<lib>/src/x.ts -> dist/libs/<lib>/x.js
 // and rewrites `@parley/<lib>` imports to relative paths, so `node dist/apps/<app>/main.js` runs with
 // nothing but production node_modules. An app's browser pages (apps/<app>/web, flat) go to
-// dist/apps/<app>/web: TypeScript as ES modules, HTML and CSS copied as they are. Type checking is `npm run typecheck` (tsc), not this.
+// dist/apps/<app>/web: TypeScript as ES modules, HTML and CSS copied as they are. The SDK
+// (libs/sdk) is also bundled for browsers: dist/libs/sdk/browser.js, one ES module. Type checking
+// is `npm run typecheck` (tsc), not this.
 // Usage: node scripts/build.mjs [app ...]   (no argument: every app)
 import { transformFile } from '@swc/core';
+import { build as bundle } from 'esbuild';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,6 +108,17 @@ for (const app of apps) {
   sources.push(...(await walk(dir)));
 }
 await Promise.all(sources.map(compile));
+// Platform `browser`: a Node built-in creeping into the SDK fails the build here.
+await bundle({
+  entryPoints: [path.join(root, 'libs/sdk/src/index.ts')],
+  outfile: path.join(root, 'dist/libs/sdk/browser.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2020',
+  sourcemap: true,
+  logLevel: 'error',
+});
 const webFiles = (await Promise.all(apps.map(buildWeb))).reduce((a, b) => a + b, 0);
 console.log(
   `build: ${sources.length + webFiles} files, ${apps.join(', ')} in ${Date.now() - started} ms`,

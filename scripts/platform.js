@@ -61,7 +61,7 @@ async function waitReady(url, child, timeoutMs) {
  * @param {string} [opts.logDir]            write each service's output to <logDir>/<name>.log
  * @param {number} [opts.gatewayPort]       port of the first gateway when not random
  * @param {string[]} [opts.nodeArgs]         extra node flags for every service (e.g. --cpu-prof)
- * @returns {Promise<{gatewayUrls: string[], processes: {name:string,pid:number,port:number}[], stop: () => Promise<void>}>}
+ * @returns {Promise<{gatewayUrls: string[], processes: {name:string,pid:number,port:number}[], stop: () => Promise<void>, pid: (name: string) => number, signal: (name: string, signal: NodeJS.Signals) => boolean, restart: (name: string, stopSignal?: NodeJS.Signals) => Promise<void>}>}
  */
 async function startPlatform(opts) {
   const started = [];
@@ -91,54 +91,80 @@ async function startPlatform(opts) {
       specs.push({ name: copies > 1 ? `${s.name}-${i + 1}` : s.name, app: s.name, port });
     }
   }
-  try {
-    for (const spec of specs) {
-      const main = path.join(root, 'dist', 'apps', spec.app, 'main.js');
-      const stdio = opts.logDir
-        ? [
-            'ignore',
-            fs.openSync(path.join(opts.logDir, `${spec.name}.log`), 'a'),
-            fs.openSync(path.join(opts.logDir, `${spec.name}.log`), 'a'),
-          ]
-        : ['ignore', 'inherit', 'inherit'];
-      // With random ports, a port another process took between the pick and the bind (the
-      // service exits, or someone else answers on it) is picked again.
-      for (let attempt = 1; ; attempt++) {
-        const child = spawn(
-          process.execPath,
-          [...(opts.nodeArgs ?? []), '--enable-source-maps', main],
-          {
-            cwd: root,
-            env: { ...process.env, ...opts.env, PORT: String(spec.port), SERVICE_NAME: spec.app },
-            stdio,
-          },
-        );
-        started.push({ ...spec, child });
-        try {
-          await waitReady(`http://127.0.0.1:${spec.port}/health/ready`, child, 60_000);
-          break;
-        } catch (err) {
-          if (opts.randomPorts && attempt < 3 && child.exitCode !== null) {
-            started.pop();
-            spec.port = await freePort();
-            continue;
-          }
-          const where = opts.logDir ? ` (see ${path.join(opts.logDir, `${spec.name}.log`)})` : '';
-          throw new Error(`${spec.name}: ${err.message}${where}`);
+  /** Spawns one service on its port and waits until it answers ready. */
+  const launch = async (spec) => {
+    const main = path.join(root, 'dist', 'apps', spec.app, 'main.js');
+    const stdio = opts.logDir
+      ? [
+          'ignore',
+          fs.openSync(path.join(opts.logDir, `${spec.name}.log`), 'a'),
+          fs.openSync(path.join(opts.logDir, `${spec.name}.log`), 'a'),
+        ]
+      : ['ignore', 'inherit', 'inherit'];
+    // With random ports, a port another process took between the pick and the bind (the
+    // service exits, or someone else answers on it) is picked again.
+    for (let attempt = 1; ; attempt++) {
+      const child = spawn(
+        process.execPath,
+        [...(opts.nodeArgs ?? []), '--enable-source-maps', main],
+        {
+          cwd: root,
+          env: { ...process.env, ...opts.env, PORT: String(spec.port), SERVICE_NAME: spec.app },
+          stdio,
+        },
+      );
+      started.push({ ...spec, child });
+      try {
+        await waitReady(`http://127.0.0.1:${spec.port}/health/ready`, child, 60_000);
+        return;
+      } catch (err) {
+        if (opts.randomPorts && attempt < 3 && child.exitCode !== null) {
+          started.pop();
+          spec.port = await freePort();
+          continue;
         }
+        const where = opts.logDir ? ` (see ${path.join(opts.logDir, `${spec.name}.log`)})` : '';
+        throw new Error(`${spec.name}: ${err.message}${where}`);
       }
     }
+  };
+  try {
+    for (const spec of specs) await launch(spec);
   } catch (err) {
     await stop();
     throw err;
   }
+  /** The newest process of a service by name (`messaging`, `gateway-2`, ...). */
+  const current = (name) => {
+    const entry = started.findLast((s) => s.name === name);
+    if (!entry) throw new Error(`no service ${name}`);
+    return entry;
+  };
+  const exited = (child) =>
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise((resolve) => child.once('exit', resolve));
   return {
     gatewayUrls: started
       .filter((s) => s.app === 'gateway')
       .map((s) => `http://127.0.0.1:${s.port}`),
     processes: started.map((s) => ({ name: s.name, pid: s.child.pid, port: s.port })),
     stop,
+    /** The pid of a service's newest process. */
+    pid: (name) => current(name).child.pid,
+    /** Sends `signal` to a service's newest process (a test's fault: SIGKILL, SIGSTOP, ...). */
+    signal: (name, signal) => current(name).child.kill(signal),
+    /**
+     * Starts a service again on its port once its process has exited (after `signal`, or sends
+     * `stopSignal` first and waits for the exit) and resolves when the new process is ready.
+     */
+    restart: async (name, stopSignal) => {
+      const { child, ...spec } = current(name);
+      if (stopSignal) child.kill(stopSignal);
+      await exited(child);
+      await launch({ name: spec.name, app: spec.app, port: spec.port });
+    },
   };
 }
 
-module.exports = { SERVICES, startPlatform, root };
+module.exports = { SERVICES, startPlatform, freePort, root };

@@ -24,14 +24,21 @@ export const adminKey = (): string => process.env.PARLEY_E2E_ADMIN_KEY as string
 export async function http<T = unknown>(
   method: string,
   url: string,
-  opts: { headers?: Record<string, string>; body?: unknown; rawBody?: string } = {},
+  opts: {
+    headers?: Record<string, string>;
+    body?: unknown;
+    rawBody?: string;
+    /** Give up (reject) when no answer came within this many ms. */
+    timeoutMs?: number;
+  } = {},
 ): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...opts.headers };
   let body: string | undefined;
   if (opts.rawBody !== undefined) body = opts.rawBody;
   else if (opts.body !== undefined) body = JSON.stringify(opts.body);
   if (body !== undefined) headers['content-type'] ??= 'application/json';
-  const res = await fetch(url, { method, headers, body });
+  const signal = opts.timeoutMs === undefined ? undefined : AbortSignal.timeout(opts.timeoutMs);
+  const res = await fetch(url, { method, headers, body, signal });
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -55,11 +62,15 @@ export function uniqueId(prefix = 'e2e'): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
 }
 
-export async function createApp(name = 'E2E app', gateway = gateways()[0]): Promise<AppKeys> {
+export async function createApp(
+  name = 'E2E app',
+  gateway = gateways()[0],
+  operatorKey = adminKey(),
+): Promise<AppKeys> {
   const res = await http<{
     data: { appId: string; apiKeys: Array<{ apiKey: string; scope: string }> };
   }>('POST', `${gateway}/admin/apps`, {
-    headers: { 'x-admin-key': adminKey() },
+    headers: { 'x-admin-key': operatorKey },
     body: { name, appId: uniqueId('app') },
   });
   if (res.status !== 200)
