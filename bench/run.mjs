@@ -28,6 +28,19 @@ const flag = (name, dflt) => {
 const profile = args.includes('--profile') && !!args.splice(args.indexOf('--profile'), 1);
 const installProsody =
   args.includes('--install-prosody') && !!args.splice(args.indexOf('--install-prosody'), 1);
+// --replicas messaging=3,gateway=2: more processes of a service (queue groups share the work;
+// scenarios that load one gateway spread over every gateway where they say so).
+const replicas = (() => {
+  const i = args.indexOf('--replicas');
+  if (i < 0) return undefined;
+  const spec = args.splice(i, 2)[1] ?? '';
+  return Object.fromEntries(
+    spec.split(',').map((kv) => {
+      const [name, n] = kv.split('=');
+      return [name, Number(n)];
+    }),
+  );
+})();
 const rounds = flag('rounds', 3);
 const seconds = flag('seconds', 5);
 const wanted = args.length ? args.map((a) => a.toUpperCase()) : SCENARIOS.map((s) => s.id);
@@ -68,16 +81,23 @@ console.log('bench: building');
 execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { stdio: 'ignore' });
 const logDir = mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
 console.log(`bench: starting the platform (logs in ${logDir})`);
-const platform = await startPlatform({ env, randomPorts: true, logDir, nodeArgs });
-const pidOf = (name) => platform.processes.find((p) => p.name === name)?.pid;
+const platform = await startPlatform({ env, randomPorts: true, logDir, nodeArgs, replicas });
+// With replicas, `name` is the first of them (`gateway-1`).
+const pidOf = (name) =>
+  platform.processes.find((p) => p.name === name || p.name === `${name}-1`)?.pid;
 const ctx = {
   root,
   env,
   databaseUrl,
   seconds,
   gateway: platform.gatewayUrls[0],
+  gateways: platform.gatewayUrls,
   parley: new Parley(platform.gatewayUrls[0], adminKey),
-  pids: { all: platform.processes.map((p) => p.pid), of: pidOf },
+  pids: {
+    all: platform.processes.map((p) => p.pid),
+    names: platform.processes.map((p) => p.name),
+    of: pidOf,
+  },
   installProsody,
 };
 

@@ -58,6 +58,8 @@ async function waitReady(url, child, timeoutMs) {
  * @param {Record<string,string>} opts.env  environment for every service (URLs, keys)
  * @param {boolean} [opts.randomPorts]      pick free ports instead of the defaults
  * @param {number} [opts.gateways]          how many gateway processes (default 1)
+ * @param {Record<string,number>} [opts.replicas] how many processes of a service (with randomPorts;
+ *                                          for the gateway, overrides `gateways`)
  * @param {string} [opts.logDir]            write each service's output to <logDir>/<name>.log
  * @param {number} [opts.gatewayPort]       port of the first gateway when not random
  * @param {string[]} [opts.nodeArgs]         extra node flags for every service (e.g. --cpu-prof)
@@ -81,7 +83,10 @@ async function startPlatform(opts) {
   };
   const specs = [];
   for (const s of SERVICES) {
-    const copies = s.name === 'gateway' ? (opts.gateways ?? 1) : 1;
+    const copies = opts.replicas?.[s.name] ?? (s.name === 'gateway' ? (opts.gateways ?? 1) : 1);
+    if (copies > 1 && s.name !== 'gateway' && !opts.randomPorts) {
+      throw new Error(`${copies} ${s.name} processes need randomPorts (one fixed port each)`);
+    }
     for (let i = 0; i < copies; i++) {
       const port = opts.randomPorts
         ? await freePort()

@@ -1,5 +1,5 @@
 // L1: send -> receive latency at a fixed rate (half of T2's Parley rate when T2 ran in this
-// invocation, else 100/s), 1:1 and in 10-member groups, with every receiver online. Parley: REST
+// invocation, else 100/s; BENCH_L1_RATE sets it), 1:1 and in 10-member groups, with every receiver online. Parley: REST
 // sends (open loop) received on the receivers' sockets. Baseline: a minimal ws -> NATS -> ws
 // relay at the same rate. Targets: p99 <= 3x baseline and <= 50 ms; p99.9 <= 200 ms.
 import { absolute, atMost } from '../lib/checks.mjs';
@@ -11,6 +11,7 @@ const GROUPS = 10;
 const GROUP_SIZE = 10;
 
 function rate(ctx) {
+  if (process.env.BENCH_L1_RATE) return Number(process.env.BENCH_L1_RATE);
   return ctx.t2Rate ? Math.max(10, Math.round(ctx.t2Rate / 2)) : 100;
 }
 
@@ -75,7 +76,12 @@ export default {
         durationMs: ctx.seconds * 1000,
       });
       const r = await waiting.done;
-      Object.assign(out, { [`${kind}P99`]: r.p99, [`${kind}P999`]: r.p999 });
+      Object.assign(out, {
+        [`${kind}P50`]: r.p50,
+        [`${kind}P99`]: r.p99,
+        [`${kind}P999`]: r.p999,
+        [`${kind}Received`]: r.received,
+      });
     }
     await clients.close();
     return out;
@@ -119,7 +125,12 @@ export default {
         durationMs: ctx.seconds * 1000,
       });
       const r = await waiting.done;
-      Object.assign(out, { [`${kind}P99`]: r.p99, [`${kind}P999`]: r.p999 });
+      Object.assign(out, {
+        [`${kind}P50`]: r.p50,
+        [`${kind}P99`]: r.p99,
+        [`${kind}P999`]: r.p999,
+        [`${kind}Received`]: r.received,
+      });
     }
     await clients.close();
     return out;

@@ -52,16 +52,22 @@ export default {
         muid: `m$n`,
       },
     }));
-    const { result, cpuSeconds } = await measureCpu(ctx.pids.all, () =>
+    const { result, cpuSeconds, perProcess } = await measureCpu(ctx.pids.all, () =>
       runWorker('http-load', {
         origin: ctx.gateway,
+        origins: ctx.gateways, // with --replicas gateway=N, spread over every gateway
         requests,
         concurrency: CONCURRENCY,
         durationMs: ctx.seconds * 1000,
         warmupMs: 1000,
       }),
     );
-    return { ...result, cpuPer1000: (cpuSeconds / Math.max(1, result.count)) * 1000 };
+    const sends = Math.max(1, result.count);
+    // CPU-ms per send of each process (the load window's sends; warm-up sends add a little).
+    const cpuMsPerSend = Object.fromEntries(
+      ctx.pids.names.map((name, i) => [name, Math.round((perProcess[i] / sends) * 1e5) / 100]),
+    );
+    return { ...result, cpuPer1000: (cpuSeconds / sends) * 1000, cpuMsPerSend };
   },
   async teardown(ctx) {
     const db = new pg.Client({ connectionString: ctx.databaseUrl });

@@ -8,8 +8,15 @@ import { Pool } from 'undici';
 import { newHistogram, summary } from '../lib/histogram.mjs';
 
 const cfg = workerConfig();
-const origin = new URL(cfg.origin);
-const http = new Pool(origin, { connections: cfg.concurrency, pipelining: 1 });
+// `origins` (several gateways): lane i sends to origins[i % n].
+const origins = cfg.origins ?? [cfg.origin];
+const pools = origins.map(
+  (o) =>
+    new Pool(new URL(o), {
+      connections: Math.ceil(cfg.concurrency / origins.length),
+      pipelining: 1,
+    }),
+);
 const histogram = newHistogram();
 let n = 0;
 let count = 0;
@@ -40,7 +47,7 @@ async function lane(i) {
     const t0 = process.hrtime.bigint();
     let ok = false;
     try {
-      const res = await http.request({
+      const res = await pools[i % pools.length].request({
         method: r.method ?? 'GET',
         path: fill(r.path),
         headers: { 'content-type': 'application/json', ...r.headers },
@@ -63,7 +70,7 @@ async function lane(i) {
 }
 
 await Promise.all(Array.from({ length: cfg.concurrency }, (_, i) => lane(i)));
-await http.close();
+await Promise.all(pools.map((p) => p.close()));
 const seconds = cfg.durationMs / 1000;
 console.log(
   JSON.stringify({ count, errors, firstError, perSecond: count / seconds, ...summary(histogram) }),

@@ -3,6 +3,7 @@
 //   {cmd:'expect', total, timeoutMs}                  -> {received, ms, perSecond, p50, p99, ...}
 //   {cmd:'send', from, frames, perSecond, durationMs} -> sends frames[i % n] over socket `from`
 //                                                        at a fixed rate, stamped; {sent}
+//   {cmd:'total', total}                              -> the armed expect waits for `total` now
 //   {cmd:'settle', quietMs, maxMs}                    -> once no frame came for quietMs (or
 //                                                        after maxMs): {ms, frames}
 //   {cmd:'close'}                                     -> closes every socket, exits
@@ -109,6 +110,12 @@ process.on('message', async (m) => {
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     }
     reply({ sent });
+  } else if (m.cmd === 'total') {
+    if (waiter) {
+      waiter.total = m.total;
+      if (received >= m.total) waiter.done();
+    }
+    reply({});
   } else if (m.cmd === 'settle') {
     const t0 = performance.now();
     const before = framesEver;

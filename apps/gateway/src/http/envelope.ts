@@ -12,3 +12,18 @@ export function paged<T>(page: Page<T>): {
 } {
   return { data: page.items, meta: { pagination: page.pagination } };
 }
+
+/** The content type of a JSON body the gateway sends as text it did not encode itself. */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+const PAGE_PREFIX = '{"items":';
+
+/**
+ * A cursor page `{items, meta}` as JSON text (an RPC's answer, unparsed) turned into the list
+ * body `{data: items, meta}` (reference §2.2b), as text: only its first key is renamed.
+ */
+export function pageAsList(pageJson: string): string {
+  if (pageJson.startsWith(PAGE_PREFIX)) return `{"data":${pageJson.slice(PAGE_PREFIX.length)}`;
+  const page = JSON.parse(pageJson) as { items: unknown[]; meta?: unknown };
+  return JSON.stringify({ data: page.items, meta: page.meta });
+}

@@ -3,6 +3,7 @@ import {
   Controller,
   Delete,
   Get,
+  Header,
   Headers,
   HttpCode,
   Param,
@@ -24,7 +25,7 @@ import { Allow } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ApiDoc } from '../docs/api-doc.decorator';
 import { deviceIdOf } from '../http/device-id';
-import { ok } from '../http/envelope';
+import { JSON_CONTENT_TYPE, ok, pageAsList } from '../http/envelope';
 import { idParam, messageIdParam } from '../http/params';
 import { v3 } from '../http/routes';
 import { actingUid } from '../relationships/acting-user';
@@ -87,6 +88,7 @@ export class MessagesController {
   }
 
   @Get(':id/thread')
+  @Header('content-type', JSON_CONTENT_TYPE)
   @ApiDoc({
     summary: "List the replies in the thread of a message (the message lists' filters)",
     query: MessageListQuerySchema,
@@ -94,16 +96,18 @@ export class MessagesController {
   async thread(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Query() query: unknown) {
     const parentId = messageIdParam(id);
     const q = parseOrThrow(MessageListQuerySchema, query ?? {});
-    const page = await this.bus.request(RPC.messaging.threadList, {
-      appId: p.appId,
-      viewer: p.uid,
-      parentId,
-      query: q,
-    });
-    return { data: page.items, meta: page.meta };
+    return pageAsList(
+      await this.bus.requestJson(RPC.messaging.threadList, {
+        appId: p.appId,
+        viewer: p.uid,
+        parentId,
+        query: q,
+      }),
+    );
   }
 
   @Get()
+  @Header('content-type', JSON_CONTENT_TYPE)
   @ApiDoc({
     summary: "List the app's messages (a user: the messages of their conversations)",
     query: MessageListQuerySchema,
@@ -197,6 +201,7 @@ export class UserMessagesController {
   constructor(private readonly bus: MessageBus) {}
 
   @Get()
+  @Header('content-type', JSON_CONTENT_TYPE)
   @ApiDoc({
     summary: "List the acting user's 1:1 messages with a user",
     query: MessageListQuerySchema,
@@ -213,6 +218,7 @@ export class GroupMessagesController {
   constructor(private readonly bus: MessageBus) {}
 
   @Get()
+  @Header('content-type', JSON_CONTENT_TYPE)
   @ApiDoc({ summary: "List a group's messages (members only)", query: MessageListQuerySchema })
   list(@CurrentPrincipal() p: Principal, @Param('guid') guid: string, @Query() query: unknown) {
     return listMessages(this.bus, p, { kind: 'group', guid: idParam('guid', guid) }, query);
@@ -238,11 +244,13 @@ async function listMessages(
     });
     return { data: counts.items };
   }
-  const page = await bus.request(RPC.messaging.messageList, {
-    appId: p.appId,
-    viewer: p.uid,
-    scope,
-    query: q,
-  });
-  return { data: page.items, meta: page.meta };
+  // Forwarded as messaging wrote it: the page is the largest reply the gateway passes on.
+  return pageAsList(
+    await bus.requestJson(RPC.messaging.messageList, {
+      appId: p.appId,
+      viewer: p.uid,
+      scope,
+      query: q,
+    }),
+  );
 }

@@ -27,6 +27,27 @@ describe('RateLimitCounters on Redis', () => {
     await redis.del(key, `${key}0`);
   });
 
+  it('gives the hits of one turn their own counts, from one INCRBY per key', async () => {
+    const counters = new RateLimitCounters(redis);
+    const key = `parley:rl:test-${randomUUID()}:core:1`;
+    const other = `${key}-other`;
+    const expireAt = Date.now() + 30_000;
+    const multi = jest.spyOn(redis, 'multi');
+    const counts = await Promise.all([
+      counters.hit(key, expireAt),
+      counters.hit(key, expireAt),
+      counters.hit(other, expireAt),
+      counters.hit(key, expireAt),
+    ]);
+    expect(multi).toHaveBeenCalledTimes(1);
+    multi.mockRestore();
+    expect(counts).toEqual([1, 2, 1, 3]);
+    expect(await counters.hit(key, expireAt)).toBe(4);
+    expect(Number(await redis.get(key))).toBe(4);
+    expect(await redis.pttl(other)).toBeGreaterThan(25_000);
+    await redis.del(key, other);
+  });
+
   it('fails at once, without queueing, when Redis is unreachable', async () => {
     const down = openRedis('redis://127.0.0.1:1', 'gateway-test');
     try {

@@ -1,20 +1,61 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from '@parley/common';
 
-/** Request counters in Redis, shared by every gateway. */
+interface PendingKey {
+  expireAtMs: number;
+  hits: Array<{ resolve: (count: number) => void; reject: (err: unknown) => void }>;
+}
+
+/**
+ * Request counters in Redis, shared by every gateway. The hits of one event-loop turn go to Redis
+ * together: one INCRBY per key (with its PEXPIREAT) in one MULTI, one round trip for them all, and
+ * each hit gets its own count out of the range the INCRBY added, as if each had been its own INCR.
+ */
 @Injectable()
 export class RateLimitCounters {
+  private pending = new Map<string, PendingKey>();
+  private scheduled = false;
+
   constructor(@Inject(Redis) private readonly redis: Redis) {}
 
   /**
    * Adds one to the counter `key` and returns its new value; the key expires at `expireAtMs` (Unix
-   * ms). One round trip: INCR and PEXPIREAT in a MULTI. Rejects when Redis is unavailable.
+   * ms). Rejects when Redis is unavailable.
    */
-  async hit(key: string, expireAtMs: number): Promise<number> {
-    const results = await this.redis.multi().incr(key).pexpireat(key, expireAtMs).exec();
-    if (!results) throw new Error('rate limit transaction aborted');
-    const [err, count] = results[0];
-    if (err) throw err;
-    return Number(count);
+  hit(key: string, expireAtMs: number): Promise<number> {
+    let entry = this.pending.get(key);
+    if (!entry) {
+      entry = { expireAtMs, hits: [] };
+      this.pending.set(key, entry);
+    }
+    entry.expireAtMs = Math.max(entry.expireAtMs, expireAtMs);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+    const hits = entry.hits;
+    return new Promise((resolve, reject) => hits.push({ resolve, reject }));
+  }
+
+  private flush(): void {
+    const batch = [...this.pending];
+    this.pending = new Map();
+    this.scheduled = false;
+    const multi = this.redis.multi();
+    for (const [key, { expireAtMs, hits }] of batch) {
+      multi.incrby(key, hits.length).pexpireat(key, expireAtMs);
+    }
+    multi.exec().then(
+      (results) => {
+        batch.forEach(([, { hits }], i) => {
+          const [err, total] = results?.[2 * i] ?? [new Error('rate limit transaction aborted')];
+          if (err) return hits.forEach((h) => h.reject(err));
+          // The hits of a key share its range, in the order they came: total-n+1 ... total.
+          const first = Number(total) - hits.length + 1;
+          hits.forEach((h, j) => h.resolve(first + j));
+        });
+      },
+      (err: unknown) => batch.forEach(([, { hits }]) => hits.forEach((h) => h.reject(err))),
+    );
   }
 }

@@ -25,7 +25,7 @@ describe('DirectoryRepository: roles and friendships', () => {
   });
 
   afterAll(async () => {
-    for (const table of ['roles', 'friendships', 'users']) {
+    for (const table of ['roles', 'friendships', 'users', 'blocks']) {
       await ds?.query(`DELETE FROM "messaging"."${table}" WHERE "app_id" = $1`, [appId]);
     }
     await ctx?.close();
@@ -57,6 +57,26 @@ describe('DirectoryRepository: roles and friendships', () => {
     expect(await repo.findRole(appId, 'temp')).toEqual({
       sendMessagesTo: 'friendsOnly',
       deleted: false,
+    });
+  });
+
+  it("reads a 1:1 pair in one query as the single reads answer: users, blocks, the sender's role", async () => {
+    await repo.applyUser(appId, 'pa', 'active', profile('pa', { role: 'pair-role' }), 30);
+    await repo.applyUser(appId, 'pb', 'deactivated', profile('pb'), 31);
+    await repo.applyRole(appId, 'pair-role', 'friendsOnly', 32);
+    await repo.applyBlock(appId, 'pb', 'pa', true, 33);
+    await repo.applyBlock(appId, 'pa', 'pb', false, 34);
+    const pair = await repo.findUserPair(appId, 'pa', 'pb');
+    const byUid = (rows: Array<{ uid: string }>) =>
+      [...rows].sort((x, y) => x.uid.localeCompare(y.uid));
+    expect(byUid(pair.users)).toEqual(byUid(await repo.findUsers(appId, ['pa', 'pb'])));
+    expect(pair.blocks).toEqual(await repo.blocksBetween(appId, 'pa', 'pb'));
+    expect(pair.blocks).toEqual([{ blocker: 'pb', blocked: 'pa' }]);
+    expect(pair.senderRole).toEqual(await repo.findRole(appId, 'pair-role'));
+    // An unknown sender reads the default role, which this app's model does not hold.
+    expect(await repo.findUserPair(appId, 'nobody', 'pb')).toMatchObject({
+      users: [{ uid: 'pb' }],
+      senderRole: null,
     });
   });
 

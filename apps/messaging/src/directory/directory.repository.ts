@@ -90,13 +90,57 @@ export class DirectoryRepository {
     );
   }
 
-  async findUsers(appId: string, uids: string[]): Promise<DirectoryUser[]> {
+  async findUsers(
+    appId: string,
+    uids: string[],
+    db: Pick<EntityManager, 'query'> = this.ds,
+  ): Promise<DirectoryUser[]> {
     if (!uids.length) return [];
-    return this.ds.query(
+    return db.query(
       `SELECT "uid", "status", "profile" FROM "messaging"."users"
        WHERE "app_id" = $1 AND "uid" = ANY($2::text[])`,
       [appId, uids],
     );
+  }
+
+  /**
+   * What a 1:1 send from `sender` to `receiver` is judged by, in one round trip: both users' rows,
+   * the blocks in force between them, and the role the sender's profile names (the default role
+   * when it names none; null when the model has no such role).
+   */
+  async findUserPair(
+    appId: string,
+    sender: string,
+    receiver: string,
+  ): Promise<{
+    users: DirectoryUser[];
+    blocks: Array<{ blocker: string; blocked: string }>;
+    senderRole: DirectoryRole | null;
+  }> {
+    const [row] = (await this.ds.query(
+      `SELECT
+         (SELECT coalesce(json_agg(json_build_object(
+                   'uid', u."uid", 'status', u."status", 'profile', u."profile")), '[]'::json)
+          FROM "messaging"."users" u
+          WHERE u."app_id" = $1 AND u."uid" IN ($2, $3)) AS "users",
+         (SELECT coalesce(json_agg(json_build_object(
+                   'blocker', b."blocker", 'blocked', b."blocked")), '[]'::json)
+          FROM "messaging"."blocks" b
+          WHERE b."app_id" = $1 AND b."active"
+            AND ((b."blocker" = $2 AND b."blocked" = $3) OR (b."blocker" = $3 AND b."blocked" = $2))
+         ) AS "blocks",
+         (SELECT json_build_object('sendMessagesTo', r."send_messages_to", 'deleted', r."deleted")
+          FROM "messaging"."roles" r
+          WHERE r."app_id" = $1 AND r."role" = coalesce(
+            (SELECT s."profile"->>'role' FROM "messaging"."users" s
+             WHERE s."app_id" = $1 AND s."uid" = $2), $4)) AS "senderRole"`,
+      [appId, sender, receiver, DEFAULT_ROLE],
+    )) as Array<{
+      users: DirectoryUser[];
+      blocks: Array<{ blocker: string; blocked: string }>;
+      senderRole: DirectoryRole | null;
+    }>;
+    return row;
   }
 
   // ---- blocks ----
@@ -350,9 +394,13 @@ export class DirectoryRepository {
     );
   }
 
-  async findGroups(appId: string, guids: string[]): Promise<DirectoryGroup[]> {
+  async findGroups(
+    appId: string,
+    guids: string[],
+    db: Pick<EntityManager, 'query'> = this.ds,
+  ): Promise<DirectoryGroup[]> {
     if (!guids.length) return [];
-    return this.ds.query(
+    return db.query(
       `SELECT "guid", "snapshot", "deleted" FROM "messaging"."groups"
        WHERE "app_id" = $1 AND "guid" = ANY($2::text[])`,
       [appId, guids],

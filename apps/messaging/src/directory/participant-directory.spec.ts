@@ -17,8 +17,15 @@ function setup(opts: {
   remoteRoles?: Record<string, RoleAudience>;
   remoteFriends?: string[];
   remoteUserRole?: { role: string };
+  blocks?: Array<{ blocker: string; blocked: string }>;
+  senderRole?: DirectoryRole;
 }) {
   const repo = {
+    findUserPair: jest.fn(async () => ({
+      users: opts.users ?? [],
+      blocks: opts.blocks ?? [],
+      senderRole: opts.senderRole ?? null,
+    })),
     findUsers: jest.fn(async () => opts.users ?? []),
     learnUsers: jest.fn(async () => undefined),
     findGroups: jest.fn(async () => (opts.group ? [{ guid: 'team', ...opts.group }] : [])),
@@ -85,6 +92,40 @@ describe('ParticipantDirectory', () => {
     });
     expect((await directory.users('app1', ['ann'])).get('ann')?.status).toBe('active');
     expect(bus.request).toHaveBeenCalledTimes(1);
+  });
+
+  it('reads a 1:1 pair, its blocks and the sender role in one query, with no RPC', async () => {
+    const { directory, bus, repo } = setup({
+      users: [
+        { uid: 'ann', status: 'active', profile: profile('ann') },
+        { uid: 'bob', status: 'active', profile: profile('bob') },
+      ],
+      blocks: [{ blocker: 'bob', blocked: 'ann' }],
+      senderRole: { sendMessagesTo: 'all', deleted: false },
+    });
+    const pair = await directory.userPair('app1', 'ann', 'bob');
+    expect([...pair.users.keys()].sort()).toEqual(['ann', 'bob']);
+    expect(pair.blocks).toEqual({ aBlockedB: false, bBlockedA: true });
+    expect(pair.sendMessagesTo).toBe('all');
+    expect(repo.findUserPair).toHaveBeenCalledTimes(1);
+    expect(bus.request).not.toHaveBeenCalled();
+  });
+
+  it("leaves the sender's role to be asked when the sender was confirmed, or the role deleted", async () => {
+    const bob = { uid: 'bob', status: 'active', profile: profile('bob') } as const;
+    const asked = setup({
+      users: [bob],
+      remoteUsers: ['ann'],
+      senderRole: { sendMessagesTo: 'all', deleted: false },
+    });
+    const pair = await asked.directory.userPair('app1', 'ann', 'bob');
+    expect(pair.users.get('ann')?.status).toBe('active');
+    expect(pair.sendMessagesTo).toBeUndefined();
+    const deleted = setup({
+      users: [{ uid: 'ann', status: 'active', profile: profile('ann') }, bob],
+      senderRole: { sendMessagesTo: 'all', deleted: true },
+    });
+    expect((await deleted.directory.userPair('app1', 'ann', 'bob')).sendMessagesTo).toBeUndefined();
   });
 
   it('answers a member from the model alone', async () => {

@@ -10,6 +10,7 @@ import {
   RoleAudience,
   RPC,
 } from '@parley/contracts';
+import { EntityManager } from 'typeorm';
 import { DirectoryUser, MemberState, UserProfile } from './directory.entity';
 import { DirectoryRepository } from './directory.repository';
 
@@ -35,6 +36,14 @@ export interface Membership {
  * `sendMessagesTo: friendsOnly` is confirmed (the sender's role now, its setting, the friendship)
  * before it is given.
  */
+/** Who blocked whom between `a` and `b`, from the blocks in force between them. */
+function blocksOf(rows: Array<{ blocker: string; blocked: string }>, a: string, b: string) {
+  return {
+    aBlockedB: rows.some((r) => r.blocker === a && r.blocked === b),
+    bBlockedA: rows.some((r) => r.blocker === b && r.blocked === a),
+  };
+}
+
 @Injectable()
 export class ParticipantDirectory {
   constructor(
@@ -48,9 +57,43 @@ export class ParticipantDirectory {
    */
   async users(appId: string, uids: string[]): Promise<Map<string, DirectoryUser>> {
     const wanted = [...new Set(uids)];
-    const found = new Map(
-      (await this.directory.findUsers(appId, wanted)).map((u) => [u.uid, u] as const),
-    );
+    return this.confirmUsers(appId, wanted, await this.directory.findUsers(appId, wanted));
+  }
+
+  /**
+   * What a 1:1 send between two users needs, read in one query: the users (as `users` answers),
+   * the blocks between them (as `blocks`), and, when the model knows it and had the sender's
+   * profile as it stands, the sender's role's `sendMessagesTo` (else undefined: ask mayMessage).
+   */
+  async userPair(
+    appId: string,
+    sender: string,
+    receiver: string,
+  ): Promise<{
+    users: Map<string, DirectoryUser>;
+    blocks: { aBlockedB: boolean; bBlockedA: boolean };
+    sendMessagesTo: RoleAudience | undefined;
+  }> {
+    const found = await this.directory.findUserPair(appId, sender, receiver);
+    const local = found.users.find((u) => u.uid === sender);
+    const users = await this.confirmUsers(appId, [sender, receiver], found.users);
+    // A sender the users service was asked about may hold another role than the model said.
+    const sameSender = local !== undefined && users.get(sender) === local;
+    const role = found.senderRole;
+    return {
+      users,
+      blocks: blocksOf(found.blocks, sender, receiver),
+      sendMessagesTo: sameSender && role && !role.deleted ? role.sendMessagesTo : undefined,
+    };
+  }
+
+  /** The `users` answer from the model's rows: inactive or missing ones confirmed by RPC. */
+  private async confirmUsers(
+    appId: string,
+    wanted: string[],
+    rows: DirectoryUser[],
+  ): Promise<Map<string, DirectoryUser>> {
+    const found = new Map(rows.map((u) => [u.uid, u] as const));
     const ask = wanted.filter((uid) => {
       const u = found.get(uid);
       return !u || u.status !== 'active' || !u.profile;
@@ -78,11 +121,7 @@ export class ParticipantDirectory {
     a: string,
     b: string,
   ): Promise<{ aBlockedB: boolean; bBlockedA: boolean }> {
-    const rows = await this.directory.blocksBetween(appId, a, b);
-    return {
-      aBlockedB: rows.some((r) => r.blocker === a && r.blocked === b),
-      bBlockedA: rows.some((r) => r.blocker === b && r.blocked === a),
-    };
+    return blocksOf(await this.directory.blocksBetween(appId, a, b), a, b);
   }
 
   /**
@@ -181,14 +220,22 @@ export class ParticipantDirectory {
   }
 
   /** Groups, for rendering message receivers: local only (unknown ones are absent). */
-  async groupsForDisplay(appId: string, guids: string[]): Promise<Map<string, GroupSnapshot>> {
-    const rows = await this.directory.findGroups(appId, [...new Set(guids)]);
+  async groupsForDisplay(
+    appId: string,
+    guids: string[],
+    db?: Pick<EntityManager, 'query'>,
+  ): Promise<Map<string, GroupSnapshot>> {
+    const rows = await this.directory.findGroups(appId, [...new Set(guids)], db);
     return new Map(rows.map((g) => [g.guid, g.snapshot]));
   }
 
   /** Users, for rendering message senders and receivers: local only (unknown ones are absent). */
-  async usersForDisplay(appId: string, uids: string[]): Promise<Map<string, UserProfile>> {
-    const rows = await this.directory.findUsers(appId, [...new Set(uids)]);
+  async usersForDisplay(
+    appId: string,
+    uids: string[],
+    db?: Pick<EntityManager, 'query'>,
+  ): Promise<Map<string, UserProfile>> {
+    const rows = await this.directory.findUsers(appId, [...new Set(uids)], db);
     return new Map(rows.flatMap((u) => (u.profile ? [[u.uid, u.profile] as const] : [])));
   }
 

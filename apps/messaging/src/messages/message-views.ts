@@ -164,7 +164,7 @@ export class MessageViews {
       ),
     ];
     if (!ids.length) return messages;
-    const quoted = await this.renderPlain(appId, await this.messages.findByIds(appId, ids, db));
+    const quoted = await this.renderPlain(appId, await this.messages.findByIds(appId, ids, db), db);
     const byId = new Map(quoted.map((m) => [m.id, m]));
     return messages.map((m) => {
       const q = m.quotedMessageId === undefined ? undefined : byId.get(m.quotedMessageId);
@@ -172,9 +172,14 @@ export class MessageViews {
     });
   }
 
-  private async renderPlain(appId: string, rows: MessageRow[]): Promise<Message[]> {
+  /** `db`: the caller's transaction, when it renders inside one (a pool of one connection waits). */
+  private async renderPlain(
+    appId: string,
+    rows: MessageRow[],
+    db?: Pick<EntityManager, 'query'>,
+  ): Promise<Message[]> {
     if (!rows.length) return [];
-    const participants = await this.participantsOf(appId, rows);
+    const participants = await this.participantsOf(appId, rows, [], db);
     return rows.map((r) => toMessage(r, participants));
   }
 
@@ -183,6 +188,7 @@ export class MessageViews {
     appId: string,
     rows: MessageRow[],
     alsoUids: string[] = [],
+    db?: Pick<EntityManager, 'query'>,
   ): Promise<Participants> {
     const uids = rows.flatMap((r) => [
       ...(r.receiver_type === 'user' ? [r.sender, r.receiver] : [r.sender]),
@@ -190,8 +196,8 @@ export class MessageViews {
     ]);
     const guids = rows.flatMap((r) => (r.receiver_type === 'group' ? [r.receiver] : []));
     const [users, groups] = await Promise.all([
-      this.directory.usersForDisplay(appId, [...uids, ...alsoUids]),
-      this.directory.groupsForDisplay(appId, guids),
+      this.directory.usersForDisplay(appId, [...uids, ...alsoUids], db),
+      this.directory.groupsForDisplay(appId, guids, db),
     ]);
     return { users, groups };
   }

@@ -191,20 +191,31 @@ describe('MessageService.send', () => {
     expect(repo.advancePosition).not.toHaveBeenCalled();
   });
 
-  it('answers a stored muid with the stored message: no rule check, no write, no delivery', async () => {
-    const { service, rules, tx, delivery } = setup({ stored: true });
+  it('answers a stored muid with the stored message: its insert rolls back, nothing is staged or delivered', async () => {
+    const { service, repo, outbox, delivery } = setup({ stored: true });
+    repo.insert.mockRejectedValueOnce(muidTaken); // the muid index
     const message = await service.send(send({}, textTo('bob', { muid: 'm1' })));
     expect(message).toMatchObject({ id: '55', seq: 4, muid: 'm1' });
-    expect(rules.check).not.toHaveBeenCalled();
-    expect(tx.run).not.toHaveBeenCalled();
+    expect(outbox.stage).not.toHaveBeenCalled();
     expect(delivery.deliver).not.toHaveBeenCalled();
+  });
+
+  it('answers a stored muid with the stored message when the rules now refuse the send', async () => {
+    const { service, rules, repo, tx } = setup({ stored: true });
+    rules.check.mockRejectedValueOnce(new DomainError('ERR_BLOCKED_SENDER'));
+    const message = await service.send(send({}, textTo('bob', { muid: 'm1' })));
+    expect(message).toMatchObject({ id: '55', seq: 4, muid: 'm1' });
+    expect(tx.run).not.toHaveBeenCalled();
+    // Without a stored message the refusal stands.
+    rules.check.mockRejectedValueOnce(new DomainError('ERR_BLOCKED_SENDER'));
+    repo.findByMuid.mockResolvedValueOnce(null);
+    const err = await domainErrorOf(service.send(send({}, textTo('bob', { muid: 'm2' }))));
+    expect(err.code).toBe('ERR_BLOCKED_SENDER');
   });
 
   it('answers the winner when a racing send with the same muid stored first', async () => {
     const { service, repo, outbox, delivery } = setup();
-    repo.findByMuid
-      .mockResolvedValueOnce(null) // before: not there yet
-      .mockResolvedValueOnce(messageRow({ id: '77', seq: '3', muid: 'm1' })); // after the violation
+    repo.findByMuid.mockResolvedValueOnce(messageRow({ id: '77', seq: '3', muid: 'm1' }));
     repo.insert.mockRejectedValueOnce(muidTaken);
     const message: Message = await service.send(send({}, textTo('bob', { muid: 'm1' })));
     expect(message).toMatchObject({ id: '77', seq: 3 });

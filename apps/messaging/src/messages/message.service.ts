@@ -33,8 +33,8 @@ class MuidTaken extends Error {}
  * on JetStream, and the message is published once on core NATS for real time.
  *
  * Idempotent per (app, sender, muid): a send whose muid is stored returns the stored message, the
- * same id and seq, and writes nothing; two racing with one muid store one (the second insert
- * violates the muid index, rolls back, so its seq is not used, and returns the first).
+ * same id and seq, and writes nothing (its insert violates the muid index and rolls back, so its
+ * seq is not used); two racing with one muid store one and both return it.
  */
 @Injectable()
 export class MessageService {
@@ -121,7 +121,7 @@ export class MessageService {
 
   /**
    * Stores a checked message, or finds it stored under its muid: `created` says which. `target`
-   * decides where it goes (the rules), once the muid is known not to be stored. `sentAt` is the
+   * decides where it goes (the rules); a stored muid is answered whatever it says. `sentAt` is the
    * message's time (now, unless imported); `event: false` stages no `message.created` (imports).
    */
   async write(
@@ -136,22 +136,20 @@ export class MessageService {
       const viewer = viewerOf(sender);
       return row ? { message: await this.views.render(appId, row, viewer), created: false } : null;
     };
-    if (content.muid) {
-      const found = await stored();
-      if (found) return found;
-    }
-    const to = await target(content);
-    const mentioned = await this.mentions.resolve(appId, content.category, content.data);
+    // The muid is not looked up first (one query less per send): a stored muid fails the insert
+    // (the muid index) and rolls it back, or is refused by rules that allowed it when it was sent.
     try {
+      const to = await target(content);
+      const mentioned = await this.mentions.resolve(appId, content.category, content.data);
       const message = await this.tx.run((tx) =>
         this.store(tx, appId, sender, content, to, mentioned, opts),
       );
       return { message, created: true };
     } catch (err) {
-      if (!(err instanceof MuidTaken)) throw err;
-      const found = await stored();
-      if (!found) throw err; // cannot be: the index said it is there
-      return found;
+      const retried = err instanceof MuidTaken || err instanceof DomainError;
+      const found = content.muid && retried ? await stored() : null;
+      if (found) return found;
+      throw err;
     }
   }
 

@@ -14,6 +14,8 @@ function setup(
     group?: boolean;
     state?: MemberState;
     mayMessage?: boolean;
+    /** The sender's role's `sendMessagesTo` as the 1:1 read finds it (undefined: not known). */
+    sendMessagesTo?: 'all' | 'friendsOnly';
   } = {},
 ) {
   const users = opts.users ?? [active('alice'), active('bob')];
@@ -33,7 +35,15 @@ function setup(
     group: jest.fn(async () => (opts.group === false ? null : groupSnapshot('team'))),
     mayMessage: jest.fn(async () => opts.mayMessage ?? true),
   };
-  return { rules: new SendRules(directory as unknown as ParticipantDirectory), directory };
+  const pair = {
+    userPair: jest.fn(async (a: string, sender: string, receiver: string) => ({
+      users: await directory.users(a, [sender, receiver]),
+      blocks: await directory.blocks(a, sender, receiver),
+      sendMessagesTo: opts.sendMessagesTo,
+    })),
+  };
+  const all = { ...directory, ...pair };
+  return { rules: new SendRules(all as unknown as ParticipantDirectory), directory: all };
 }
 
 const toUser = (receiver: string): MessageContent => ({
@@ -100,11 +110,20 @@ describe('SendRules', () => {
     expect(directory.mayMessage).toHaveBeenCalledTimes(1);
   });
 
+  it('asks no more about the role when the 1:1 read found it lets the sender message all', async () => {
+    const { rules, directory } = setup({ sendMessagesTo: 'all', mayMessage: false });
+    const target = await rules.check('app1', 'alice', toUser('bob'));
+    expect(target.conversationId).toBe('alice_user_bob');
+    expect(directory.userPair).toHaveBeenCalledWith('app1', 'alice', 'bob');
+    expect(directory.mayMessage).not.toHaveBeenCalled();
+  });
+
   it('lets the app send to a user without block or role checks', async () => {
     const { rules, directory } = setup({ blocks: [['bob', 'alice']], mayMessage: false });
     const target = await rules.check('app1', 'app_system', toUser('bob'));
     expect(target.conversationId).toBe('app_system_user_bob');
     expect(directory.blocks).not.toHaveBeenCalled();
+    expect(directory.userPair).not.toHaveBeenCalled();
     expect(directory.mayMessage).not.toHaveBeenCalled();
   });
 

@@ -40,7 +40,12 @@ export class SendRules {
       ...(byApp ? [] : [sender]),
       ...(content.receiverType === 'user' ? [content.receiver] : []),
     ];
-    const users = await this.directory.users(appId, wanted);
+    // A 1:1 send between two users reads its users, blocks and role in one query.
+    const pair =
+      !byApp && content.receiverType === 'user' && content.receiver !== sender
+        ? await this.directory.userPair(appId, sender, content.receiver)
+        : undefined;
+    const users = pair?.users ?? (await this.directory.users(appId, wanted));
     const active = (uid: string) => users.get(uid)?.status === 'active';
     if (!byApp && !active(sender)) throw uidNotFound(sender, 'sender');
     const profiles = new Map<string, UserProfile>();
@@ -49,15 +54,18 @@ export class SendRules {
     if (content.receiverType === 'user') {
       const receiver = content.receiver;
       if (!active(receiver)) throw uidNotFound(receiver, 'receiver');
-      if (!byApp && receiver !== sender) {
-        const blocks = await this.directory.blocks(appId, sender, receiver);
+      if (pair) {
+        const { blocks } = pair;
         if (blocks.aBlockedB) {
           throw new DomainError('ERR_BLOCKED_RECEIVER', `You have blocked ${receiver}.`);
         }
         if (blocks.bBlockedA) {
           throw new DomainError('ERR_BLOCKED_SENDER', `${receiver} has blocked you.`);
         }
-        if (!(await this.directory.mayMessage(appId, users.get(sender)!, receiver))) {
+        const mayMessage =
+          pair.sendMessagesTo === 'all' ||
+          (await this.directory.mayMessage(appId, users.get(sender)!, receiver));
+        if (!mayMessage) {
           throw new DomainError(
             'ERR_NOT_A_FRIEND',
             `Your role lets you message only your friends, and ${receiver} is not one.`,

@@ -57,6 +57,16 @@ export abstract class MessageBus {
     options?: RequestOptions,
   ): Promise<RpcResponse<D>>;
 
+  /**
+   * As `request`, with the answer as the JSON text the service sent, unparsed: for a caller that
+   * forwards it as it is. Its shape is the RPC's response schema's.
+   */
+  abstract requestJson<D extends RpcDef<z.ZodType, z.ZodType>>(
+    def: D,
+    payload: RpcRequest<D>,
+    options?: RequestOptions,
+  ): Promise<string>;
+
   /** Core (non-durable) publish. */
   abstract publish(subject: string, data: unknown, headers?: Headers): void;
 

@@ -15,7 +15,7 @@ import {
 import { z } from 'zod';
 import { DomainError } from '../errors/domain-error';
 import { CORRELATION_HEADER, currentCorrelationId } from '../logging/logger';
-import { decodeJson, encodeJson, RpcReply } from './codec';
+import { decodeJson, encodeJson, okReplyDataJson, RpcReply } from './codec';
 import {
   BusMessage,
   DurableConsumerOptions,
@@ -86,6 +86,30 @@ export class NatsMessageBus extends MessageBus {
     payload: RpcRequest<D>,
     options?: RequestOptions,
   ): Promise<RpcResponse<D>> {
+    const body = decodeJson(await this.ask(def, payload, options)) as RpcReply;
+    if (body.ok) return body.data as RpcResponse<D>;
+    throw DomainError.fromBody(body.error);
+  }
+
+  async requestJson<D extends RpcDef<z.ZodType, z.ZodType>>(
+    def: D,
+    payload: RpcRequest<D>,
+    options?: RequestOptions,
+  ): Promise<string> {
+    const data = await this.ask(def, payload, options);
+    const json = okReplyDataJson(data);
+    if (json !== undefined) return json;
+    const body = decodeJson(data) as RpcReply;
+    if (body.ok) return JSON.stringify(body.data);
+    throw DomainError.fromBody(body.error);
+  }
+
+  /** The reply's bytes; no answer in time or no service is ERR_SERVICE_UNAVAILABLE. */
+  private async ask<D extends RpcDef<z.ZodType, z.ZodType>>(
+    def: D,
+    payload: RpcRequest<D>,
+    options?: RequestOptions,
+  ): Promise<Uint8Array> {
     let reply;
     try {
       reply = await this.nc.request(def.subject, encodeJson(payload), {
@@ -104,9 +128,7 @@ export class NatsMessageBus extends MessageBus {
       }
       throw err;
     }
-    const body = decodeJson(reply.data) as RpcReply;
-    if (body.ok) return body.data as RpcResponse<D>;
-    throw DomainError.fromBody(body.error);
+    return reply.data;
   }
 
   publish(subject: string, data: unknown, headers?: Headers): void {

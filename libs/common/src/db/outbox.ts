@@ -1,12 +1,14 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EventDef, EventPayload } from '@parley/contracts';
+import type { Pool, QueryResult } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { MessageBus } from '../bus/message-bus';
 import { Clock } from '../bootstrap/clock';
 import { Metrics } from '../health/metrics';
 import { rootLogger } from '../logging/logger';
+import { sqlText } from './sql-text';
 
 const BATCH = 200;
 const IDLE_POLL_MS = 500;
@@ -37,11 +39,16 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private again = false;
   private stopped = false;
 
+  /** One relay of a schema publishes at a time: the key of its transaction-scoped lock. */
+  private readonly lockKey: string;
+
   constructor(
     private readonly ds: DataSource,
     private readonly bus: MessageBus,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.lockKey = `parley:outbox:${String((ds.options as { schema?: string }).schema)}`;
+  }
 
   onApplicationBootstrap() {
     this.schedule(0);
@@ -89,19 +96,26 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     } while (this.again);
   }
 
-  /** Returns how many rows it took (BATCH means there may be more). */
+  /**
+   * Returns how many rows it took (BATCH means there may be more). Two round trips: the lock and
+   * the read open the transaction, the delete closes it. Raw SQL on a pooled connection: the relay
+   * runs after every commit, and the query builder and five statements cost more than the work.
+   */
   private async pass(): Promise<number> {
+    const table = outboxTable(this.ds);
+    const client = await (this.ds.driver as unknown as { master: Pool }).master.connect();
     let failure: unknown;
-    const taken = await this.ds.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
-        `parley:outbox:${String((this.ds.options as { schema?: string }).schema)}`,
-      ]);
-      // Raw SQL: the relay runs after every commit, and the query builder costs more than the query.
-      const table = outboxTable(this.ds);
-      const rows = (await tx.query(
-        `SELECT "id", "event_id", "subject", "payload" FROM ${table} ORDER BY "id" LIMIT ${BATCH}`,
-      )) as PendingRow[];
-      if (!rows.length) return 0;
+    let broken: unknown;
+    try {
+      const opened = (await client.query(
+        `BEGIN; SELECT pg_advisory_xact_lock(hashtext(${sqlText(this.lockKey)}));
+         SELECT "id", "event_id", "subject", "payload" FROM ${table} ORDER BY "id" LIMIT ${BATCH}`,
+      )) as unknown as Array<QueryResult<PendingRow>>;
+      const rows = opened[2].rows;
+      if (!rows.length) {
+        await client.query('COMMIT');
+        return 0;
+      }
       this.metrics.outboxPending.observe(rows.length);
       const bySubject = new Map<string, PendingRow[]>();
       for (const r of rows) {
@@ -123,14 +137,25 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           }
         }),
       );
-      if (published.length) {
-        await tx.query(`DELETE FROM ${table} WHERE "id" = ANY($1::bigint[])`, [published]);
-      }
+      // Ids are the table's bigints as read (digits): written into the statement, which then
+      // needs no parameter and can carry the COMMIT in the same round trip.
+      const ids = published.filter((id) => /^\d+$/.test(id)).join(',');
+      await client.query(
+        ids ? `DELETE FROM ${table} WHERE "id" = ANY('{${ids}}'::bigint[]); COMMIT` : 'COMMIT',
+      );
       this.metrics.outboxPublished.inc(published.length);
+      if (failure) throw failure;
       return rows.length;
-    });
-    if (failure) throw failure;
-    return taken;
+    } catch (err) {
+      if (err !== failure) {
+        broken = err;
+        await client.query('ROLLBACK').catch(() => undefined);
+      }
+      throw err;
+    } finally {
+      // A connection that failed mid-transaction is not given back to the pool.
+      client.release(broken instanceof Error ? broken : undefined);
+    }
   }
 }
 

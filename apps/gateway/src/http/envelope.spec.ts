@@ -1,0 +1,18 @@
+import { pageAsList } from './envelope';
+
+describe('pageAsList', () => {
+  const page = {
+    items: [{ id: '1', data: { text: '{"items":' } }],
+    meta: { current: { count: 1 } },
+  };
+
+  it('renames the first key of a page written items first, leaving the rest as it was', () => {
+    const text = pageAsList(JSON.stringify(page));
+    expect(text).toBe(JSON.stringify({ data: page.items, meta: page.meta }));
+  });
+
+  it('reshapes a page written in another key order', () => {
+    const text = pageAsList(JSON.stringify({ meta: page.meta, items: page.items }));
+    expect(JSON.parse(text)).toEqual({ data: page.items, meta: page.meta });
+  });
+});
