@@ -15,6 +15,7 @@ export default async function globalSetup(): Promise<void> {
   execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { stdio: 'ignore' });
   const logDir = mkdtempSync(path.join(tmpdir(), 'parley-e2e-'));
   const adminKey = randomBytes(24).toString('hex');
+  const presenceKeyPrefix = `parley:presence:e2e-${randomBytes(6).toString('hex')}`;
   // Webhook retries and timeouts short enough to play out within a test; exported so that a test
   // restarting the webhooks process (test/e2e/webhooks.e2e-spec.ts) starts it the same way.
   Object.assign(process.env, {
@@ -38,7 +39,7 @@ export default async function globalSetup(): Promise<void> {
       // A killed gateway's users go offline within seconds, so tests can wait for it; the key
       // prefix keeps this platform's presence apart from others on the same Redis.
       PRESENCE_TTL_SECONDS: '3',
-      PRESENCE_KEY_PREFIX: `parley:presence:e2e-${randomBytes(6).toString('hex')}`,
+      PRESENCE_KEY_PREFIX: presenceKeyPrefix,
       // Calls nobody answers end as `unanswered` after this, so a test can wait for it.
       CALL_RING_TIMEOUT_SECONDS: '4',
     },
@@ -48,6 +49,7 @@ export default async function globalSetup(): Promise<void> {
   });
   process.env.PARLEY_E2E_GATEWAYS = platform.gatewayUrls.join(',');
   process.env.PARLEY_E2E_ADMIN_KEY = adminKey;
+  process.env.PARLEY_E2E_PRESENCE_PREFIX = presenceKeyPrefix;
   process.env.PARLEY_E2E_LOGS = logDir;
   process.env.PARLEY_E2E_PROCESSES = JSON.stringify(platform.processes);
   (globalThis as { parleyPlatform?: { stop(): Promise<void> } }).parleyPlatform = platform;

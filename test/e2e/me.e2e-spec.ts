@@ -80,7 +80,7 @@ describe('client API: /v3.0/me', () => {
       CLIENT_API_HOST: host,
       ADMIN_API_HOST: host,
       CHAT_API_VERSION: 'v3.0',
-      CHAT_HOST: '127.0.0.1',
+      CHAT_HOST: `127.0.0.1:${port}/ws`,
       CHAT_WSS_PORT: port,
       ANALYTICS_PING_DISABLED: true,
       APP_VERSION: '4',

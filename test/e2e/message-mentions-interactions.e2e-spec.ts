@@ -1,6 +1,8 @@
 import { connectTestBus, recordSubject } from '@parley/common/testing';
 import {
   code,
+  form,
+  Goal,
   Message,
   messagingWorld,
   One,
@@ -87,23 +89,6 @@ describe('mentions', () => {
     const ten = Array.from({ length: 10 }, (_, i) => `<@uid:user${i}>`).join(' ');
     expect((await alice.post('/messages', text('bob', `${ten} <@uid:user0>`))).status).toBe(200);
   });
-});
-
-type Goal = { type: 'none' | 'anyAction' | 'anyOf' | 'allOf'; elementIds?: string[] };
-const form = (receiver: string, goal: Goal, extra: Record<string, unknown> = {}) => ({
-  receiver,
-  receiverType: 'user',
-  category: 'interactive',
-  type: 'form',
-  data: {
-    interactiveData: {
-      title: 'Survey',
-      formFields: [{ elementType: 'textInput', elementId: 'name', label: 'Name' }],
-      submitElement: { elementType: 'button', elementId: 'submit', buttonText: 'Send' },
-    },
-    interactionGoal: goal,
-    ...extra,
-  },
 });
 
 describe('interactions', () => {

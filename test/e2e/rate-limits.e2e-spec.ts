@@ -201,3 +201,101 @@ describe('per-app rate limits', () => {
       );
     }));
 });
+
+describe('per-user and per-address limits', () => {
+  const [gw0, gw1] = gateways();
+  const message = (receiver: string, text: string) => ({
+    receiver,
+    receiverType: 'user',
+    category: 'message',
+    type: 'text',
+    data: { text },
+  });
+
+  it("refuses a user's messages past userMessagesPerMinute on either gateway; others still send, nothing stored", () =>
+    inOneWindow(async () => {
+      const app = await createApp('User limit');
+      await setLimits(app, { userMessagesPerMinute: 3 });
+      const rest = AppClient.rest(app);
+      for (const uid of ['alice', 'bob'])
+        expect((await rest.post('/users', { uid, name: uid })).status).toBe(200);
+      const token = await AppClient.auth(app).post<{ data: { authToken: string } }>(
+        '/users/alice/auth_tokens',
+      );
+      const alice = new AppClient(app.appId, { authtoken: token.body.data.authToken });
+      const asAlice = new AppClient(app.appId, { apikey: app.restKey, onBehalfOf: 'alice' });
+      const asBob = new AppClient(app.appId, { apikey: app.restKey, onBehalfOf: 'bob' });
+
+      for (const [client, i] of [
+        [alice.on(gw0), 1],
+        [alice.on(gw1), 2],
+        [asAlice.on(gw0), 3],
+      ] as const) {
+        const sent = await client.post('/messages', message('bob', `m${i}`));
+        expect(sent.status).toBe(200);
+        // While the user is within their budget the headers are the app's.
+        expect(limitHeaders(sent)).toEqual({
+          limit: '20000',
+          remaining: String(20000 - i),
+        });
+      }
+      expectTooManyRequests(await alice.on(gw1).post('/messages', message('bob', 'm4')), 3);
+      expectTooManyRequests(await asAlice.on(gw0).post('/messages', message('bob', 'm5')), 3);
+
+      // Bob and the app itself (REST key, as app_system) still send; alice still reads.
+      expect((await asBob.post('/messages', message('alice', 'from bob'))).status).toBe(200);
+      expect((await rest.post('/messages', message('alice', 'from the app'))).status).toBe(200);
+      const history = await alice.get<{ data: Array<{ sender: string; data: { text?: string } }> }>(
+        '/users/bob/messages',
+      );
+      expect(history.status).toBe(200);
+      expect(history.body.data.map((m) => [m.sender, m.data.text])).toEqual([
+        ['alice', 'm1'],
+        ['alice', 'm2'],
+        ['alice', 'm3'],
+        ['bob', 'from bob'],
+      ]);
+    }));
+
+  it('refuses logins from one address past loginsPerIpPerMinute; a forged X-Forwarded-For changes nothing', () =>
+    inOneWindow(async () => {
+      const app = await createApp('Login limit');
+      await setLimits(app, { loginsPerIpPerMinute: 2 });
+      const rest = AppClient.rest(app);
+      for (const uid of ['alice', 'bob'])
+        expect((await rest.post('/users', { uid, name: uid })).status).toBe(200);
+      const authKey = (gw: string, forwardedFor?: string) => ({
+        appid: app.appId,
+        apikey: app.authKey,
+        ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}),
+      });
+      const tokenOf = (gw: string, uid: string, forwardedFor?: string) =>
+        http<{ data: { authToken: string } }>('POST', `${gw}/v3.0/users/${uid}/auth_tokens`, {
+          headers: authKey(gw, forwardedFor),
+          body: {},
+        });
+
+      const first = await tokenOf(gw0, 'alice');
+      expect(first.status).toBe(200);
+      const login = await http('PUT', `${gw1}/v3.0/me`, {
+        headers: { appid: app.appId, authtoken: first.body.data.authToken },
+        body: { platform: 'WEB' },
+      });
+      expect(login.status).toBe(200);
+
+      // The gateways trust no proxy (TRUST_PROXY unset): the header does not make a new address.
+      expectTooManyRequests(await tokenOf(gw1, 'bob', '203.0.113.7'), 2);
+      expectTooManyRequests(
+        await http('PUT', `${gw0}/v3.0/me`, {
+          headers: { appid: app.appId, authtoken: first.body.data.authToken },
+          body: { platform: 'WEB' },
+        }),
+        2,
+      );
+
+      // The refused token was not made; a server with the REST key still makes tokens.
+      const bobs = await rest.get<{ data: unknown[] }>('/users/bob/auth_tokens');
+      expect(bobs.body.data).toEqual([]);
+      expect((await rest.post('/users/bob/auth_tokens')).status).toBe(200);
+    }));
+});

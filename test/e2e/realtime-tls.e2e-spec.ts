@@ -64,7 +64,7 @@ describe('TLS', () => {
     expect(data.settings).toMatchObject({
       CLIENT_API_HOST: `127.0.0.1:${port}`,
       ADMIN_API_HOST: `127.0.0.1:${port}`,
-      CHAT_HOST: '127.0.0.1',
+      CHAT_HOST: `127.0.0.1:${port}/ws`,
       CHAT_WSS_PORT: String(port),
     });
 

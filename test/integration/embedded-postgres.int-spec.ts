@@ -20,6 +20,7 @@ import { USERS_DATABASE, usersModule } from '../../apps/users/src/app.module';
 import { UserService } from '../../apps/users/src/users/user.service';
 import { WEBHOOKS_DATABASE } from '../../apps/webhooks/src/app.module';
 import { DeliveryRepository } from '../../apps/webhooks/src/deliveries/delivery.repository';
+import { PrivateNats, privateDir } from '../e2e/support/private-servers';
 import {
   EmbeddedPostgresProcess,
   startEmbeddedPostgresProcess,
@@ -41,10 +42,18 @@ const SERVICES: ServiceDatabaseOptions[] = [
   WEBHOOKS_DATABASE,
 ];
 
-/** Runs `work` with the services' database settings pointing at `url`, restoring them after. */
-async function withDatabaseEnv<T>(url: string, work: () => Promise<T>): Promise<T> {
-  const saved = { DATABASE_URL: process.env.DATABASE_URL, DB_POOL_SIZE: process.env.DB_POOL_SIZE };
-  Object.assign(process.env, { DATABASE_URL: url, DB_POOL_SIZE: '1' });
+/**
+ * Runs `work` with the services' database settings pointing at `url` and their broker at `natsUrl`,
+ * restoring them after. The broker is a private one: services on the shared NATS would join the
+ * queue groups of the platform other test files use and answer its requests from this database.
+ */
+async function withServiceEnv<T>(url: string, natsUrl: string, work: () => Promise<T>): Promise<T> {
+  const saved = {
+    DATABASE_URL: process.env.DATABASE_URL,
+    DB_POOL_SIZE: process.env.DB_POOL_SIZE,
+    NATS_URL: process.env.NATS_URL,
+  };
+  Object.assign(process.env, { DATABASE_URL: url, DB_POOL_SIZE: '1', NATS_URL: natsUrl });
   try {
     return await work();
   } finally {
@@ -75,6 +84,8 @@ afterAll(async () => {
 
 describe('every service on one embedded PostgreSQL', () => {
   let pg: EmbeddedPostgresProcess;
+  let nats: PrivateNats;
+  let natsDir: { dir: string; remove: () => void };
   let contexts: INestApplicationContext[] = [];
   let sources: DataSource[] = [];
 
@@ -83,7 +94,9 @@ describe('every service on one embedded PostgreSQL', () => {
     // All schemas migrate at once, each under its advisory lock, over connections that PGlite
     // serves one exchange at a time.
     sources = await Promise.all(SERVICES.map((db) => openService(pg.url, db)));
-    contexts = await withDatabaseEnv(pg.url, () =>
+    natsDir = privateDir('parley-pglite-nats-');
+    nats = await PrivateNats.start(natsDir.dir);
+    contexts = await withServiceEnv(pg.url, nats.url, () =>
       Promise.all([
         startServiceContext(identityModule({ http: false })),
         startServiceContext(usersModule({ http: false })),
@@ -96,6 +109,8 @@ describe('every service on one embedded PostgreSQL', () => {
     await Promise.all(contexts.map((c) => c.close()));
     await Promise.all(sources.map((ds) => ds.destroy()));
     await pg?.stop();
+    await nats?.stop();
+    natsDir?.remove();
   });
 
   const source = (schema: string) => sources[SERVICES.findIndex((db) => db.schema === schema)];

@@ -1,6 +1,13 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
-import { loadConfig, PlatformModule, RedisModule } from '@parley/common';
+import {
+  AppErasureConsumer,
+  AppStoreErasure,
+  loadConfig,
+  PlatformModule,
+  PresenceReader,
+  RedisModule,
+} from '@parley/common';
 import { AdminAppsController } from './admin/admin-apps.controller';
 import { AdminWebhooksController } from './admin/admin-webhooks.controller';
 import { ApiKeysController } from './api-keys/api-keys.controller';
@@ -37,10 +44,14 @@ import {
 import { MeService } from './me/me.service';
 import { InteractionsController } from './interactions/interactions.controller';
 import { ReactionsController } from './reactions/reactions.controller';
+import { OnlineMembersController } from './realtime/online-members.controller';
 import { REALTIME_PROVIDERS } from './realtime/realtime.providers';
 import { FriendsController } from './relationships/friends.controller';
 import { RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers';
+import { RateLimitAppErasure } from './rate-limit/rate-limit-app-erasure';
 import { RolesController } from './roles/roles.controller';
+import { UserExportController } from './user-export/user-export.controller';
+import { UserExportService } from './user-export/user-export.service';
 import { UsersController } from './users/users.controller';
 
 /** The gateway: REST (CometChat v3), the operator API, docs; no database of its own. */
@@ -79,15 +90,21 @@ export function gatewayModule() {
       GroupConversationController,
       MessageReceiptsController,
       CallsController,
+      UserExportController,
       OpenApiController,
+      OnlineMembersController,
     ],
     providers: [
+      PresenceReader,
       { provide: GATEWAY_ENV, useFactory: () => loadConfig(GatewayEnvSchema) },
       CredentialCache,
       { provide: APP_GUARD, useClass: CredentialGuard },
       MeService,
+      UserExportService,
       ...REALTIME_PROVIDERS,
       ...RATE_LIMIT_PROVIDERS,
+      { provide: AppStoreErasure, useClass: RateLimitAppErasure },
+      AppErasureConsumer,
     ],
   })
   class GatewayModule {}

@@ -11,6 +11,7 @@ void runService({
   defaultPort: 3000,
   configure: configureHttp,
   bodyLimit: Number(process.env.BODY_LIMIT_BYTES ?? 1024 * 1024),
+  trustProxy: () => loadConfig(GatewayEnvSchema).TRUST_PROXY,
   // https and wss when TLS_CERT_FILE and TLS_KEY_FILE are set (the CometChat SDK speaks no other).
   tls: () => readTlsFiles(loadConfig(GatewayEnvSchema)),
 });

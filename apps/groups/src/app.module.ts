@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule, PresenceReader } from '@parley/common';
+import {
+  AppErasureConsumer,
+  PlatformModule,
+  PresenceReader,
+  userExportHandler,
+} from '@parley/common';
+import { RPC } from '@parley/contracts';
 import { GroupImportHandler } from './data-import/group-import.handler';
 import { GroupImportService } from './data-import/group-import.service';
 import { GroupPasswords } from './groups/group-passwords';
@@ -17,6 +23,7 @@ import { MemberLookupService } from './members/member-lookup.service';
 import { MemberRepository } from './members/member.repository';
 import { MembershipHandler } from './members/membership.handler';
 import { MembershipService } from './members/membership.service';
+import { OnlineMembersService } from './members/online-members.service';
 import { UserDirectory } from './members/user-directory';
 import { GroupsInitial1764300000000 } from './migrations/1764300000000-groups-initial';
 
@@ -29,10 +36,13 @@ export const GROUPS_DATABASE = {
 /** Groups: groups, members and bans of each app (schema `groups`). */
 @Module({
   providers: [
+    AppErasureConsumer,
+    userExportHandler(RPC.groups.userExport),
     GroupRepository,
     MemberRepository,
     UserDirectory,
     PresenceReader,
+    OnlineMembersService,
     GroupPasswords,
     GroupService,
     GroupViewService,

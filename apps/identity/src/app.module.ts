@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule, SecretGenerator } from '@parley/common';
+import {
+  AppErasureConsumer,
+  PlatformModule,
+  SecretGenerator,
+  userExportHandler,
+} from '@parley/common';
+import { RPC } from '@parley/contracts';
 import { ApiKeyEntity } from './api-keys/api-key.entity';
 import { ApiKeyHandler } from './api-keys/api-key.handler';
 import { ApiKeyRepository } from './api-keys/api-key.repository';
@@ -30,6 +36,8 @@ export const IDENTITY_DATABASE = {
 /** Identity: apps, API keys and auth tokens (schema `identity`). */
 @Module({
   providers: [
+    AppErasureConsumer,
+    userExportHandler(RPC.identity.userExport),
     SecretGenerator,
     AppRepository,
     AppService,

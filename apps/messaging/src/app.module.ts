@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule } from '@parley/common';
+import { AppErasureConsumer, PlatformModule, userExportHandler } from '@parley/common';
+import { RPC } from '@parley/contracts';
 import { ActionHandler } from './actions/action.handler';
 import { CallLog } from './calls/call-log';
 import { CallMessageHandler } from './calls/call-message.handler';
@@ -77,6 +78,17 @@ export const MESSAGING_DATABASE = {
  * boot the service in-process and write the models themselves, so they never take events from
  * the shared durable consumers of a platform running beside them.
  */
+/**
+ * What messaging exports of a user beyond the rows naming them (uid, sender, either party): calls
+ * to them, edits they made, and their conversations (those they hold a position in).
+ */
+const MESSAGING_USER_EXPORT = {
+  messages: `"receiver" = $2 AND "receiver_type" = 'user' AND "category" = 'call'`,
+  message_revisions: `"edited_by" = $2`,
+  conversations: `"conversation_id" IN (SELECT "conversation_id" FROM "messaging"."member_positions"
+    WHERE "app_id" = $1 AND "uid" = $2)`,
+};
+
 export function messagingModule(opts: { http?: boolean; consumers?: boolean } = {}) {
   @Module({
     imports: [
@@ -87,9 +99,10 @@ export function messagingModule(opts: { http?: boolean; consumers?: boolean } = 
       }),
     ],
     providers: [
+      userExportHandler(RPC.messaging.userExport, MESSAGING_USER_EXPORT),
       DirectoryRepository,
       DirectoryEvents,
-      ...(opts.consumers === false ? [] : [DirectoryConsumer]),
+      ...(opts.consumers === false ? [] : [DirectoryConsumer, AppErasureConsumer]),
       ParticipantDirectory,
       MessageRepository,
       MessageDelivery,

@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
-import { loadConfig, PlatformModule, RedisModule } from '@parley/common';
+import {
+  AppErasureConsumer,
+  AppStoreErasure,
+  loadConfig,
+  PlatformModule,
+  RedisModule,
+} from '@parley/common';
 import { CallRecorder } from './calls/call-recorder';
 import { CallTimeoutSweeper } from './calls/call-timeout.sweeper';
 import { CallHandler } from './calls/call.handler';
@@ -8,6 +14,7 @@ import { CallStore } from './calls/call.store';
 import { GroupCallService } from './calls/group-call.service';
 import { PRESENCE_ENV, PresenceEnvSchema } from './config/presence-env';
 import { GatewaySweeper } from './presence/gateway-sweeper';
+import { PresenceAppErasure } from './presence/presence-app-erasure';
 import { PresenceAnnouncer } from './presence/presence-announcer';
 import { PresenceHandler } from './presence/presence.handler';
 import { PresenceMetrics } from './presence/presence.metrics';
@@ -30,6 +37,8 @@ import { PresenceStore } from './presence/presence.store';
     CallService,
     CallHandler,
     CallTimeoutSweeper,
+    { provide: AppStoreErasure, useClass: PresenceAppErasure },
+    AppErasureConsumer,
   ],
 })
 export class PresenceFeaturesModule {}

@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule, PresenceReader } from '@parley/common';
+import {
+  AppErasureConsumer,
+  PlatformModule,
+  PresenceReader,
+  userExportHandler,
+} from '@parley/common';
+import { RPC } from '@parley/contracts';
 import { UsersInitial1764115300000 } from './migrations/1764115300000-users-initial';
 import { UsersRoles1764200000000 } from './migrations/1764200000000-users-roles';
 import { UsersRoleIndex1764200200000 } from './migrations/1764200200000-users-role-index';
@@ -51,6 +57,8 @@ export const USERS_DATABASE = {
     UserActivationService,
     PresenceReader,
     LastActiveConsumer,
+    AppErasureConsumer,
+    userExportHandler(RPC.users.userExport),
     UserImportService,
     UserImportHandler,
     AuthTokenIssuer,

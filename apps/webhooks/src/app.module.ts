@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { loadConfig, PlatformModule, SecretGenerator } from '@parley/common';
+import { AppErasureConsumer, loadConfig, PlatformModule, SecretGenerator } from '@parley/common';
 import { WEBHOOKS_ENV, WebhooksEnvSchema } from './config/webhooks-env';
 import { WEBHOOKS_SCOPE, WebhooksScope } from './config/webhooks-scope';
 import { DeliveryHandler } from './deliveries/delivery.handler';
@@ -44,6 +44,7 @@ export function webhooksModule(
       { provide: WEBHOOKS_ENV, useFactory: () => loadConfig(WebhooksEnvSchema) },
       { provide: WEBHOOKS_SCOPE, useValue: scope },
       SecretGenerator,
+      AppErasureConsumer,
       EndpointRepository,
       EndpointService,
       EndpointHandler,

@@ -21,3 +21,6 @@ export * from './crypto/secrets';
 export * from './http/access';
 export * from './redis/redis.module';
 export * from './presence/presence-reader';
+export * from './redis/key-erasure';
+export * from './db/app-erasure';
+export * from './db/user-export';

@@ -34,3 +34,4 @@ export * from './webhooks/webhook.schema';
 export * from './webhooks/triggers';
 export * from './presence/presence.schema';
 export * from './presence/call.schema';
+export * from './user-export.schema';

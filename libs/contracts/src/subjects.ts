@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import * as app from './identity/app.schema';
+import { UserExportRequestSchema, UserExportSectionSchema } from './user-export.schema';
 import * as key from './identity/api-key.schema';
 import * as token from './identity/auth-token.schema';
 import * as identityEvents from './identity/events.schema';
@@ -67,11 +68,16 @@ function paged<T extends z.ZodType>(item: T) {
   });
 }
 
+/** `rpc.<service>.user.export`: what a service with a schema holds about one user. */
+const userExport = (service: string) =>
+  rpc(`rpc.${service}.user.export`, UserExportRequestSchema, UserExportSectionSchema);
+
 const Success = z.object({ success: z.literal(true), message: z.string() });
 
 /** Request/reply subjects `rpc.<service>.<entity>.<verb>`, served by queue group `<service>`. */
 export const RPC = {
   identity: {
+    userExport: userExport('identity'),
     appCreate: rpc('rpc.identity.app.create', app.AppCreateSchema, app.AppCreatedSchema),
     appList: rpc('rpc.identity.app.list', app.AppListSchema, z.array(app.AppSchema)),
     appGet: rpc('rpc.identity.app.get', app.AppRefSchema, app.AppSchema),
@@ -95,6 +101,7 @@ export const RPC = {
     jwtVerify: rpc('rpc.identity.jwt.verify', jwt.JwtVerifySchema, jwt.RealtimePrincipalSchema),
   },
   users: {
+    userExport: userExport('users'),
     userCreate: rpc('rpc.users.user.create', user.UserCreateSchema, UserSchema),
     userGet: rpc('rpc.users.user.get', user.UserGetSchema, UserSchema),
     userList: rpc('rpc.users.user.list', user.UserListSchema, paged(UserSchema)),
@@ -149,8 +156,15 @@ export const RPC = {
       z.object({ appId: z.string(), uid: z.string() }),
       z.object({ uids: z.array(z.string()) }),
     ),
+    /** Whom a user blocked and who blocked them (a gateway hides their presence from each other). */
+    blocksOf: rpc(
+      'rpc.users.block.of',
+      z.object({ appId: z.string(), uid: z.string() }),
+      z.object({ blockedByMe: z.array(z.string()), hasBlockedMe: z.array(z.string()) }),
+    ),
   },
   groups: {
+    userExport: userExport('groups'),
     groupCreate: rpc('rpc.groups.group.create', group.GroupCreateSchema, group.GroupCreatedSchema),
     groupGet: rpc('rpc.groups.group.get', group.GroupGetSchema, group.GroupSchema),
     groupList: rpc(
@@ -200,8 +214,15 @@ export const RPC = {
       z.object({ appId: z.string(), uid: z.string() }),
       z.object({ guids: z.array(z.string()) }),
     ),
+    /** How many members of each group are online, for a user who is a member of them. */
+    onlineMemberCounts: rpc(
+      'rpc.groups.member.onlineCounts',
+      z.object({ appId: z.string(), uid: z.string(), guids: z.array(z.string()).min(1).max(100) }),
+      z.object({ groups: z.record(z.string(), z.number().int().nonnegative()) }),
+    ),
   },
   messaging: {
+    userExport: userExport('messaging'),
     /** Stores one call transition as a `call` message (presence owns the call's state). */
     callMessageStore: rpc(
       'rpc.messaging.call.store',
@@ -413,6 +434,12 @@ export const RPC = {
       'rpc.presence.online.list',
       presence.OnlineListSchema,
       presence.OnlineListReplySchema,
+    ),
+    /** How many users of an app, or of some uids, are online (online member counts). */
+    onlineCount: rpc(
+      'rpc.presence.online.count',
+      presence.OnlineCountSchema,
+      presence.OnlineCountReplySchema,
     ),
     /** `online` and `lastActiveAt` of some users (user reads). */
     userGetMany: rpc(

@@ -38,6 +38,24 @@ export const text = (receiver: string, t: string, extra: Record<string, unknown>
 export const toGroup = (guid: string, t: string, extra: Record<string, unknown> = {}) =>
   text(guid, t, { receiverType: 'group', ...extra });
 
+/** An interactive form to `receiver`, whose elements are `name` and `submit`. */
+export type Goal = { type: 'none' | 'anyAction' | 'anyOf' | 'allOf'; elementIds?: string[] };
+export const form = (receiver: string, goal: Goal, extra: Record<string, unknown> = {}) => ({
+  receiver,
+  receiverType: 'user',
+  category: 'interactive',
+  type: 'form',
+  data: {
+    interactiveData: {
+      title: 'Survey',
+      formFields: [{ elementType: 'textInput', elementId: 'name', label: 'Name' }],
+      submitElement: { elementType: 'button', elementId: 'submit', buttonText: 'Send' },
+    },
+    interactionGoal: goal,
+    ...extra,
+  },
+});
+
 /** A user acting through the REST key with onBehalfOf. */
 export const as = (app: AppKeys, uid: string) =>
   new AppClient(app.appId, { apikey: app.restKey, onBehalfOf: uid });

@@ -36,6 +36,22 @@ export async function login(app: AppKeys, uid: string, gateway?: string): Promis
 
 export type Frame = Record<string, unknown> & { type?: string; action?: string; body?: unknown };
 
+/** A `presence` frame about `uid` (with that `action`, when given). */
+export const presenceOf = (uid: string, action?: string) => (f: Frame) =>
+  f.type === 'presence' &&
+  (f.body as PresenceFrameBody).user.uid === uid &&
+  (action === undefined || (f.body as PresenceFrameBody).action === action);
+
+/** The presence actions a socket heard about `uid`, in order. */
+export const heardAbout = (s: TestSocket, uid: string) =>
+  s.frames.filter(presenceOf(uid)).map((f) => (f.body as PresenceFrameBody).action);
+
+export type PresenceFrameBody = {
+  action: string;
+  user: { uid: string; name?: string; status?: string };
+  timestamp: number;
+};
+
 /** Whose presence a socket follows: `ALL_USERS`, `ROLES` with `roles`, `FRIENDS`, or nothing. */
 export type PresenceChoice = { presenceSubscription?: string; roles?: string[] };
 

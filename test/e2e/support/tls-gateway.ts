@@ -60,7 +60,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** An https request trusting only `ca`. */
+/** An https request trusting only `ca`; a body that is not JSON comes as text. */
 export function https(
   ca: Buffer,
   method: string,
@@ -76,9 +76,15 @@ export function https(
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (c: string) => (text += c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }),
-        );
+        res.on('end', () => {
+          let body: unknown = text || undefined;
+          try {
+            body = text ? JSON.parse(text) : undefined;
+          } catch {
+            // not JSON (metrics): keep the text
+          }
+          resolve({ status: res.statusCode ?? 0, body });
+        });
       },
     );
     req.on('error', reject);
@@ -101,7 +107,7 @@ export function startGateway(env: Record<string, string>): ChildProcess {
 }
 
 export interface TlsGateway {
-  /** `https://127.0.0.1:<port>`, also its PUBLIC_URL. */
+  /** `https://127.0.0.1:<port>`, its own address (its PUBLIC_URL unless told otherwise). */
   base: string;
   port: number;
   /** The certificate, to trust. */
@@ -112,10 +118,36 @@ export interface TlsGateway {
   stop(): Promise<void>;
 }
 
-/** A TLS gateway on a free port with PUBLIC_URL pointing at itself, once it answers ready. */
-export async function startTlsGateway(env: Record<string, string> = {}): Promise<TlsGateway> {
+/** A certificate and key on disk, for gateways that must present the same one. */
+export interface TlsCertificate {
+  dir: string;
+  cert: string;
+  key: string;
+}
+
+/** A fresh self-signed certificate in a temporary directory (the caller removes `dir`). */
+export function makeTlsCertificate(): TlsCertificate {
   const dir = mkdtempSync(path.join(tmpdir(), 'parley-tls-'));
-  const files = makeCertificate(dir);
+  return { dir, ...makeCertificate(dir) };
+}
+
+export interface TlsGatewayOptions {
+  /** Present this certificate (it stays on disk after `stop`); else a fresh one. */
+  certificate?: TlsCertificate;
+  /** The address clients use, when something (a load balancer) stands in front of the gateway. */
+  publicUrl?: string;
+}
+
+/**
+ * A TLS gateway on a free port, once it answers ready, with PUBLIC_URL pointing at itself (or at
+ * `opts.publicUrl`).
+ */
+export async function startTlsGateway(
+  env: Record<string, string> = {},
+  opts: TlsGatewayOptions = {},
+): Promise<TlsGateway> {
+  const files = opts.certificate ?? makeTlsCertificate();
+  const { dir } = files;
   const ca = readFileSync(files.cert);
   const port = await freePort();
   const base = `https://127.0.0.1:${port}`;
@@ -123,7 +155,7 @@ export async function startTlsGateway(env: Record<string, string> = {}): Promise
     PORT: String(port),
     TLS_CERT_FILE: files.cert,
     TLS_KEY_FILE: files.key,
-    PUBLIC_URL: base,
+    PUBLIC_URL: opts.publicUrl ?? base,
     ...env,
   });
   const stop = async () => {
@@ -133,7 +165,7 @@ export async function startTlsGateway(env: Record<string, string> = {}): Promise
       child.kill('SIGTERM');
       await exited;
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (!opts.certificate) rmSync(dir, { recursive: true, force: true });
   };
   // Generous: on a machine busy with other suites a gateway can take a while to be ready.
   const deadline = Date.now() + 60_000;

@@ -61,6 +61,7 @@ export interface SdkTarget {
 export class SdkClient {
   readonly events: SdkEvent[] = [];
   private waiters: Array<{ match: (e: SdkEvent) => boolean; resolve: (e: SdkEvent) => void }> = [];
+  private handlers: Array<{ name: string; handle: (...args: unknown[]) => void }> = [];
 
   private constructor(
     private readonly realm: BrowserRealm,
@@ -177,6 +178,11 @@ export class SdkClient {
     });
   }
 
+  /** Calls `handle` on every later callback named `name`, as an app's own listener would. */
+  on(name: string, handle: (...args: unknown[]) => void): void {
+    this.handlers.push({ name, handle });
+  }
+
   /** The settings the SDK stored from Parley's `PUT /v3.0/me` (its hosts from then on). */
   appSettings(): Record<string, unknown> | undefined {
     const entry = this.storage().find(([k]) => k.endsWith(':common_store/app_settings'));
@@ -211,6 +217,7 @@ export class SdkClient {
         (...args: unknown[]) => {
           const event = { name, arg: args[0], args };
           this.events.push(event);
+          for (const h of this.handlers) if (h.name === name) h.handle(...args);
           for (const w of [...this.waiters]) {
             if (w.match(event)) {
               this.waiters.splice(this.waiters.indexOf(w), 1);

@@ -51,3 +51,16 @@ describe('gateway configuration: public address and TLS', () => {
     expect(problem(env)).toContain(missing);
   });
 });
+
+describe('gateway configuration: TRUST_PROXY', () => {
+  it.each([
+    [undefined, false],
+    ['', false],
+    ['false', false],
+    ['true', true],
+    ['2', 2],
+    ['10.0.0.0/8, 127.0.0.1', '10.0.0.0/8, 127.0.0.1'],
+  ])('reads %p as %p (by default X-Forwarded-For is not believed)', (value, expected) => {
+    expect(load(value === undefined ? {} : { TRUST_PROXY: value }).TRUST_PROXY).toBe(expected);
+  });
+});

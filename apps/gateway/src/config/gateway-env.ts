@@ -29,6 +29,20 @@ export const GatewayEnvSchema = BaseEnvSchema.extend({
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
       .refine((u) => !/[?#]/.test(u), 'must have no query or fragment'),
   ),
+  /**
+   * Whose `X-Forwarded-For` to believe for the client's address (per-IP login limits): unset or
+   * `false` none (the peer's address counts), `true` any, a number that many proxy hops, or a
+   * comma-separated list of proxy addresses or CIDRs (e.g. the ingress's `10.0.0.0/8`).
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v): boolean | number | string => {
+      const s = (v ?? '').trim();
+      if (s === '' || s === 'false') return false;
+      if (s === 'true') return true;
+      return /^\d+$/.test(s) ? Number(s) : s;
+    }),
   /** PEM certificate (chain) and key files: the gateway then serves https and wss itself. */
   TLS_CERT_FILE: optionalText(z.string()),
   TLS_KEY_FILE: optionalText(z.string()),

@@ -12,6 +12,7 @@ function sdkUrls(publicUrl: string | undefined, headers: Record<string, string> 
     admin: `https://${s.ADMIN_API_HOST}/${s.CHAT_API_VERSION}/users/u1/auth_tokens`,
     socket: `wss://${s.CHAT_HOST}:${s.CHAT_WSS_PORT}`,
     ping: `https://${s.ANALYTICS_HOST}/${s.ANALYTICS_VERSION}/ping`,
+    onlineMembers: `https://${s.CHAT_HOST}/api/${s.WS_API_VERSION}/online-members`,
   };
 }
 
@@ -23,20 +24,24 @@ describe('client settings', () => {
       expect(u.admin).toBe('https://chat.example.com/v3.0/users/u1/auth_tokens');
       expect(u.socket).toBe('wss://chat.example.com:443');
       expect(u.ping).toBe('https://chat.example.com/v3.0/ping');
+      expect(u.onlineMembers).toBe('https://chat.example.com/api/v1/online-members');
     });
 
     it('keep a non-default port', () => {
       const u = sdkUrls('https://chat.example.com:8443/');
       expect(u.rest).toBe('https://chat.example.com:8443/v3.0/users');
-      expect(u.socket).toBe('wss://chat.example.com:8443');
+      // The socket path /ws:8443 is one the gateway accepts; the counts reach the same port.
+      expect(u.socket).toBe('wss://chat.example.com:8443/ws:8443');
+      expect(u.onlineMembers).toBe('https://chat.example.com:8443/ws/api/v1/online-members');
     });
 
-    it('carry a path prefix into REST, and into the socket URL as /prefix/ws', () => {
+    it('carry a path prefix into REST, and into the socket URL as /prefix/ws:<port>', () => {
       const u = sdkUrls('https://example.com/parley/');
       expect(u.rest).toBe('https://example.com/parley/v3.0/users');
       const socket = new URL(u.socket);
       expect(socket.host).toBe('example.com'); // 443 is wss's default
-      expect(socket.pathname).toBe('/parley/ws');
+      expect(socket.pathname).toBe('/parley/ws:443');
+      expect(u.onlineMembers).toBe('https://example.com:443/parley/ws/api/v1/online-members');
     });
 
     it('take the scheme default port for an http URL', () => {
@@ -48,7 +53,7 @@ describe('client settings', () => {
     it('use the Host with its port', () => {
       const u = sdkUrls(undefined, { host: '127.0.0.1:3443' });
       expect(u.rest).toBe('https://127.0.0.1:3443/v3.0/users');
-      expect(u.socket).toBe('wss://127.0.0.1:3443');
+      expect(u.socket).toBe('wss://127.0.0.1:3443/ws:3443');
     });
 
     it('prefer the first forwarded host, and read a port-less host as 443', () => {
@@ -61,7 +66,7 @@ describe('client settings', () => {
     });
 
     it('keep an IPv6 host in brackets', () => {
-      expect(sdkUrls(undefined, { host: '[::1]:3000' }).socket).toBe('wss://[::1]:3000');
+      expect(sdkUrls(undefined, { host: '[::1]:3000' }).socket).toBe('wss://[::1]:3000/ws:3000');
     });
 
     it.each([

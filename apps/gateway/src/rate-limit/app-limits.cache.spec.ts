@@ -6,7 +6,12 @@ import { AppLimitsCache } from './app-limits.cache';
 const app = (core: number, standard: number): App => ({
   appId: 'acme',
   name: 'Acme',
-  limits: { coreRequestsPerMinute: core, standardRequestsPerMinute: standard },
+  limits: {
+    coreRequestsPerMinute: core,
+    standardRequestsPerMinute: standard,
+    userMessagesPerMinute: 7,
+    loginsPerIpPerMinute: 11,
+  },
   createdAt: 1,
   updatedAt: 1,
 });
@@ -27,16 +32,26 @@ describe('AppLimitsCache', () => {
     jest.useFakeTimers({ now: 1_000_000 });
     const { bus, cache } = setup(10);
     const [a, b] = await Promise.all([cache.limitsOf('acme'), cache.limitsOf('acme')]);
-    expect(a).toEqual({ core: 3, standard: 5 });
+    expect(a).toEqual({ core: 3, standard: 5, user: 7, ip: 11 });
     expect(b).toBe(a);
     expect(bus.request).toHaveBeenCalledTimes(1);
     expect(bus.request).toHaveBeenCalledWith(RPC.identity.appGet, { appId: 'acme' });
 
     bus.request.mockResolvedValue(app(30, 50)); // PATCH /admin/apps
     jest.setSystemTime(1_000_000 + 9_999);
-    await expect(cache.limitsOf('acme')).resolves.toEqual({ core: 3, standard: 5 });
+    await expect(cache.limitsOf('acme')).resolves.toEqual({
+      core: 3,
+      standard: 5,
+      user: 7,
+      ip: 11,
+    });
     jest.setSystemTime(1_000_000 + 10_000);
-    await expect(cache.limitsOf('acme')).resolves.toEqual({ core: 30, standard: 50 });
+    await expect(cache.limitsOf('acme')).resolves.toEqual({
+      core: 30,
+      standard: 50,
+      user: 7,
+      ip: 11,
+    });
     expect(bus.request).toHaveBeenCalledTimes(2);
   });
 
@@ -50,6 +65,11 @@ describe('AppLimitsCache', () => {
   it("uses CometChat's defaults when identity does not answer", async () => {
     const { bus, cache } = setup(10);
     bus.request.mockRejectedValue(new Error('timeout'));
-    await expect(cache.limitsOf('acme')).resolves.toEqual({ core: 10_000, standard: 20_000 });
+    await expect(cache.limitsOf('acme')).resolves.toEqual({
+      core: 10_000,
+      standard: 20_000,
+      user: 600,
+      ip: 300,
+    });
   });
 });

@@ -3,9 +3,10 @@ import { MessageBus, rootLogger } from '@parley/common';
 import { DEFAULT_APP_LIMITS, RPC } from '@parley/contracts';
 import { GATEWAY_ENV, GatewayEnv } from '../config/gateway-env';
 import type { RateLimitBucket } from './rate-limit-bucket';
+import type { RequestScope } from './request-scopes';
 
-/** Requests per minute, per budget. */
-export type BucketLimits = Record<RateLimitBucket, number>;
+/** Requests per minute, per budget: the app's two, and each user's and each client IP's. */
+export type BucketLimits = Record<RateLimitBucket | RequestScope, number>;
 
 interface Entry {
   limits: Promise<BucketLimits>;
@@ -15,6 +16,8 @@ interface Entry {
 const DEFAULTS: BucketLimits = {
   core: DEFAULT_APP_LIMITS.coreRequestsPerMinute,
   standard: DEFAULT_APP_LIMITS.standardRequestsPerMinute,
+  user: DEFAULT_APP_LIMITS.userMessagesPerMinute,
+  ip: DEFAULT_APP_LIMITS.loginsPerIpPerMinute,
 };
 
 /**
@@ -53,6 +56,8 @@ export class AppLimitsCache {
       return {
         core: app.limits.coreRequestsPerMinute,
         standard: app.limits.standardRequestsPerMinute,
+        user: app.limits.userMessagesPerMinute,
+        ip: app.limits.loginsPerIpPerMinute,
       };
     } catch (err) {
       this.log.warn(

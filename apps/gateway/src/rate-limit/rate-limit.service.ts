@@ -4,6 +4,7 @@ import { Counter } from 'prom-client';
 import { AppLimitsCache } from './app-limits.cache';
 import { RateLimitCounters } from './rate-limit.counters';
 import type { RateLimitBucket } from './rate-limit-bucket';
+import type { RequestScope } from './request-scopes';
 
 /** Budgets are per minute, counted in fixed windows aligned to the minute. */
 export const WINDOW_MS = 60_000;
@@ -22,10 +23,16 @@ export function windowOf(nowMs: number): { index: number; endMs: number } {
   return { index, endMs: (index + 1) * WINDOW_MS };
 }
 
-/** The Redis key counting an app's requests of one budget in one window. */
-export function counterKey(appId: string, bucket: RateLimitBucket, window: number): string {
+/**
+ * The Redis key counting an app's requests of one budget in one window; a per-user or per-IP
+ * budget names whose (`user:<uid>`, `ip:<address>`).
+ */
+export function counterKey(appId: string, bucket: string, window: number): string {
   return `parley:rl:${appId}:${bucket}:${window}`;
 }
+
+/** A glob matching every rate-limit counter of an app. */
+export const appCounterKeys = (appId: string) => `parley:rl:${appId}:*`;
 
 /**
  * The verdict on the `count`-th request of a window (this one included) under `limit`: headers
@@ -68,7 +75,7 @@ export class RateLimitService {
   ) {
     this.refused = new Counter({
       name: 'parley_rate_limited_total',
-      help: 'App requests refused with 429 by the per-app rate limits, by budget',
+      help: 'App requests refused with 429 by the rate limits, by budget (core, standard, user, ip)',
       labelNames: ['bucket'],
       registers: [metrics.registry],
     });
@@ -79,15 +86,22 @@ export class RateLimitService {
     });
   }
 
-  /** Counts one request of `appId` against `bucket` and says whether it may proceed. */
-  async admit(appId: string, bucket: RateLimitBucket): Promise<RateLimitDecision> {
+  /**
+   * Counts one request of `appId` against `bucket` (of `subject`, the uid or client address, for a
+   * per-user or per-IP budget) and says whether it may proceed.
+   */
+  async admit(
+    appId: string,
+    bucket: RateLimitBucket | RequestScope,
+    subject?: string,
+  ): Promise<RateLimitDecision> {
     const limit = (await this.limits.limitsOf(appId))[bucket];
     const nowMs = this.clock.now().getTime();
     const window = windowOf(nowMs);
     let count: number;
     try {
       count = await this.counters.hit(
-        counterKey(appId, bucket, window.index),
+        counterKey(appId, subject === undefined ? bucket : `${bucket}:${subject}`, window.index),
         window.endMs + EXPIRY_SLACK_MS,
       );
     } catch (err) {

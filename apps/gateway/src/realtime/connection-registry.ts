@@ -84,6 +84,7 @@ export class ConnectionRegistry {
       return;
     }
     entry.connections.add(conn);
+    this.metrics.sockets.inc();
     this.refuseIfRevoked(conn);
   }
 
@@ -91,7 +92,7 @@ export class ConnectionRegistry {
   unregister(conn: Connection): void {
     const entry = this.users.get(userKey(conn.appId, conn.uid));
     if (!entry) return;
-    entry.connections.delete(conn);
+    if (entry.connections.delete(conn)) this.metrics.sockets.dec();
     entry.joining.delete(conn);
     if (!entry.connections.size && !entry.joining.size) this.closeUser(entry);
   }

@@ -1,5 +1,6 @@
 import { rootLogger } from '@parley/common';
 import { PresenceSubscription, presenceSubject } from '@parley/contracts';
+import { BlockDirectory } from './block-directory';
 import { FriendDirectory } from './friend-directory';
 import { PresenceInterest } from './presence-interest';
 import {
@@ -21,15 +22,25 @@ const presenceFrame = (uid: string, action: 'online' | 'offline') => ({
   body: { action, user: { uid }, timestamp: 1 },
 });
 
-function setup(friendsOf: Record<string, string[]> = {}) {
+function setup(
+  friendsOf: Record<string, string[]> = {},
+  blocked: Array<[blocker: string, blocked: string]> = [],
+) {
   const bus = new FakeDeliveryBus();
   const friends = {
     friendsOf: jest.fn(async (_appId: string, uid: string) => friendsOf[uid] ?? []),
+  };
+  const blocks = {
+    blocksOf: jest.fn(async (_appId: string, uid: string) => ({
+      blockedByMe: blocked.filter(([a]) => a === uid).map(([, b]) => b),
+      hasBlockedMe: blocked.filter(([, b]) => b === uid).map(([a]) => a),
+    })),
   };
   const metrics = testMetrics();
   const interest = new PresenceInterest(
     bus.asBus(),
     friends as unknown as FriendDirectory,
+    blocks as unknown as BlockDirectory,
     TEST_LIMITS,
     metrics,
   );
@@ -42,7 +53,7 @@ function setup(friendsOf: Record<string, string[]> = {}) {
   /** presence publishes `uid`'s change under their role. */
   const change = (uid: string, role: string, action: 'online' | 'offline' = 'online') =>
     bus.publish(presenceSubject('app1', role, uid), presenceFrame(uid, action));
-  return { bus, friends, interest, follow, change, metrics };
+  return { bus, friends, blocks, interest, follow, change, metrics };
 }
 
 const heard = (c: FakeConnection) =>
@@ -81,6 +92,71 @@ describe('PresenceInterest', () => {
     change('carol', 'default', 'offline');
     change('bob', 'default', 'offline');
     expect(heard(alice)).toEqual(['bob online', 'carol offline']);
+  });
+
+  it('hides presence between users apart by a block, either way, whatever the subscription', async () => {
+    const { follow, change } = setup({ alice: ['bob', 'carol'] }, [
+      ['alice', 'bob'],
+      ['carol', 'alice'],
+    ]);
+    for (const sub of [
+      { kind: 'all' },
+      { kind: 'roles', roles: ['default'] },
+      { kind: 'friends' },
+    ] as PresenceSubscription[]) {
+      const alice = await follow('alice', sub);
+      const bob = await follow('bob', sub);
+      change('bob', 'default');
+      change('carol', 'default');
+      change('alice', 'default');
+      change('dave', 'default');
+      expect(heard(alice)).toEqual(sub.kind === 'friends' ? [] : ['dave online']);
+      expect(heard(bob)).toEqual(sub.kind === 'friends' ? [] : ['carol online', 'dave online']);
+    }
+  });
+
+  it('follows blocks as they come and go; a block the other way still hides', async () => {
+    const { follow, change, interest } = setup({}, [['bob', 'alice']]);
+    const alice = await follow('alice', { kind: 'all' });
+    change('carol', 'default');
+    interest.blockChanged('app1', 'alice', 'carol', true);
+    change('carol', 'default', 'offline');
+    interest.blockChanged('app1', 'alice', 'bob', true);
+    interest.blockChanged('app1', 'alice', 'bob', false);
+    change('bob', 'default'); // bob's own block still holds
+    interest.blockChanged('app1', 'bob', 'alice', false);
+    interest.blockChanged('app1', 'alice', 'carol', false);
+    interest.blockChanged('app2', 'alice', 'carol', true); // another app's alice
+    change('bob', 'default', 'offline');
+    change('carol', 'default');
+    expect(heard(alice)).toEqual(['carol online', 'bob offline', 'carol online']);
+  });
+
+  it('gives no presence to a socket until its blocks are known, and tries again meanwhile', async () => {
+    jest.useFakeTimers();
+    try {
+      const { follow, change, blocks, bus, interest } = setup({}, [['alice', 'bob']]);
+      const down = new Error('users service down');
+      blocks.blocksOf
+        .mockRejectedValueOnce(down)
+        .mockRejectedValueOnce(down)
+        .mockRejectedValueOnce(down);
+      const gone = await follow('gone', { kind: 'all' }); // closes before its retry
+      interest.unfollow(gone);
+      const alice = await follow('alice', { kind: 'all' });
+      change('carol', 'default');
+      expect(bus.subjects()).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1000); // alice's second try fails too
+      expect(bus.subjects()).toEqual([]);
+      await jest.advanceTimersByTimeAsync(2000);
+      expect(bus.subjects()).toEqual(['eph.presence.app1.*.*']);
+      change('bob', 'default');
+      change('dave', 'default');
+      expect(heard(alice)).toEqual(['dave online']);
+      expect(heard(gone)).toEqual([]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('makes new subscriptions live on the server before following completes', async () => {

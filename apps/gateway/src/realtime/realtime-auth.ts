@@ -10,14 +10,19 @@ import { AuthFrame, MAX_JWT_LENGTH, RealtimePrincipal, RPC } from '@parley/contr
 export class RealtimeAuth {
   constructor(private readonly bus: MessageBus) {}
 
-  async verify(frame: AuthFrame): Promise<RealtimePrincipal> {
-    const jwt = frame.body.auth.trim();
+  verify(frame: AuthFrame): Promise<RealtimePrincipal> {
+    return this.verifyJwt(frame.body.auth, frame.appId);
+  }
+
+  /** The JWT's user; a JWT of another app than `appId` (when named) is refused. */
+  async verifyJwt(raw: string, appId: string | undefined): Promise<RealtimePrincipal> {
+    const jwt = raw.trim();
     // Not one of ours: no need to ask identity.
     if (jwt.length > MAX_JWT_LENGTH || jwt.split('.').length !== 3)
       throw new DomainError('AUTH_ERR_INVALID_JWT');
     const principal = await this.bus.request(RPC.identity.jwtVerify, { jwt });
-    // The SDK names its app in the envelope; a JWT of another app is no login for this one.
-    if (frame.appId && frame.appId.trim().toLowerCase() !== principal.appId)
+    // The SDK names its app (envelope, header); a JWT of another app is no login for this one.
+    if (appId && appId.trim().toLowerCase() !== principal.appId)
       throw new DomainError('AUTH_ERR_INVALID_JWT', 'The JWT belongs to another app.');
     return principal;
   }

@@ -11,7 +11,7 @@ type Def = { allApps: string; schema: z.ZodType };
  * The events that change who may hear what, followed on core NATS (every gateway hears every
  * event; nothing to resume after a restart, since sockets are rebuilt): token revocations and app
  * deletion close sockets; membership changes move group subscriptions; friendships move the
- * presence subscriptions of `FRIENDS` sockets.
+ * presence subscriptions of `FRIENDS` sockets; blocks hide presence between the two users.
  */
 @Injectable()
 export class RealtimeEventsListener implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -42,6 +42,12 @@ export class RealtimeEventsListener implements OnApplicationBootstrap, OnApplica
     );
     this.on(users.friendRemoved, (e) =>
       this.presence.friendshipChanged(e.appId, e.uid, e.friendUid, false),
+    );
+    this.on(users.blockAdded, (e) =>
+      this.presence.blockChanged(e.appId, e.blocker, e.blocked, true),
+    );
+    this.on(users.blockRemoved, (e) =>
+      this.presence.blockChanged(e.appId, e.blocker, e.blocked, false),
     );
   }
 

@@ -1,4 +1,5 @@
 import { Provider } from '@nestjs/common';
+import { BlockDirectory } from './block-directory';
 import { ClientReceipts } from './client-receipts';
 import { ClientFrameRelay } from './client-frame-relay';
 import { ConnectionRegistry } from './connection-registry';
@@ -20,6 +21,7 @@ export const REALTIME_PROVIDERS: Provider[] = [
   RealtimeMetrics,
   GroupDirectory,
   FriendDirectory,
+  BlockDirectory,
   RealtimeAuth,
   ConnectionRegistry,
   ClientReceipts,

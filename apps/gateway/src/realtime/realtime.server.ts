@@ -18,10 +18,13 @@ import { REALTIME_LIMITS_TOKEN, RealtimeLimits } from './realtime-limits';
 import { SessionPresence } from './session-presence';
 
 /**
- * The WebSocket endpoint on the gateway's own HTTP(S) server. The upgrade is accepted on `/`
- * (the CometChat SDK connects to `wss://CHAT_HOST:CHAT_WSS_PORT` with no path) and on `/ws`;
- * a query string is ignored (settings may smuggle a path prefix through it).
+ * Where the upgrade is accepted: `/` (the CometChat SDK connects to `wss://CHAT_HOST:CHAT_WSS_PORT`
+ * with no path), `/ws`, and `/ws:<port>`, which is what the SDK builds from settings whose
+ * `CHAT_HOST` carries a port or a path (client-settings.ts). A query string is ignored.
  */
+const SOCKET_PATH = /^\/(ws(:\d{1,5})?)?$/;
+
+/** The WebSocket endpoint on the gateway's own HTTP(S) server (paths: SOCKET_PATH). */
 @Injectable()
 export class RealtimeServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = rootLogger().child({ component: 'realtime' });
@@ -70,7 +73,7 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = (req.url ?? '/').split('?')[0];
-    if (!this.wss || (path !== '/' && path !== '/ws')) {
+    if (!this.wss || !SOCKET_PATH.test(path)) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }

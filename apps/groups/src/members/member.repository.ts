@@ -188,6 +188,15 @@ export class MemberRepository {
     return row?.n ?? 0;
   }
 
+  /** Every member's uid (index range of the primary key): for groups smaller than what is online. */
+  async uidsOf(appId: string, guid: string): Promise<string[]> {
+    const rows: Array<{ uid: string }> = await this.ds.query(
+      `SELECT "uid" FROM "groups"."members" WHERE "app_id" = $1 AND "guid" = $2`,
+      [appId, guid],
+    );
+    return rows.map((r) => r.uid);
+  }
+
   /** The guids of every group the user is a member of, in guid order (index (app_id, uid, guid)). */
   async guidsOf(appId: string, uid: string): Promise<string[]> {
     const rows: Array<{ guid: string }> = await this.ds.query(

@@ -2,12 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { RpcHandler } from '@parley/common';
 import { RPC, RpcParsedRequest } from '@parley/contracts';
 import { MembershipService } from './membership.service';
+import { OnlineMembersService } from './online-members.service';
 
 type R = typeof RPC.groups;
 
 @Injectable()
 export class MembershipHandler {
-  constructor(private readonly membership: MembershipService) {}
+  constructor(
+    private readonly membership: MembershipService,
+    private readonly online: OnlineMembersService,
+  ) {}
 
   @RpcHandler(RPC.groups.memberAdd)
   add(p: RpcParsedRequest<R['memberAdd']>) {
@@ -62,5 +66,10 @@ export class MembershipHandler {
   @RpcHandler(RPC.groups.ownerTransfer)
   transferOwnership(p: RpcParsedRequest<R['ownerTransfer']>) {
     return this.membership.transferOwnership(p.appId, p.guid, p.actor, p.uid);
+  }
+
+  @RpcHandler(RPC.groups.onlineMemberCounts)
+  onlineCounts(p: RpcParsedRequest<R['onlineMemberCounts']>) {
+    return this.online.counts(p.appId, p.uid, p.guids);
   }
 }

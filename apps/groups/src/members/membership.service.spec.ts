@@ -45,6 +45,7 @@ function setup(
     active?: string[];
     passwordOk?: boolean;
     online?: string[];
+    apartByBlock?: string[];
   } = {},
 ) {
   const store = new Map<string, MemberEntity>(
@@ -119,6 +120,7 @@ function setup(
       async (_appId: string, uids: string[]) =>
         new Map(uids.filter((u) => active.has(u)).map((u) => [u, userOf(u)])),
     ),
+    apartByBlock: jest.fn(async () => new Set(opts.apartByBlock ?? [])),
   };
   const passwords = { verify: jest.fn(async () => opts.passwordOk ?? true) };
   const transactor = {
@@ -599,6 +601,21 @@ describe('MembershipService', () => {
       expect(offline.items.every((m) => m.status === 'offline')).toBe(true);
       const all = await service.list(listReq());
       expect(all.items.find((m) => m.uid === 'part')?.status).toBe('available');
+    });
+
+    it('shows a viewer members apart from them by a block as offline', async () => {
+      const { service } = setup({ online: ['owner', 'admin'], apartByBlock: ['admin'] });
+      const seen = await service.list(listReq({ viewer: 'part' }));
+      expect(seen.items.map((m) => [m.uid, m.status])).toEqual([
+        ['admin', 'offline'],
+        ['mod', 'offline'],
+        ['owner', 'available'],
+        ['part', 'offline'],
+      ]);
+      const online = await service.list(listReq({ viewer: 'part', status: 'available' }));
+      expect(online.items.map((m) => m.uid)).toEqual(['owner']);
+      const offline = await service.list(listReq({ viewer: 'part', status: 'offline' }));
+      expect(offline.items.map((m) => m.uid)).toContain('admin');
     });
 
     it('lists banned users with isBanned and bannedAt', async () => {

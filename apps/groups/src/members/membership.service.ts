@@ -433,7 +433,8 @@ export class MembershipService {
    * members see them (ERR_GROUP_NOT_JOINED); the app sees every group's. Users since deleted or
    * deactivated are left out of the page they fall in (the page may then be short; `total` still
    * counts their memberships). `status` (`available` or `online`, or `offline`) narrows to who
-   * is online or not, as presence says; each member carries its `status` and `lastActiveAt`.
+   * is online or not, as presence says; each member carries its `status` and `lastActiveAt`,
+   * except that a member apart from the viewer by a block reads as offline without `lastActiveAt`.
    */
   async list(req: MemberListRequest): Promise<Page<GroupMember>> {
     const { appId, guid, viewer } = req;
@@ -443,9 +444,12 @@ export class MembershipService {
       scopes: req.scopes,
       uidPrefix: req.searchKey?.toLowerCase(),
     };
+    // A member apart from the viewer by a block reads as offline (no presence either way).
+    const hidden = viewer ? await this.users.apartByBlock(appId, viewer) : undefined;
     if (req.status === 'available' || req.status === 'online')
-      filter.onlyUids = await this.presence.onlineUids(appId);
-    else if (req.status === 'offline') filter.exceptUids = await this.presence.onlineUids(appId);
+      filter.onlyUids = await this.presence.onlineUids(appId, hidden);
+    else if (req.status === 'offline')
+      filter.exceptUids = await this.presence.onlineUids(appId, hidden);
     const [rows, total] = await Promise.all([
       this.members.list(appId, guid, { ...filter, after: req.after }, page),
       // Unfiltered, the count kept under the group lock is exact: no need to count 100,000 rows.
@@ -461,7 +465,7 @@ export class MembershipService {
       const user = users.get(r.uid);
       return user ? [toGroupMember(user, r)] : [];
     });
-    const items = await this.presence.withPresence(appId, members);
+    const items = await this.presence.withPresence(appId, members, hidden);
     return { items, pagination: pagination(total, items.length, page) };
   }
 

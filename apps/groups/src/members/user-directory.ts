@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { MessageBus } from '@parley/common';
 import { RPC, User } from '@parley/contracts';
 
-/** What groups needs of users: which exist (active), and their public shape for member lists. */
+/**
+ * What groups needs of users: which exist (active), their public shape for member lists, and
+ * whom a viewer is apart from by a block (whose presence the viewer does not see).
+ */
 @Injectable()
 export class UserDirectory {
   constructor(private readonly bus: MessageBus) {}
@@ -15,5 +18,14 @@ export class UserDirectory {
       uids: [...new Set(uids)],
     });
     return new Map(users.map((u) => [u.uid, u]));
+  }
+
+  /** The users `uid` blocked or was blocked by. */
+  async apartByBlock(appId: string, uid: string): Promise<Set<string>> {
+    const { blockedByMe, hasBlockedMe } = await this.bus.request(RPC.users.blocksOf, {
+      appId,
+      uid,
+    });
+    return new Set([...blockedByMe, ...hasBlockedMe]);
   }
 }

@@ -1,3 +1,4 @@
+import type { AppLimits } from '@parley/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 @Entity('apps')
@@ -10,7 +11,7 @@ export class AppEntity {
 
   /** Per-app overrides of the rate limits; absent keys use the defaults. */
   @Column({ type: 'jsonb', default: {} })
-  limits!: { coreRequestsPerMinute?: number; standardRequestsPerMinute?: number };
+  limits!: AppLimits;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Redis } from '@parley/common';
+import { deleteKeysMatching, ErasureCounts, Redis, removeMembersMatching } from '@parley/common';
 import { Call, CallSchema, CallStatus } from '@parley/contracts';
 import { PRESENCE_ENV, PresenceEnv } from '../config/presence-env';
 
@@ -160,6 +160,16 @@ export class CallStore {
       `${appId}|${call.sessionid}`,
       String(ENDED_RETENTION_SECONDS),
     )) as 'self' | 'busy' | 'ringing';
+  }
+
+  /** Forgets an app's calls, the users' and groups' lines and its ring deadlines. */
+  async eraseApp(appId: string): Promise<ErasureCounts> {
+    return {
+      'presence.calls': await deleteKeysMatching(this.redis, this.keys.call(appId, '*')),
+      'presence.lines': await deleteKeysMatching(this.redis, this.keys.active(appId, '*')),
+      'presence.groupCalls': await deleteKeysMatching(this.redis, this.keys.group(appId, '*')),
+      'presence.ringing': await removeMembersMatching(this.redis, this.keys.ringing, `${appId}|*`),
+    };
   }
 
   async get(appId: string, sessionId: string): Promise<Call | null> {

@@ -39,6 +39,11 @@ export class PresenceHandler {
     return { uids: await this.presence.onlineUids(p.appId) };
   }
 
+  @RpcHandler(RPC.presence.onlineCount)
+  async onlineCount(p: RpcParsedRequest<R['onlineCount']>) {
+    return { count: await this.presence.onlineCount(p.appId, p.uids) };
+  }
+
   @RpcHandler(RPC.presence.userGetMany)
   async getMany(p: RpcParsedRequest<R['userGetMany']>) {
     return { users: await this.presence.presenceOf(p.appId, p.uids) };

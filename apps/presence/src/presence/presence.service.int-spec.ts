@@ -63,6 +63,17 @@ describe('PresenceService (Redis)', () => {
     expect(changes()).toEqual(['alice online', 'alice offline']);
   });
 
+  it("counts the app's online users, and those among some uids, once per user", async () => {
+    const { service, conn } = setup();
+    await service.opened(conn('alice', 'gw1', 'c1'));
+    await service.opened(conn('alice', 'gw2', 'c2'));
+    await service.opened(conn('bob', 'gw1', 'c3'));
+    expect(await service.onlineCount('app1')).toBe(2);
+    expect(await service.onlineCount('app1', ['alice', 'carol', 'alice'])).toBe(1);
+    expect(await service.onlineCount('app1', [])).toBe(0);
+    expect(await service.onlineCount('app2')).toBe(0);
+  });
+
   it('ignores a close it never saw opened, and a second close', async () => {
     const { service, conn, changes } = setup();
     await service.opened(conn('alice', 'gw1', 'c1'));

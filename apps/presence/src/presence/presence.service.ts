@@ -96,6 +96,11 @@ export class PresenceService {
     return connections.length;
   }
 
+  /** How many of `uids` (all the app's users when absent) are online. */
+  onlineCount(appId: string, uids?: string[]): Promise<number> {
+    return this.store.onlineCount(appId, uids && [...new Set(uids)]);
+  }
+
   onlineUids(appId: string): Promise<string[]> {
     return this.store.onlineUids(appId);
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Redis } from '@parley/common';
+import { deleteKeysMatching, ErasureCounts, Redis, removeMembersMatching } from '@parley/common';
 import { PresenceConnection } from '@parley/contracts';
 import { PRESENCE_ENV, PresenceEnv } from '../config/presence-env';
 
@@ -21,6 +21,9 @@ class PresenceKeys {
   /** The sockets a gateway reported, as `<appId>|<uid>|<connectionId>`. */
   gateway(gatewayId: string) {
     return `${this.prefix}:gw:${gatewayId}`;
+  }
+  get everyGateway() {
+    return `${this.prefix}:gw:*`;
   }
   /** gatewayId -> deadline (ms): past it without a heartbeat, the gateway's sockets are gone. */
   get gateways() {
@@ -92,6 +95,27 @@ export class PresenceStore {
     @Inject(PRESENCE_ENV) env: Pick<PresenceEnv, 'PRESENCE_KEY_PREFIX'>,
   ) {
     this.keys = new PresenceKeys(env.PRESENCE_KEY_PREFIX);
+  }
+
+  /**
+   * Forgets an app: its users' sockets, online set and last activity, and its sockets in every
+   * gateway's list. A socket closing afterwards finds nothing and writes nothing.
+   */
+  async eraseApp(appId: string): Promise<ErasureCounts> {
+    const sockets = await deleteKeysMatching(this.redis, this.keys.connections(appId, '*'));
+    const sets = await this.redis.unlink(this.keys.online(appId), this.keys.lastActive(appId));
+    let listed = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', this.keys.everyGateway);
+      cursor = next;
+      for (const key of keys) listed += await removeMembersMatching(this.redis, key, `${appId}|*`);
+    } while (cursor !== '0');
+    return {
+      'presence.sockets': sockets,
+      'presence.sets': sets,
+      'presence.gatewaySockets': listed,
+    };
   }
 
   /**
@@ -173,6 +197,14 @@ export class PresenceStore {
   /** Drops what is left of a gateway's socket list once its sockets are closed. */
   async forgetGateway(gatewayId: string): Promise<void> {
     await this.redis.del(this.keys.gateway(gatewayId));
+  }
+
+  /** How many of `uids` are online; without `uids`, how many users of the app are (SCARD). */
+  async onlineCount(appId: string, uids?: string[]): Promise<number> {
+    if (!uids) return this.redis.scard(this.keys.online(appId));
+    if (!uids.length) return 0;
+    const online = await this.redis.smismember(this.keys.online(appId), ...uids);
+    return online.filter((x) => x === 1).length;
   }
 
   onlineUids(appId: string): Promise<string[]> {

@@ -2,12 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { RpcHandler } from '@parley/common';
 import { RPC, RpcParsedRequest } from '@parley/contracts';
 import { BlockService } from './block.service';
+import { RelationshipReader } from './relationship-reader';
 
 type R = typeof RPC.users;
 
 @Injectable()
 export class BlockHandler {
-  constructor(private readonly blocks: BlockService) {}
+  constructor(
+    private readonly blocks: BlockService,
+    private readonly relationships: RelationshipReader,
+  ) {}
 
   @RpcHandler(RPC.users.blockAdd)
   block(p: RpcParsedRequest<R['blockAdd']>) {
@@ -22,5 +26,10 @@ export class BlockHandler {
   @RpcHandler(RPC.users.blockList)
   list(p: RpcParsedRequest<R['blockList']>) {
     return this.blocks.list(p.appId, p.uid, p.direction, { searchKey: p.searchKey }, p);
+  }
+
+  @RpcHandler(RPC.users.blocksOf)
+  blocksOf(p: RpcParsedRequest<R['blocksOf']>) {
+    return this.relationships.blocksOf(p.appId, p.uid);
   }
 }

@@ -19,14 +19,18 @@ export function toBlockFields(times: BlockTimes | undefined): BlockFields {
   return fields;
 }
 
-/** A user in `viewer`'s blocked-users list. */
+/**
+ * A user in `viewer`'s blocked-users list: without presence (`status` offline, no `lastActiveAt`),
+ * which a block hides both ways.
+ */
 export function toBlockedUser(
   user: UserEntity,
   times: BlockTimes | undefined,
   viewer: string,
 ): BlockedUser {
+  const { lastActiveAt: _hidden, ...seen } = toUser(user);
   return {
-    ...toUser(user),
+    ...seen,
     ...toBlockFields(times),
     conversationId: userConversationId(viewer, user.uid),
   };

@@ -90,6 +90,22 @@ export class BlockRepository {
     return qb.getManyAndCount();
   }
 
+  /** Every block `uid` is part of, either way (both arms are index ranges). */
+  async blocksOf(
+    appId: string,
+    uid: string,
+  ): Promise<{ blockedByMe: string[]; hasBlockedMe: string[] }> {
+    const rows: Array<{ blocker: string; blocked: string }> = await this.ds.query(
+      `SELECT "blocker", "blocked" FROM "users"."blocks"
+       WHERE "app_id" = $1 AND ("blocker" = $2 OR "blocked" = $2)`,
+      [appId, uid],
+    );
+    return {
+      blockedByMe: rows.filter((r) => r.blocker === uid).map((r) => r.blocked),
+      hasBlockedMe: rows.filter((r) => r.blocked === uid).map((r) => r.blocker),
+    };
+  }
+
   /**
    * The blocks between `viewer` and each of `uids`, in one query for a whole page of users (both
    * arms are index ranges: the primary key and the reverse index). Users with no block are absent.

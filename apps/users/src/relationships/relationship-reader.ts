@@ -38,6 +38,11 @@ export class RelationshipReader {
     return new Map(uids.map((uid) => [uid, toBlockFields(times.get(uid))]));
   }
 
+  /** The users `uid` blocked and those who blocked `uid`. */
+  blocksOf(appId: string, uid: string): Promise<{ blockedByMe: string[]; hasBlockedMe: string[] }> {
+    return this.blocks.blocksOf(appId, uid);
+  }
+
   /** Whether `a` blocked `b` and whether `b` blocked `a` (sending rules: ERR_BLOCKED_*). */
   async blocksBetween(
     appId: string,

@@ -36,6 +36,11 @@ function setup(opts: {
   const roles = { settingsFor: jest.fn(async () => opts.settings ?? DEFAULT_ROLE_SETTINGS) };
   const relationships = {
     friendUids: jest.fn(async () => opts.friends ?? []),
+    blocksOf: jest.fn(async (_appId: string, viewer: string) => ({
+      blockedByMe: Object.keys(opts.blocks ?? {}).filter((u) => opts.blocks?.[u].blockedByMe),
+      hasBlockedMe: Object.keys(opts.blocks ?? {}).filter((u) => opts.blocks?.[u].hasBlockedMe),
+      viewer,
+    })),
     blockFieldsFor: jest.fn(async (_appId: string, _viewer: string, uids: string[]) => {
       return new Map(
         uids.map((u) => [u, opts.blocks?.[u] ?? { blockedByMe: false, hasBlockedMe: false }]),
@@ -169,6 +174,32 @@ describe('UserViewService', () => {
       lastActiveAt: 1_800_000_000,
       conversationId: expect.any(String),
     });
+  });
+
+  it('shows a viewer users apart from them by a block as offline, without lastActiveAt', async () => {
+    const { service } = setup({
+      rows: ['amy', 'bob', 'cat', 'dan'].map((uid) => userRow({ uid })),
+      online: ['amy', 'cat', 'dan'],
+      lastActive: { amy: 1_800_000_000, cat: 1_800_000_000, dan: 1_800_000_000 },
+      blocks: {
+        amy: { blockedByMe: true, hasBlockedMe: false },
+        cat: { blockedByMe: false, hasBlockedMe: true },
+      },
+    });
+    const seen = (await service.list('app1', {}, PAGE, 'bob')).items;
+    expect(seen.map((u) => [u.uid, u.status, u.lastActiveAt])).toEqual([
+      ['amy', 'offline', undefined],
+      ['bob', 'offline', undefined],
+      ['cat', 'offline', undefined],
+      ['dan', 'available', 1_800_000_000],
+    ]);
+    const online = await service.list('app1', { status: 'available' }, PAGE, 'bob');
+    expect(online.items.map((u) => u.uid)).toEqual(['dan']);
+    const offline = await service.list('app1', { status: 'offline' }, PAGE, 'bob');
+    expect(offline.items.map((u) => u.uid)).toEqual(['amy', 'bob', 'cat']);
+    expect(await service.get('app1', 'cat', 'bob')).toMatchObject({ status: 'offline' });
+    // The app itself sees everyone's presence.
+    expect((await service.get('app1', 'cat')).status).toBe('available');
   });
 
   it('lists tags only with withTags', async () => {

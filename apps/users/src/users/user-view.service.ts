@@ -39,7 +39,8 @@ export class UserViewService {
     const row = await this.users.find(appId, uid);
     if (!isActive(row))
       throw new DomainError('ERR_UID_NOT_FOUND', `The uid ${uid} does not exist.`);
-    const [user] = await this.presence.withPresence(appId, [toUser(row)]);
+    const hidden = viewer ? await this.apartByBlock(appId, viewer) : undefined;
+    const [user] = await this.presence.withPresence(appId, [toUser(row)], hidden);
     return viewer ? (await this.present(appId, viewer, [user]))[0] : user;
   }
 
@@ -56,10 +57,11 @@ export class UserViewService {
       tags: q.tags,
       deactivated: q.onlyDeactivated ? 'only' : q.withDeactivated ? 'include' : 'exclude',
     };
+    const hidden = viewer ? await this.apartByBlock(appId, viewer) : undefined;
     if (q.status === 'available' || q.status === 'online') {
-      filter.onlyUids = await this.presence.onlineUids(appId);
+      filter.onlyUids = await this.presence.onlineUids(appId, hidden);
     } else if (q.status === 'offline') {
-      filter.exceptUids = await this.presence.onlineUids(appId);
+      filter.exceptUids = await this.presence.onlineUids(appId, hidden);
     }
     if (viewer && (await this.viewerRole(appId, viewer)).listUsers === 'friendsOnly') {
       const friends = await this.relationships.friendUids(appId, viewer);
@@ -75,6 +77,7 @@ export class UserViewService {
         if (!q.withTags) delete user.tags; // lists carry tags only when asked (reference §5.1)
         return user;
       }),
+      hidden,
     );
     if (viewer) items = await this.present(appId, viewer, items);
     return { items, pagination: pagination(total, rows.length, page) };
@@ -83,6 +86,15 @@ export class UserViewService {
   /** The active users among `uids` as the app sees them (other services' bulk look-up). */
   async getMany(appId: string, uids: string[]): Promise<User[]> {
     return (await this.users.findActive(appId, uids)).map(toUser);
+  }
+
+  /**
+   * The users apart from `viewer` by a block, either way: the viewer does not see their presence
+   * (they read as offline, without `lastActiveAt`), as on the WebSocket.
+   */
+  private async apartByBlock(appId: string, viewer: string): Promise<Set<string>> {
+    const { blockedByMe, hasBlockedMe } = await this.relationships.blocksOf(appId, viewer);
+    return new Set([...blockedByMe, ...hasBlockedMe]);
   }
 
   /** The viewer must be an active user; their role decides what they may list. */

@@ -18,6 +18,11 @@ export interface ServiceSpec {
    * boot, where a ConfigError stops the process with one line.
    */
   tls?: () => { key: Buffer; cert: Buffer } | undefined;
+  /**
+   * Which proxies' `X-Forwarded-For` gives the client's address (`request.ip`), as Fastify's
+   * `trustProxy` takes it; absent: none, the peer's address is the client's.
+   */
+  trustProxy?: () => boolean | number | string;
   /** The service's schema and migrations, for `main.js migrate`; absent for services with none. */
   database?: ServiceDatabaseOptions;
 }
@@ -29,7 +34,7 @@ export async function createServiceApp(spec: ServiceSpec): Promise<NestFastifyAp
     spec.module,
     new FastifyAdapter({
       bodyLimit: spec.bodyLimit ?? 1024 * 1024,
-      trustProxy: true,
+      trustProxy: spec.trustProxy?.() ?? false,
       ...(tls ? { https: tls } : {}),
     }),
     // Fastify's own JSON parser stays (the gateway replaces it with a lenient one in `configure`).

@@ -15,12 +15,35 @@ export class PresenceReader {
 
   constructor(private readonly bus: MessageBus) {}
 
-  /** The app's online uids; without presence a status filter cannot be answered. */
-  async onlineUids(appId: string): Promise<string[]> {
+  /**
+   * The app's online uids, less `hidden` (users whose presence the viewer may not see: they show
+   * as offline); without presence a status filter cannot be answered.
+   */
+  async onlineUids(appId: string, hidden: ReadonlySet<string> = NOBODY): Promise<string[]> {
     try {
-      return (await this.bus.request(RPC.presence.onlineList, { appId })).uids;
+      const { uids } = await this.bus.request(RPC.presence.onlineList, { appId });
+      return hidden.size ? uids.filter((uid) => !hidden.has(uid)) : uids;
     } catch (err) {
       this.log.warn({ err, appId }, 'presence unavailable for a status filter');
+      throw new DomainError('ERR_SERVICE_UNAVAILABLE', 'Presence is unavailable; try again.');
+    }
+  }
+
+  /**
+   * How many of `uids` are online (all the app's users when absent), asked in batches of 10,000;
+   * without presence a count cannot be answered.
+   */
+  async onlineCount(appId: string, uids?: string[]): Promise<number> {
+    try {
+      if (!uids) return (await this.bus.request(RPC.presence.onlineCount, { appId })).count;
+      let count = 0;
+      for (let i = 0; i < uids.length; i += ONLINE_COUNT_BATCH) {
+        const batch = uids.slice(i, i + ONLINE_COUNT_BATCH);
+        count += (await this.bus.request(RPC.presence.onlineCount, { appId, uids: batch })).count;
+      }
+      return count;
+    } catch (err) {
+      this.log.warn({ err, appId }, 'presence unavailable for an online count');
       throw new DomainError('ERR_SERVICE_UNAVAILABLE', 'Presence is unavailable; try again.');
     }
   }
@@ -43,14 +66,23 @@ export class PresenceReader {
 
   /**
    * The users with `status` from presence and `lastActiveAt` the later of presence's and theirs
-   * (stored); unchanged when presence does not answer.
+   * (stored); unchanged when presence does not answer. Users in `hidden` (apart from the viewer by
+   * a block) read as offline, without `lastActiveAt`.
    */
-  async withPresence<U extends PresentUser>(appId: string, users: U[]): Promise<U[]> {
+  async withPresence<U extends PresentUser>(
+    appId: string,
+    users: U[],
+    hidden: ReadonlySet<string> = NOBODY,
+  ): Promise<U[]> {
     const seen = await this.presenceOf(
       appId,
-      users.map((u) => u.uid),
+      users.filter((u) => !hidden.has(u.uid)).map((u) => u.uid),
     );
     return users.map((user) => {
+      if (hidden.has(user.uid)) {
+        const { lastActiveAt: _hidden, ...rest } = user;
+        return { ...rest, status: 'offline' } as U;
+      }
       const p = seen.get(user.uid);
       if (!p) return user;
       const lastActiveAt = Math.max(p.lastActiveAt ?? 0, user.lastActiveAt ?? 0) || undefined;
@@ -62,6 +94,10 @@ export class PresenceReader {
     });
   }
 }
+
+const NOBODY: ReadonlySet<string> = new Set();
+/** The most uids one online-count request carries (the contract's limit). */
+const ONLINE_COUNT_BATCH = 10_000;
 
 /** What presence fills in on a user object. */
 export interface PresentUser {

@@ -8,6 +8,10 @@ export const AppLimitsSchema = z
     coreRequestsPerMinute: z.number().int().min(1).max(10_000_000),
     /** Requests per minute for every other operation. */
     standardRequestsPerMinute: z.number().int().min(1).max(10_000_000),
+    /** Messages one user may send per minute (their token or `onBehalfOf`), on top of the above. */
+    userMessagesPerMinute: z.number().int().min(1).max(10_000_000),
+    /** Logins (auth tokens made with the Auth key, `PUT /me`) per client IP address per minute. */
+    loginsPerIpPerMinute: z.number().int().min(1).max(10_000_000),
   })
   .partial();
 export type AppLimits = z.infer<typeof AppLimitsSchema>;
@@ -15,12 +19,19 @@ export type AppLimits = z.infer<typeof AppLimitsSchema>;
 export const DEFAULT_APP_LIMITS = {
   coreRequestsPerMinute: 10_000,
   standardRequestsPerMinute: 20_000,
+  userMessagesPerMinute: 600,
+  loginsPerIpPerMinute: 300,
 } as const;
 
 export const AppSchema = z.object({
   appId: z.string(),
   name: z.string(),
-  limits: z.object({ coreRequestsPerMinute: z.number(), standardRequestsPerMinute: z.number() }),
+  limits: z.object({
+    coreRequestsPerMinute: z.number(),
+    standardRequestsPerMinute: z.number(),
+    userMessagesPerMinute: z.number(),
+    loginsPerIpPerMinute: z.number(),
+  }),
   createdAt: z.number(),
   updatedAt: z.number(),
 });

@@ -33,6 +33,13 @@ export const GatewaySyncSchema = z.object({
 export const OnlineListSchema = z.object({ appId: z.string() });
 export const OnlineListReplySchema = z.object({ uids: z.array(z.string()) });
 
+/** How many of `uids` are online, or, without `uids`, how many users of the app are. */
+export const OnlineCountSchema = z.object({
+  appId: z.string(),
+  uids: z.array(z.string()).max(10_000).optional(),
+});
+export const OnlineCountReplySchema = z.object({ count: z.number().int().nonnegative() });
+
 /** Presence of some users (users service: the `status` and `lastActiveAt` of a page). */
 export const PresenceGetManySchema = z.object({
   appId: z.string(),
