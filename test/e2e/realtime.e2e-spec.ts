@@ -150,6 +150,12 @@ describe('WebSocket', () => {
       const res = await AppClient.rest(app).delete('/users', { uidsToDeactivate: ['alice'] });
       expect(res.status).toBe(200);
       expect((await socket.closedWithin(10_000)).code).toBe(4401);
+
+      const again = track(await TestSocket.open(gateways()[1]));
+      const answer = await again.auth(alice.jwt, app.appId, 'alice', 's2');
+      expect(answer).toMatchObject({
+        body: { status: 'ERROR', error: { code: 'AUTH_ERR_AUTH_TOKEN_NOT_FOUND' } },
+      });
     });
 
     it('closes every socket of a deleted app', async () => {

@@ -20,6 +20,7 @@ import { ConnectionRegistry } from './connection-registry';
 import { RealtimeAuth } from './realtime-auth';
 import { RealtimeLimits } from './realtime-limits';
 import { SessionPresence } from './session-presence';
+import { writeTextFrame } from './text-frames';
 
 type State = 'awaiting-auth' | 'authenticating' | 'open' | 'closed';
 
@@ -42,7 +43,6 @@ export interface SessionDeps {
 export class ClientSession implements Connection {
   readonly connectionId = randomUUID();
   private state: State = 'awaiting-auth';
-  private corked = false;
   private presence: PresenceSubscription = { kind: 'none' };
   private principal?: RealtimePrincipal;
   private session?: string;
@@ -102,25 +102,13 @@ export class ClientSession implements Connection {
 
   send(frame: Buffer): void {
     if (this.state !== 'open') return;
-    this.corkUntilTurnEnds();
-    this.ws.send(frame, { binary: false });
-  }
-
-  /**
-   * Frames pushed to this socket in one turn of the event loop (the events of one NATS read, a
-   * burst of presence changes) leave in one write instead of one system call each.
-   */
-  private corkUntilTurnEnds(): void {
-    if (this.corked) return;
-    // The ws library writes each frame to its net.Socket; corking that socket batches them.
+    // ws writes to its net.Socket; with no compression a frame can be queued there directly.
     const socket = (this.ws as unknown as { _socket?: Socket })._socket;
-    if (!socket || socket.destroyed) return;
-    this.corked = true;
-    socket.cork();
-    process.nextTick(() => {
-      this.corked = false;
-      socket.uncork();
-    });
+    if (socket && !socket.destroyed && this.ws.readyState === this.ws.OPEN) {
+      writeTextFrame(socket, frame);
+      return;
+    }
+    this.ws.send(frame, { binary: false });
   }
 
   close(code: number, reason: string): void {

@@ -49,6 +49,7 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: this.limits.maxFrameBytes,
+      // Off: sessions queue ready-made text frames on the TCP socket (text-frames.ts).
       perMessageDeflate: false,
     });
     server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));

@@ -3,7 +3,6 @@ import { Clock, DomainError, sha256 } from '@parley/common';
 import { RealtimePrincipal } from '@parley/contracts';
 import { AuthTokenRepository } from '../auth-tokens/auth-token.repository';
 import { CredentialService } from '../credentials/credential.service';
-import { InactiveUserRepository } from '../user-lifecycle/inactive-user.repository';
 import { JwtCodec } from './jwt-codec';
 
 /**
@@ -24,7 +23,6 @@ export class JwtService {
     private readonly codec: JwtCodec,
     private readonly credentials: CredentialService,
     private readonly tokens: AuthTokenRepository,
-    private readonly inactive: InactiveUserRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -45,14 +43,9 @@ export class JwtService {
   async verify(jwt: string): Promise<RealtimePrincipal> {
     const claims = this.codec.verify(jwt, this.clock.nowSeconds());
     if (!claims) throw new DomainError('AUTH_ERR_INVALID_JWT');
-    const token = await this.tokens.find(claims.appId, claims.tokenHash);
-    if (
-      !token ||
-      token.uid !== claims.uid ||
-      (await this.inactive.isInactive(claims.appId, claims.uid))
-    ) {
-      throw new DomainError('AUTH_ERR_AUTH_TOKEN_NOT_FOUND');
-    }
+    // The token still exists, is still the user's, and the user is not deactivated.
+    const owner = await this.tokens.activeOwner(claims.appId, claims.tokenHash);
+    if (owner !== claims.uid) throw new DomainError('AUTH_ERR_AUTH_TOKEN_NOT_FOUND');
     return { appId: claims.appId, uid: claims.uid, tokenHash: claims.tokenHash };
   }
 }

@@ -21,7 +21,8 @@ export class MemoryPresenceStore extends PresenceStore {
   /** gatewayId -> deadline (ms). */
   private readonly deadlines = new Map<string, number>();
 
-  async open(c: PresenceConnection, nowSeconds: number): Promise<boolean> {
+  async open(c: PresenceConnection, nowSeconds: number, deadlineMs: number): Promise<boolean> {
+    this.deadlines.set(c.gatewayId, deadlineMs);
     const key = userKey(c.appId, c.uid);
     const sockets = this.connections.get(key) ?? new Map<string, number>();
     this.connections.set(key, sockets);

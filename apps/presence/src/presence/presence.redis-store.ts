@@ -39,8 +39,12 @@ const member = (c: Omit<PresenceConnection, 'gatewayId'>) =>
 // Each script is one atomic step, so of two replicas racing on the same user exactly one sees
 // the transition (and announces it).
 
-/** Adds a socket; 1 when it is the user's first (the user came online). */
+/**
+ * Adds a socket, and moves its gateway's deadline (a gateway that reports a socket is alive; one
+ * unknown so far is enlisted with it); 1 when it is the user's first (the user came online).
+ */
 const OPEN = `
+redis.call('ZADD', KEYS[5], ARGV[5], ARGV[6])
 local first = redis.call('HLEN', KEYS[1]) == 0
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[4])
 redis.call('SADD', KEYS[3], ARGV[3])
@@ -95,18 +99,21 @@ export class RedisPresenceStore extends PresenceStore {
     this.keys = new PresenceKeys(env.PRESENCE_KEY_PREFIX);
   }
 
-  async open(c: PresenceConnection, nowSeconds: number): Promise<boolean> {
+  async open(c: PresenceConnection, nowSeconds: number, deadlineMs: number): Promise<boolean> {
     const result = await this.redis.eval(
       OPEN,
-      4,
+      5,
       this.keys.connections(c.appId, c.uid),
       this.keys.online(c.appId),
       this.keys.gateway(c.gatewayId),
       this.keys.lastActive(c.appId),
+      this.keys.gateways,
       field(c),
       c.uid,
       member(c),
       String(nowSeconds),
+      String(deadlineMs),
+      c.gatewayId,
     );
     return result === 1;
   }

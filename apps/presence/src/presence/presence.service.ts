@@ -32,10 +32,8 @@ export class PresenceService {
 
   async opened(c: PresenceConnection): Promise<{ online: boolean }> {
     // A gateway that reports a socket is alive; one unknown so far is enlisted with it.
-    if (!(await this.store.beat(c.gatewayId, this.deadline())))
-      await this.store.enlist(c.gatewayId, this.deadline());
     const at = this.clock.nowSeconds();
-    const online = await this.store.open(c, at);
+    const online = await this.store.open(c, at, this.deadline());
     if (online) await this.announcer.announce(c.appId, c.uid, 'online', at);
     return { online };
   }

@@ -15,8 +15,11 @@ export interface PresenceOfUser {
  * atomic, so of two replicas racing on the same user exactly one sees the transition.
  */
 export abstract class PresenceStore {
-  /** Records a socket; true when the user came online with it. */
-  abstract open(c: PresenceConnection, nowSeconds: number): Promise<boolean>;
+  /**
+   * Records a socket and gives its gateway `deadlineMs` (enlisting it when unknown); true when the
+   * user came online with it.
+   */
+  abstract open(c: PresenceConnection, nowSeconds: number, deadlineMs: number): Promise<boolean>;
 
   /** Forgets a socket; true when the user went offline with it. */
   abstract close(c: PresenceConnection, nowSeconds: number): Promise<boolean>;

@@ -1,7 +1,8 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { explainPlan, PlanNode, startServiceContext, uniqueAppId } from '@parley/common/testing';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { usersModule } from '../app.module';
+import { UserEntity } from './user.entity';
 import { UserListFilter, UserRepository } from './user.repository';
 
 jest.setTimeout(60_000);
@@ -90,5 +91,33 @@ describe('user list query plans (10,000 users in one app)', () => {
     expect(modTotal).toBe(200);
     expect(mods).toHaveLength(50);
     expect(mods.every((u) => u.role === 'moderator')).toBe(true);
+  });
+
+  // Last: it changes rows the plans above read.
+  it('reads the active users among some uids as whole rows, in uid order', async () => {
+    const [a, b, off, gone] = ['user00001', 'user00002', 'user00003', 'user00004'];
+    await ds.query(
+      `UPDATE "users"."users" SET "avatar" = 'https://a/b.png', "link" = 'https://a',
+         "status_message" = 'hi', "metadata" = '{"k":{"n":1}}', "last_active_at" = now()
+       WHERE "app_id" = $1 AND "uid" = $2`,
+      [appId, b],
+    );
+    await ds.query(
+      `UPDATE "users"."users" SET "deactivated_at" = now() WHERE "app_id" = $1 AND "uid" = $2`,
+      [appId, off],
+    );
+    await ds.query(
+      `UPDATE "users"."users" SET "deleted_at" = now() WHERE "app_id" = $1 AND "uid" = $2`,
+      [appId, gone],
+    );
+    const got = await repo.findActive(appId, [b, gone, off, a, 'nobody']);
+    const want = await ds
+      .getRepository(UserEntity)
+      .find({ where: { appId, uid: In([a, b]) }, order: { uid: 'ASC' } });
+    expect(got.map((u) => u.uid)).toEqual([a, b]);
+    expect(got).toEqual(want);
+    expect(got[1]).toMatchObject({ metadata: { k: { n: 1 } }, tags: [], statusMessage: 'hi' });
+    expect(got[0].createdAt).toBeInstanceOf(Date);
+    expect(await repo.findActive(appId, [])).toEqual([]);
   });
 });
