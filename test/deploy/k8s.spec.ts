@@ -522,7 +522,7 @@ describe('deploy/k8s: the services start from the image command line as the mani
       // build.mjs compiles apps/<app>/src/main.ts to dist/apps/<app>/main.js.
       expect(commandFor(service).join(' ')).toContain(`node "dist/apps/${app}/main.js"`);
       // The port the manifests probe is the one the service listens on by default.
-      const defaultPort = /defaultPort:\s*(\d+)/.exec(read(`apps/${app}/src/main.ts`))?.[1];
+      const defaultPort = /defaultPort:\s*(\d+)/.exec(read(`apps/${app}/src/service.ts`))?.[1];
       expect(envOf(container).PORT?.value).toBe(defaultPort);
     },
   );
