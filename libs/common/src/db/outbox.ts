@@ -106,6 +106,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const client = await (this.ds.driver as unknown as { master: Pool }).master.connect();
     let failure: unknown;
     let broken: unknown;
+    // A checked-out client has no listener of the pool's: without one, the connection dropping
+    // while the relay waits on the broker (a database restart) would be an uncaught 'error' event
+    // and end the process.
+    const onError = (err: unknown) => {
+      broken ??= err;
+    };
+    client.on('error', onError);
     try {
       const opened = (await client.query(
         `BEGIN; SELECT pg_advisory_xact_lock(hashtext(${sqlText(this.lockKey)}));
@@ -153,6 +160,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       }
       throw err;
     } finally {
+      client.removeListener('error', onError);
       // A connection that failed mid-transaction is not given back to the pool.
       client.release(broken instanceof Error ? broken : undefined);
     }
