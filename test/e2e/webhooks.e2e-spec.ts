@@ -1,6 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import path from 'node:path';
+import { keepUntilTeardown } from './support/platform';
 import { freePort } from './support/private-servers';
 import {
   connectTestBus,
@@ -343,17 +344,9 @@ describe('deliveries', () => {
     expect(r.requests[4].raw).toBe(r.requests[0].raw);
   });
 
-  // Last: it kills the platform's webhooks process and runs its replacement until the end.
+  // Last: it kills the platform's webhooks process; its replacement serves the files that run
+  // after this one, until the global teardown.
   describe('when the webhooks process is killed mid-delivery', () => {
-    let replacement: ChildProcess | undefined;
-    afterAll(async () => {
-      if (replacement && replacement.exitCode === null) {
-        const exited = new Promise((resolve) => replacement?.once('exit', resolve));
-        replacement.kill('SIGTERM');
-        await exited;
-      }
-    });
-
     it('loses nothing: attempts in flight when the process dies and events published meanwhile are delivered', async () => {
       const processes = JSON.parse(process.env.PARLEY_E2E_PROCESSES ?? '[]') as Array<{
         name: string;
@@ -375,11 +368,12 @@ describe('deliveries', () => {
       const root = path.resolve(__dirname, '../..');
       const log = openSync(path.join(process.env.PARLEY_E2E_LOGS ?? '/tmp', 'webhooks-2.log'), 'a');
       const port = await freePort();
-      replacement = spawn(
+      const replacement = spawn(
         process.execPath,
         ['--enable-source-maps', path.join(root, 'dist/apps/webhooks/main.js')],
         { cwd: root, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', log, log] },
       );
+      keepUntilTeardown(replacement);
       await eventually(async () => {
         const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
         expect(ready.status).toBe(200);

@@ -121,7 +121,11 @@ describe('group list query plans (a user in 2,000 of 20,000 groups)', () => {
     ]) {
       const plan = await planOf(repo.listQuery(appId, filter, { page: 1, perPage: 50 }));
       expect(nodeTypes(plan)).not.toContain('Seq Scan');
-      expect(indexes(plan)).toContain('members_app_uid_guid');
+      // A narrow filter may start from the groups and look each membership up by its key instead:
+      // which one the planner takes depends on the statistics of the whole (shared) table.
+      expect(indexes(plan).some((i) => i === 'members_app_uid_guid' || i === 'members_pkey')).toBe(
+        true,
+      );
     }
   });
 
