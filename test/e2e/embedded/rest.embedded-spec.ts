@@ -26,7 +26,8 @@ export const EMBEDDED_E2E_EXCLUDED: Record<string, string> = {
   'message-lifecycle': 'watches the NATS subjects of edits and deletes',
   'message-reactions': 'watches the NATS subjects of reactions',
   receipts: 'watches the NATS subjects of receipts',
-  realtime: 'watches NATS itself; some delivery and bad-frame tests fail on the one-process gateway',
+  realtime:
+    'watches NATS itself; some delivery and bad-frame tests fail on the one-process gateway',
   webhooks: 'kills and restarts the webhooks process',
   'calls-restart': 'kills and restarts the presence process',
   chaos: 'starts and breaks a platform of its own',
