@@ -27,14 +27,19 @@ const moduleNameMapper = {
 const base = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node' };
 
 /**
- * The e2e tests again, against the one-process mode of `npm start` (test/e2e/embedded): only with
- * PARLEY_TEST_EMBEDDED=1, as some of them still need the separate processes.
+ * The e2e tests again, against the one-process mode of `npm start` (test/e2e/embedded). By default
+ * the REST and WebSocket files listed in test/e2e/embedded/rest.embedded-spec.ts (with the reason
+ * each other file is left out), one after the other against one platform; with
+ * PARLEY_TEST_EMBEDDED=1 every e2e file, as some of them still need the separate processes.
  * @type {import('jest').Config}
  */
 const embeddedE2e = {
   ...base,
   displayName: 'e2e-embedded',
-  testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+  testMatch:
+    process.env.PARLEY_TEST_EMBEDDED === '1'
+      ? ['<rootDir>/test/e2e/**/*.e2e-spec.ts']
+      : ['<rootDir>/test/e2e/embedded/*.embedded-spec.ts'],
   // These start service processes of their own on the servers: the same whatever platform runs.
   testPathIgnorePatterns: ['/node_modules/', 'migrations-job', 'realtime-tls'],
   setupFiles: ['<rootDir>/test/setup-env.ts', '<rootDir>/test/e2e/embedded/use-embedded.ts'],
@@ -84,7 +89,7 @@ const config = {
       globalSetup: '<rootDir>/test/e2e/global-setup.ts',
       globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
     },
-    ...(process.env.PARLEY_TEST_EMBEDDED === '1' ? [embeddedE2e] : []),
+    embeddedE2e,
   ],
 };
 

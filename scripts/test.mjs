@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: every Jest project (unit, integration, e2e); arguments pass through to Jest.
+// `npm test`: every Jest project (unit, integration, e2e, e2e-embedded); arguments pass through to Jest.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { ensureDeps } from './ensure-deps.mjs';
