@@ -1,5 +1,6 @@
 import { EventDef, EventPayload, RpcDef, RpcRequest, RpcResponse } from '@parley/contracts';
 import { z } from 'zod';
+import { rpcResult, rpcResultJson } from './codec';
 
 export type Headers = Record<string, string>;
 
@@ -51,21 +52,35 @@ export interface DurableConsumerOptions {
 
 export abstract class MessageBus {
   /** Typed RPC: validates nothing on the way out (the server validates); throws DomainError. */
-  abstract request<D extends RpcDef<z.ZodType, z.ZodType>>(
+  async request<D extends RpcDef<z.ZodType, z.ZodType>>(
     def: D,
     payload: RpcRequest<D>,
     options?: RequestOptions,
-  ): Promise<RpcResponse<D>>;
+  ): Promise<RpcResponse<D>> {
+    return rpcResult(await this.ask(def.subject, payload, options)) as RpcResponse<D>;
+  }
 
   /**
    * As `request`, with the answer as the JSON text the service sent, unparsed: for a caller that
    * forwards it as it is. Its shape is the RPC's response schema's.
    */
-  abstract requestJson<D extends RpcDef<z.ZodType, z.ZodType>>(
+  async requestJson<D extends RpcDef<z.ZodType, z.ZodType>>(
     def: D,
     payload: RpcRequest<D>,
     options?: RequestOptions,
-  ): Promise<string>;
+  ): Promise<string> {
+    return rpcResultJson(await this.ask(def.subject, payload, options));
+  }
+
+  /**
+   * The encoded reply to a request on `subject`; no answer in time or no service to answer is
+   * ERR_SERVICE_UNAVAILABLE (`serviceUnavailable`).
+   */
+  protected abstract ask(
+    subject: string,
+    payload: unknown,
+    options?: RequestOptions,
+  ): Promise<Uint8Array>;
 
   /** Core (non-durable) publish. */
   abstract publish(subject: string, data: unknown, headers?: Headers): void;

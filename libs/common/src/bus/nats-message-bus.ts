@@ -1,5 +1,5 @@
 import { Logger } from 'pino';
-import { RpcDef, RpcRequest, RpcResponse, STREAM_RETENTION } from '@parley/contracts';
+import { STREAM_RETENTION } from '@parley/contracts';
 import {
   AckPolicy,
   connect,
@@ -12,9 +12,8 @@ import {
   NatsConnection,
   NatsError,
 } from 'nats';
-import { z } from 'zod';
 import { CORRELATION_HEADER, currentCorrelationId } from '../logging/logger';
-import { decodeJson, encodeJson, rpcResult, rpcResultJson, serviceUnavailable } from './codec';
+import { decodeJson, encodeJson, serviceUnavailable } from './codec';
 import { Lanes } from './lanes';
 import {
   BusMessage,
@@ -81,31 +80,14 @@ export class NatsMessageBus extends MessageBus {
     return this.nc;
   }
 
-  async request<D extends RpcDef<z.ZodType, z.ZodType>>(
-    def: D,
-    payload: RpcRequest<D>,
-    options?: RequestOptions,
-  ): Promise<RpcResponse<D>> {
-    return rpcResult(await this.ask(def, payload, options)) as RpcResponse<D>;
-  }
-
-  async requestJson<D extends RpcDef<z.ZodType, z.ZodType>>(
-    def: D,
-    payload: RpcRequest<D>,
-    options?: RequestOptions,
-  ): Promise<string> {
-    return rpcResultJson(await this.ask(def, payload, options));
-  }
-
-  /** The reply's bytes; no answer in time or no service is ERR_SERVICE_UNAVAILABLE. */
-  private async ask<D extends RpcDef<z.ZodType, z.ZodType>>(
-    def: D,
-    payload: RpcRequest<D>,
+  protected async ask(
+    subject: string,
+    payload: unknown,
     options?: RequestOptions,
   ): Promise<Uint8Array> {
     let reply;
     try {
-      reply = await this.nc.request(def.subject, encodeJson(payload), {
+      reply = await this.nc.request(subject, encodeJson(payload), {
         timeout: options?.timeoutMs ?? this.defaultTimeoutMs,
         headers: toNatsHeaders(undefined),
       });
@@ -114,7 +96,7 @@ export class NatsMessageBus extends MessageBus {
         err instanceof NatsError &&
         (err.code === NatsErrorCode.NoResponders || err.code === NatsErrorCode.Timeout)
       ) {
-        throw serviceUnavailable(def.subject, err.code === NatsErrorCode.Timeout);
+        throw serviceUnavailable(subject, err.code === NatsErrorCode.Timeout);
       }
       throw err;
     }

@@ -1,7 +1,5 @@
-import { RpcDef, RpcRequest, RpcResponse } from '@parley/contracts';
 import { Logger } from 'pino';
-import { z } from 'zod';
-import { decodeJson, encodeJson, rpcResult, rpcResultJson, serviceUnavailable } from '../bus/codec';
+import { decodeJson, encodeJson, serviceUnavailable } from '../bus/codec';
 import { Lanes } from '../bus/lanes';
 import {
   BusMessage,
@@ -50,38 +48,21 @@ export class InProcessMessageBus extends MessageBus {
     super();
   }
 
-  async request<D extends RpcDef<z.ZodType, z.ZodType>>(
-    def: D,
-    payload: RpcRequest<D>,
-    options?: RequestOptions,
-  ): Promise<RpcResponse<D>> {
-    return rpcResult(await this.ask(def, payload, options)) as RpcResponse<D>;
-  }
-
-  async requestJson<D extends RpcDef<z.ZodType, z.ZodType>>(
-    def: D,
-    payload: RpcRequest<D>,
-    options?: RequestOptions,
-  ): Promise<string> {
-    return rpcResultJson(await this.ask(def, payload, options));
-  }
-
-  /** The reply's bytes; no answer in time or no subscriber is ERR_SERVICE_UNAVAILABLE. */
-  private async ask<D extends RpcDef<z.ZodType, z.ZodType>>(
-    def: D,
-    payload: RpcRequest<D>,
+  protected async ask(
+    subject: string,
+    payload: unknown,
     options?: RequestOptions,
   ): Promise<Uint8Array> {
     this.assertOpen();
     try {
       return await this.broker.request(
-        def.subject,
+        subject,
         encodeJson(payload),
         outgoing(undefined),
         options?.timeoutMs ?? this.defaultTimeoutMs,
       );
     } catch (err) {
-      throw serviceUnavailable(def.subject, !(err instanceof NoResponders));
+      throw serviceUnavailable(subject, !(err instanceof NoResponders));
     }
   }
 
