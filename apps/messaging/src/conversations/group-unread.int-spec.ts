@@ -135,21 +135,22 @@ describe('group unread counts need no row per member', () => {
     expect(await unreadOf('m9999')).toBe(3);
 
     // A member who joins now has read everything before their join.
+    const later = Math.ceil(Date.now() / 1000) + 1;
     await ctx
       .get(DirectoryRepository)
-      .applyMember(
-        appId,
-        'big',
-        'late',
-        'member',
-        'participant',
-        2,
-        Math.ceil(Date.now() / 1000) + 1,
-      );
+      .applyMember(appId, 'big', 'late', 'member', 'participant', 2, later);
     expect(await unreadOf('late')).toBe(0);
     await send('four');
     expect(await unreadOf('late')).toBe(1);
     expect(await unreadOf('m9999')).toBe(4);
     expect(await rows('member_positions')).toBe(2);
+
+    // A member the model learns of late (from the groups service, before its event) has read
+    // only what was sent before they joined, not what was sent until the model heard of them.
+    const directory = ctx.get(DirectoryRepository);
+    await directory.learnMember(appId, 'big', 'early', 'member', 'participant', 1);
+    expect(await unreadOf('early')).toBe(await unreadOf('m9999'));
+    await directory.learnMember(appId, 'big', 'recent', 'member', 'participant', later);
+    expect(await unreadOf('recent')).toBe(0);
   });
 });

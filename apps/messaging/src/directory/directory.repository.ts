@@ -20,6 +20,17 @@ const pair = (a: string, b: string): [string, string] => (a < b ? [a, b] : [b, a
 export const LEARNT_BY_RPC = 0;
 
 /**
+ * SQL for a member's `join_seq` ($1 app, $2 guid): the seq of the group conversation's last message
+ * sent before the second `at` (Unix seconds) names, found by walking its newest messages back. A
+ * message of that very second counts as after the join.
+ */
+const JOIN_SEQ_BEFORE = (at: string) => `COALESCE((
+           SELECT m."seq" FROM "messaging"."messages" m
+           WHERE m."app_id" = $1 AND m."conversation_id" = 'group_' || $2
+             AND m."sent_at" < to_timestamp(${at}::double precision)
+           ORDER BY m."id" DESC LIMIT 1), 0)`;
+
+/**
  * The read models messaging keeps of other services' data (users, blocks, groups, memberships).
  * Every event write is versioned by the event's stream sequence: it changes a row only when newer
  * than the row's `version`, so applying an event twice, or an older one late, changes nothing.
@@ -349,11 +360,7 @@ export class DirectoryRepository {
       `INSERT INTO "messaging"."group_members"
          ("app_id", "guid", "uid", "state", "scope", "version", "join_seq")
        SELECT $1, $2, $3, $4, $5, $6,
-         CASE WHEN $4 = 'member' THEN COALESCE((
-           SELECT m."seq" FROM "messaging"."messages" m
-           WHERE m."app_id" = $1 AND m."conversation_id" = 'group_' || $2
-             AND m."sent_at" < to_timestamp($7::double precision)
-           ORDER BY m."id" DESC LIMIT 1), 0) ELSE 0 END
+         CASE WHEN $4 = 'member' THEN ${JOIN_SEQ_BEFORE('$7')} ELSE 0 END
        WHERE NOT EXISTS (
          SELECT 1 FROM "messaging"."groups" g WHERE g."app_id" = $1 AND g."guid" = $2 AND g."epoch" > $6)
        ON CONFLICT ("app_id", "guid", "uid") DO UPDATE
@@ -381,16 +388,17 @@ export class DirectoryRepository {
     uid: string,
     state: MemberState,
     scope: MemberScope | null,
+    joinedAt: number,
   ): Promise<void> {
     await this.ds.query(
-      // A member learnt now has read up to the conversation's current end.
+      // A member's join_seq comes from when they joined, as an event's would: learning of them
+      // late must not count what was sent since as read by them.
       `INSERT INTO "messaging"."group_members"
          ("app_id", "guid", "uid", "state", "scope", "version", "join_seq")
-       VALUES ($1, $2, $3, $4, $5, ${LEARNT_BY_RPC}, COALESCE((
-         SELECT c."last_seq" FROM "messaging"."conversations" c
-         WHERE c."app_id" = $1 AND c."conversation_id" = 'group_' || $2), 0))
+       VALUES ($1, $2, $3, $4, $5, ${LEARNT_BY_RPC},
+         CASE WHEN $4 = 'member' THEN ${JOIN_SEQ_BEFORE('$6')} ELSE 0 END)
        ON CONFLICT DO NOTHING`,
-      [appId, guid, uid, state, state === 'member' ? scope : null],
+      [appId, guid, uid, state, state === 'member' ? scope : null, joinedAt],
     );
   }
 

@@ -147,7 +147,14 @@ describe('ParticipantDirectory', () => {
     });
     expect(await directory.membership('app1', 'team', 'ann')).toMatchObject({ state: 'member' });
     expect(repo.learnGroup).toHaveBeenCalledWith('app1', groupSnapshot('team'));
-    expect(repo.learnMember).toHaveBeenCalledWith('app1', 'team', 'ann', 'member', 'participant');
+    expect(repo.learnMember).toHaveBeenCalledWith(
+      'app1',
+      'team',
+      'ann',
+      'member',
+      'participant',
+      1,
+    );
   });
 
   it('confirms a non-member with the groups service before refusing (a join may be in flight)', async () => {

@@ -198,7 +198,14 @@ export class ParticipantDirectory {
     const state: MemberState = found.member ? 'member' : found.banned ? 'banned' : 'none';
     const scope = found.member?.scope ?? null;
     await this.directory.learnGroup(appId, found.group);
-    await this.directory.learnMember(appId, guid, uid, state, scope);
+    await this.directory.learnMember(
+      appId,
+      guid,
+      uid,
+      state,
+      scope,
+      found.member?.joinedAt ?? Math.floor(Date.now() / 1000),
+    );
     return { group: found.group, state, scope };
   }
 
