@@ -48,7 +48,16 @@ export interface DurableConsumerOptions {
   lanes?: number;
   /** The ordering key of an event (default: its subject). */
   keyOf?: (subject: string, data: unknown) => string;
+  /**
+   * A message handed out and neither acknowledged nor refused within this long is delivered again,
+   * while its first handler may still run (JetStream's ack wait; default DEFAULT_ACK_WAIT_MS). The
+   * clock starts when the message is handed out, so time spent queued in a lane counts.
+   */
+  ackWaitMs?: number;
 }
+
+/** How long a durably consumed message may go unacknowledged before it is delivered again. */
+export const DEFAULT_ACK_WAIT_MS = 30_000;
 
 export abstract class MessageBus {
   /** Typed RPC: validates nothing on the way out (the server validates); throws DomainError. */

@@ -17,6 +17,7 @@ import { decodeJson, encodeJson, serviceUnavailable } from './codec';
 import { Lanes } from './lanes';
 import {
   BusMessage,
+  DEFAULT_ACK_WAIT_MS,
   DurableConsumerOptions,
   DurableMessageMeta,
   Headers,
@@ -157,7 +158,7 @@ export class NatsMessageBus extends MessageBus {
         : { filter_subjects: opts.filterSubjects }),
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      ack_wait: 30 * 1_000_000_000,
+      ack_wait: (opts.ackWaitMs ?? DEFAULT_ACK_WAIT_MS) * 1_000_000, // in ns
       max_ack_pending: 1000,
     });
     const consumer = await this.js.consumers.get(opts.stream, opts.durable);

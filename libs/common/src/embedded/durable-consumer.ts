@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Lanes } from '../bus/lanes';
+import { DEFAULT_ACK_WAIT_MS } from '../bus/message-bus';
 import { StoredMessage, StreamLog } from './stream-log';
 import { subjectMatches } from './subject-pattern';
 
@@ -30,7 +31,9 @@ export interface ConsumerReader {
 /**
  * A durable consumer of a `StreamLog`, as a JetStream durable with explicit acks: every message
  * matching the filter from the first on, at least once; a failed one again after
- * REDELIVERY_DELAY_MS. Its acknowledgement position is kept in a file beside the stream.
+ * REDELIVERY_DELAY_MS, and one still unacknowledged `ackWaitMs` after it was handed out again then
+ * (while its first handler may still run), as JetStream's ack wait. Its acknowledgement position is
+ * kept in a file beside the stream.
  */
 export class DurableConsumer {
   private ackFloor: number;
@@ -51,6 +54,7 @@ export class DurableConsumer {
     private readonly stream: StreamLog,
     private readonly file: string,
     public filterSubjects: string[],
+    public ackWaitMs: number = DEFAULT_ACK_WAIT_MS,
   ) {
     const state = readState(file);
     this.ackFloor = Math.min(state.ackFloor, stream.lastSeq);
@@ -80,7 +84,10 @@ export class DurableConsumer {
       const reader = this.readers[this.nextReader++ % this.readers.length];
       this.inFlight++;
       this.pending.add(m.seq);
-      reader.lanes.run(reader.keyOf(m), () => this.deliver(reader, m));
+      const ackWait = this.later(this.ackWaitMs, () => {
+        if (this.pending.has(m.seq)) this.requeue(m.seq);
+      });
+      reader.lanes.run(reader.keyOf(m), () => this.deliver(reader, m, ackWait));
     }
   }
 
@@ -92,7 +99,11 @@ export class DurableConsumer {
     if (this.saveTimer) this.save();
   }
 
-  private async deliver(reader: ConsumerReader, m: StoredMessage): Promise<void> {
+  private async deliver(
+    reader: ConsumerReader,
+    m: StoredMessage,
+    ackWait: NodeJS.Timeout | undefined,
+  ): Promise<void> {
     try {
       if (reader.stopped || this.closed) {
         this.redeliver(m.seq, 0);
@@ -105,6 +116,7 @@ export class DurableConsumer {
         this.redeliver(m.seq, REDELIVERY_DELAY_MS);
       }
     } finally {
+      this.cancel(ackWait);
       this.inFlight--;
       this.pump();
     }
@@ -112,7 +124,10 @@ export class DurableConsumer {
 
   private takeNext(): StoredMessage | undefined {
     while (this.due.length) {
-      const m = this.stream.get(this.due.shift()!);
+      const seq = this.due.shift()!;
+      // Acknowledged meanwhile (a handler outlasted its ack wait and then succeeded): done.
+      if (seq <= this.ackFloor || this.acked.has(seq)) continue;
+      const m = this.stream.get(seq);
       if (m) return m;
     }
     while (this.cursor <= this.stream.lastSeq) {
@@ -128,22 +143,39 @@ export class DurableConsumer {
   }
 
   private redeliver(seq: number, afterMs: number) {
+    if (afterMs === 0) return this.requeue(seq);
+    this.later(afterMs, () => this.requeue(seq));
+  }
+
+  /** Hands `seq` out again, before newer messages. */
+  private requeue(seq: number) {
     if (this.closed) return;
-    const requeue = () => {
-      this.due.push(seq);
-      this.due.sort((a, b) => a - b);
-      this.pump();
-    };
-    if (afterMs === 0) return requeue();
+    this.due.push(seq);
+    this.due.sort((a, b) => a - b);
+    this.pump();
+  }
+
+  /** Runs `fn` after `ms` unless the consumer closes (or `cancel` is called) first. */
+  private later(ms: number, fn: () => void): NodeJS.Timeout | undefined {
+    if (this.closed) return undefined;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      requeue();
-    }, afterMs);
+      fn();
+    }, ms);
     timer.unref();
     this.timers.add(timer);
+    return timer;
+  }
+
+  private cancel(timer: NodeJS.Timeout | undefined) {
+    if (!timer) return;
+    clearTimeout(timer);
+    this.timers.delete(timer);
   }
 
   private ack(seq: number) {
+    // A second delivery finishing after the first was acknowledged (at least once): nothing new.
+    if (seq <= this.ackFloor || this.acked.has(seq)) return;
     this.pending.delete(seq);
     this.acked.add(seq);
     let oldestPending = this.cursor;

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { STREAM_RETENTION } from '@parley/contracts';
-import { BusMessage, Headers } from '../bus/message-bus';
+import { BusMessage, DEFAULT_ACK_WAIT_MS, Headers } from '../bus/message-bus';
 import { DurableConsumer } from './durable-consumer';
 import { StreamLog } from './stream-log';
 import { subjectMatches } from './subject-pattern';
@@ -135,8 +135,16 @@ export class InProcessBroker {
     if (seq !== undefined) for (const c of stream.consumers.values()) c.pump();
   }
 
-  /** The durable consumer `durable` of `stream`, created on first use (its filter updated after). */
-  consumer(stream: string, durable: string, filterSubjects: string[]): DurableConsumer {
+  /**
+   * The durable consumer `durable` of `stream`, created on first use (its filter and ack wait
+   * updated after, as a JetStream consumer's configuration).
+   */
+  consumer(
+    stream: string,
+    durable: string,
+    filterSubjects: string[],
+    ackWaitMs = DEFAULT_ACK_WAIT_MS,
+  ): DurableConsumer {
     const s = this.streams.get(stream);
     if (!s) throw new Error(`no stream ${stream}`);
     let c = s.consumers.get(durable);
@@ -145,10 +153,12 @@ export class InProcessBroker {
         s.log,
         DurableConsumer.fileFor(this.dataDir, stream, durable),
         filterSubjects,
+        ackWaitMs,
       );
       s.consumers.set(durable, c);
     } else {
       c.filterSubjects = filterSubjects;
+      c.ackWaitMs = ackWaitMs;
     }
     return c;
   }

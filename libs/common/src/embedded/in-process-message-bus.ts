@@ -126,7 +126,12 @@ export class InProcessMessageBus extends MessageBus {
     handler: (subject: string, data: unknown, meta: DurableMessageMeta) => Promise<void>,
   ): Promise<Subscription> {
     this.assertOpen();
-    const consumer = this.broker.consumer(opts.stream, opts.durable, opts.filterSubjects);
+    const consumer = this.broker.consumer(
+      opts.stream,
+      opts.durable,
+      opts.filterSubjects,
+      opts.ackWaitMs,
+    );
     const decoded = new WeakMap<StoredMessage, unknown>();
     const dataOf = (m: StoredMessage) => {
       if (!decoded.has(m)) decoded.set(m, decodeOrUndefined(m.data));

@@ -178,6 +178,30 @@ export function describeMessageBusBehaviour(name: string, open: () => Promise<Bu
       await sub.drain();
     });
 
+    it('delivers a message again when its handler outlasts the ack wait, with the same streamSeq', async () => {
+      const bus = await h.connect();
+      await bus.publishDurable(durableSubject('hang'), { n: 1 }, randomUUID());
+      const seqs: number[] = [];
+      const sub = await bus.consumeDurable(
+        {
+          stream: h.stream,
+          durable: `hang-${run}`,
+          filterSubjects: [durableSubject('hang')],
+          ackWaitMs: 300,
+        },
+        async (_s, _d, meta) => {
+          seqs.push(meta.streamSeq);
+          // The first handler hangs well past the ack wait, then succeeds: too late to count alone.
+          if (seqs.length === 1) await new Promise((r) => setTimeout(r, 1500));
+        },
+      );
+      await eventually(async () => expect(seqs.length).toBeGreaterThanOrEqual(2), {
+        timeoutMs: 10_000,
+      });
+      expect(new Set(seqs)).toEqual(new Set([seqs[0]]));
+      await sub.drain();
+    });
+
     it('resumes a durable consumer after its acknowledged messages, across a restart', async () => {
       const durable = `resume-${run}`;
       const opts = { stream: h.stream, durable, filterSubjects: [durableSubject('resume.>')] };
