@@ -25,8 +25,9 @@ export class ApiKeyRepository {
     return tx.getRepository(ApiKeyEntity).countBy({ appId });
   }
 
-  find(appId: string, keyHash: string): Promise<ApiKeyEntity | null> {
-    return this.ds.getRepository(ApiKeyEntity).findOneBy({ appId, keyHash });
+  /** Inside a transaction, read through it (`tx`): a second connection may never come. */
+  find(appId: string, keyHash: string, tx?: EntityManager): Promise<ApiKeyEntity | null> {
+    return (tx ?? this.ds.manager).getRepository(ApiKeyEntity).findOneBy({ appId, keyHash });
   }
 
   async list(

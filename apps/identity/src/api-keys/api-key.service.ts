@@ -92,7 +92,7 @@ export class ApiKeyService {
     const hash = this.refuseSelf(principal, apiKey);
     return this.tx.run(
       async (tx) => {
-        const key = await this.keys.find(principal.appId, hash);
+        const key = await this.keys.find(principal.appId, hash, tx);
         if (!key) throw new DomainError('ERR_APIKEY_NOT_FOUND');
         const narrowed = change.scope !== undefined && change.scope !== key.scope;
         if (change.name !== undefined) key.name = change.name;
