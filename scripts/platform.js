@@ -185,7 +185,9 @@ async function startPlatform(opts) {
  * @param {(name: string) => Promise<{url: string, poolSize?: number, stop(): Promise<void>}>} [opts.openDatabase]
  *                                          a service's database (default: embedded PostgreSQL)
  * @param {(step: string) => void} [opts.onProgress]
- * @returns {Promise<{gatewayUrls: string[], processes: {name:string,pid:number,port:number}[], stop: () => Promise<void>}>}
+ * @param {number} [opts.natsPort]          also serve the bus over the NATS protocol on this port
+ *                                          of 127.0.0.1 (0: a free one)
+ * @returns {Promise<{gatewayUrls: string[], natsUrl?: string, processes: {name:string,pid:number,port:number}[], stop: () => Promise<void>}>}
  */
 async function startEmbedded(opts) {
   Object.assign(process.env, opts.env);
@@ -210,10 +212,12 @@ async function startEmbedded(opts) {
     port: opts.gatewayPort ?? 3000,
     openDatabase,
     onProgress: opts.onProgress,
+    natsPort: opts.natsPort,
   });
   const port = Number(new URL(platform.url).port);
   return {
     gatewayUrls: [platform.url],
+    natsUrl: platform.natsUrl,
     processes: [{ name: 'parley', pid: process.pid, port }],
     stop: platform.stop,
   };

@@ -61,6 +61,9 @@ const platform = await (
         env,
         dataDir,
         gatewayPort,
+        natsPort: process.env.EMBEDDED_NATS_PORT
+          ? Number(process.env.EMBEDDED_NATS_PORT)
+          : undefined,
         onProgress: (step) => console.log(`parley: ${step}`),
       })
     : startPlatform({ env, gatewayPort })
@@ -95,7 +98,7 @@ console.log(`
 Parley is running at ${url}
   operator key (x-admin-key): ${admin.value}${admin.created ? '   (new; kept in ' + path.join(dataDir, 'admin-key') + ')' : ''}
   demo app: ${demo ? `appId ${demo.appId}, REST API key ${demo.restApiKey}, Auth key ${demo.authKey}` : 'not created'}
-  dashboard: ${url}/dashboard/
+  dashboard: ${url}/dashboard/${platform.natsUrl ? `\n  bus (NATS protocol, core subjects): ${platform.natsUrl}` : ''}
   try: curl -s ${url}/v3/users -H 'appid: ${demo?.appId ?? '<appId>'}' -H 'apikey: ${demo?.restApiKey ?? '<key>'}'
 Ctrl-C stops it.`);
 

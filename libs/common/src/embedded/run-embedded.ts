@@ -8,6 +8,7 @@ import { PinoNestLogger, rootLogger } from '../logging/logger';
 import { EmbeddedDatabase, EmbeddedRuntime } from './embedded-runtime';
 import { InProcessBroker } from './in-process-broker';
 import { InProcessMessageBus } from './in-process-message-bus';
+import { NatsProtocolServer, serveNatsProtocol } from './nats-protocol-server';
 
 /** A service's database as the launcher opened it; `stop` once the service has closed. */
 export interface OpenedDatabase extends EmbeddedDatabase {
@@ -26,11 +27,18 @@ export interface EmbeddedOptions {
   openDatabase(service: string): Promise<OpenedDatabase>;
   /** Told each step of the start, for the console. */
   onProgress?: (step: string) => void;
+  /**
+   * Also serve the broker's core subjects over the NATS protocol on 127.0.0.1:`natsPort` (0: any
+   * free port), for NATS clients that watch or feed the bus (`nats sub`, the e2e tests).
+   */
+  natsPort?: number;
 }
 
 export interface EmbeddedPlatform {
   /** The address clients use (the gateway's). */
   url: string;
+  /** `nats://` address of the broker, when `natsPort` was given. */
+  natsUrl?: string;
   /** Closes every service, then the broker and the databases. */
   stop(): Promise<void>;
 }
@@ -46,9 +54,11 @@ export async function runEmbedded(opts: EmbeddedOptions): Promise<EmbeddedPlatfo
   broker.ensureStreams(STREAMS);
   const databases = new Map<string, OpenedDatabase>();
   const running: INestApplicationContext[] = [];
+  let nats: NatsProtocolServer | undefined;
   const stop = async () => {
     for (const app of running.reverse()) await app.close();
     running.length = 0;
+    await nats?.stop();
     broker.close();
     for (const db of databases.values()) await db.stop();
     databases.clear();
@@ -64,6 +74,7 @@ export async function runEmbedded(opts: EmbeddedOptions): Promise<EmbeddedPlatfo
   };
   let url = '';
   try {
+    if (opts.natsPort !== undefined) nats = await serveNatsProtocol(broker, opts.natsPort);
     // One after another: embedded databases are not safe to create side by side in one process.
     for (const spec of opts.services.filter((s) => s.database)) {
       progress(`opening the ${spec.name} database`);
@@ -91,5 +102,5 @@ export async function runEmbedded(opts: EmbeddedOptions): Promise<EmbeddedPlatfo
     await stop().catch(() => undefined);
     throw err;
   }
-  return { url, stop };
+  return { url, natsUrl: nats?.url, stop };
 }
