@@ -29,7 +29,8 @@ export class DeliveryLogService {
   /** Sends a succeeded or dead-lettered delivery again: same id and body, new attempts. */
   async redeliver(appId: string, webhookId: string, deliveryId: string): Promise<Delivery> {
     const id = await this.existingEndpoint(appId, webhookId);
-    if (!(await this.deliveries.redeliver(appId, id, deliveryId))) {
+    const redelivered = await this.deliveries.redeliver(appId, id, deliveryId);
+    if (!redelivered) {
       const found = await this.deliveries.find(appId, id, deliveryId);
       if (!found) {
         throw new DomainError(
@@ -40,11 +41,7 @@ export class DeliveryLogService {
       throw new DomainError('ERR_WEBHOOK_DELIVERY_PENDING');
     }
     this.nudge.nudge();
-    const found = await this.deliveries.find(appId, id, deliveryId);
-    if (!found) {
-      throw new DomainError('ERR_WEBHOOK_DELIVERY_NOT_FOUND', 'The webhook was deleted meanwhile.');
-    }
-    return toDelivery(found);
+    return toDelivery(redelivered);
   }
 
   private async existingEndpoint(appId: string, webhookId: string): Promise<string> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DeliveryStatus, PageQuery } from '@parley/contracts';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AttemptOutcome, ClaimedDelivery, DeliveryRecord } from './delivery.entity';
 
 interface DeliveryRow {
@@ -250,8 +250,13 @@ export class DeliveryRepository {
     return [rows.map(toRecord), total];
   }
 
-  async find(appId: string, endpointId: string, id: string): Promise<DeliveryRecord | null> {
-    const rows = (await this.ds.query(
+  async find(
+    appId: string,
+    endpointId: string,
+    id: string,
+    db: Pick<EntityManager, 'query'> = this.ds,
+  ): Promise<DeliveryRecord | null> {
+    const rows = (await db.query(
       `${RECORD_SELECT} FROM "webhooks"."deliveries" d
        WHERE d."app_id" = $1 AND d."endpoint_id" = $2 AND d."id" = $3`,
       [appId, endpointId, id],
@@ -261,16 +266,20 @@ export class DeliveryRepository {
 
   /**
    * A finished delivery (succeeded or failed) becomes pending again, due now, with a fresh
-   * attempt budget and the same id and body. False when it is not finished or does not exist.
+   * attempt budget and the same id and body; returned as it then is (read in the same
+   * transaction, so no attempt a worker makes right after shows). Null when it is not finished or
+   * does not exist.
    */
-  async redeliver(appId: string, endpointId: string, id: string): Promise<boolean> {
-    const [, changed] = (await this.ds.query(
-      `UPDATE "webhooks"."deliveries" SET "status" = 'pending', "attempts" = 0,
-         "next_attempt_at" = now(), "locked_until" = NULL, "claim_token" = NULL, "updated_at" = now()
-       WHERE "app_id" = $1 AND "endpoint_id" = $2 AND "id" = $3 AND "status" <> 'pending'`,
-      [appId, endpointId, id],
-    )) as [unknown[], number];
-    return changed === 1;
+  redeliver(appId: string, endpointId: string, id: string): Promise<DeliveryRecord | null> {
+    return this.ds.transaction(async (tx) => {
+      const [, changed] = (await tx.query(
+        `UPDATE "webhooks"."deliveries" SET "status" = 'pending', "attempts" = 0,
+           "next_attempt_at" = now(), "locked_until" = NULL, "claim_token" = NULL, "updated_at" = now()
+         WHERE "app_id" = $1 AND "endpoint_id" = $2 AND "id" = $3 AND "status" <> 'pending'`,
+        [appId, endpointId, id],
+      )) as [unknown[], number];
+      return changed === 1 ? this.find(appId, endpointId, id, tx) : null;
+    });
   }
 
   /**
