@@ -1,7 +1,14 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { AppClient, createApp, eventually, gateways, http } from './support/parley';
+import {
+  AppClient,
+  createApp,
+  eventually,
+  gateways,
+  http,
+  itOnSeparateProcesses,
+} from './support/parley';
 import {
   heardAbout,
   login,
@@ -191,25 +198,28 @@ describe('presence', () => {
     });
   });
 
-  it('takes the users of a killed gateway offline within the TTL', async () => {
-    const app = await createApp();
-    const rest = AppClient.rest(app);
-    const alice = await login(app, 'alice');
-    const bob = await login(app, 'bob');
-    const watcher = await connect(gateways()[0], alice, app.appId, 'alice-1');
-    const doomed = await startGateway();
-    try {
-      const bobTab = await connect(doomed.url, bob, app.appId, 'bob-1');
-      await watcher.next(presenceOf('bob', 'online'));
-      doomed.child.kill('SIGKILL');
-      await bobTab.closed;
-      // No close was reported: only the missing heartbeats (TTL 3 s) take bob offline.
-      await watcher.next(presenceOf('bob', 'offline'), 15_000);
-      expect((await rest.get<UserReply>('/users/bob')).body.data.status).toBe('offline');
-    } finally {
-      doomed.child.kill('SIGKILL');
-    }
-  });
+  itOnSeparateProcesses('it starts and kills a gateway process of its own')(
+    'takes the users of a killed gateway offline within the TTL',
+    async () => {
+      const app = await createApp();
+      const rest = AppClient.rest(app);
+      const alice = await login(app, 'alice');
+      const bob = await login(app, 'bob');
+      const watcher = await connect(gateways()[0], alice, app.appId, 'alice-1');
+      const doomed = await startGateway();
+      try {
+        const bobTab = await connect(doomed.url, bob, app.appId, 'bob-1');
+        await watcher.next(presenceOf('bob', 'online'));
+        doomed.child.kill('SIGKILL');
+        await bobTab.closed;
+        // No close was reported: only the missing heartbeats (TTL 3 s) take bob offline.
+        await watcher.next(presenceOf('bob', 'offline'), 15_000);
+        expect((await rest.get<UserReply>('/users/bob')).body.data.status).toBe('offline');
+      } finally {
+        doomed.child.kill('SIGKILL');
+      }
+    },
+  );
 });
 
 /** A third gateway of the test platform, of this test's own, to kill. */

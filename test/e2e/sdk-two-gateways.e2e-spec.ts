@@ -2,7 +2,7 @@ import type { TextMessage } from '@cometchat/chat-sdk-javascript';
 import { appWithUsers, sdkTarget } from '../sdk/support/sdk-app';
 import { SdkClient } from '../sdk/support/sdk-client';
 import { AppKeys } from './support/parley';
-import { startTlsGateway, TlsGateway } from './support/tls-gateway';
+import { SdkGateway, startSdkGateway } from './support/tls-gateway';
 
 /**
  * CometChat's SDK on two gateways that share nothing but NATS: each client stays on the gateway it
@@ -11,14 +11,14 @@ import { startTlsGateway, TlsGateway } from './support/tls-gateway';
 
 jest.setTimeout(30_000);
 
-let gateways: TlsGateway[] = [];
+let gateways: SdkGateway[] = [];
 const clients: SdkClient[] = [];
 let app: AppKeys;
 let alice: SdkClient;
 let bob: SdkClient;
 
 beforeAll(async () => {
-  gateways = await Promise.all([startTlsGateway(), startTlsGateway()]);
+  gateways = await Promise.all([startSdkGateway(), startSdkGateway()]);
   app = await appWithUsers('alice', 'bob');
   [alice, bob] = await Promise.all([
     SdkClient.login(sdkTarget(app, gateways[0]), 'alice', { authKey: app.authKey }),

@@ -20,6 +20,7 @@ import {
   eventually,
   gateways,
   http,
+  itOnSeparateProcesses,
 } from './support/parley';
 
 /**
@@ -347,50 +348,57 @@ describe('deliveries', () => {
   // Last: it kills the platform's webhooks process; its replacement serves the files that run
   // after this one, until the global teardown.
   describe('when the webhooks process is killed mid-delivery', () => {
-    it('loses nothing: attempts in flight when the process dies and events published meanwhile are delivered', async () => {
-      const processes = JSON.parse(process.env.PARLEY_E2E_PROCESSES ?? '[]') as Array<{
-        name: string;
-        pid: number;
-      }>;
-      const webhooks = processes.find((p) => p.name === 'webhooks');
-      expect(webhooks).toBeDefined();
+    itOnSeparateProcesses('it kills the webhooks process')(
+      'loses nothing: attempts in flight when the process dies and events published meanwhile are delivered',
+      async () => {
+        const processes = JSON.parse(process.env.PARLEY_E2E_PROCESSES ?? '[]') as Array<{
+          name: string;
+          pid: number;
+        }>;
+        const webhooks = processes.find((p) => p.name === 'webhooks');
+        expect(webhooks).toBeDefined();
 
-      const app = await createApp();
-      const r = await receiver(() => 'hang');
-      const hook = await createWebhook(app, { webhookURL: r.url, triggers: ['user_created'] });
-      const rest = AppClient.rest(app);
-      for (const uid of ['k1', 'k2', 'k3']) await rest.post('/users', { uid, name: uid });
-      // Requests are open at the receiver: the process is in the middle of delivering.
-      await eventually(async () => expect(r.requests.length).toBeGreaterThan(0), 15_000);
+        const app = await createApp();
+        const r = await receiver(() => 'hang');
+        const hook = await createWebhook(app, { webhookURL: r.url, triggers: ['user_created'] });
+        const rest = AppClient.rest(app);
+        for (const uid of ['k1', 'k2', 'k3']) await rest.post('/users', { uid, name: uid });
+        // Requests are open at the receiver: the process is in the middle of delivering.
+        await eventually(async () => expect(r.requests.length).toBeGreaterThan(0), 15_000);
 
-      // The replacement is up before the kill, so the platform other test files use always has a
-      // webhooks process answering; the attempts the killed one held are still its to finish.
-      const root = path.resolve(__dirname, '../..');
-      const log = openSync(path.join(process.env.PARLEY_E2E_LOGS ?? '/tmp', 'webhooks-2.log'), 'a');
-      const port = await freePort();
-      const replacement = spawn(
-        process.execPath,
-        ['--enable-source-maps', path.join(root, 'dist/apps/webhooks/main.js')],
-        { cwd: root, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', log, log] },
-      );
-      keepUntilTeardown(replacement);
-      await eventually(async () => {
-        const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
-        expect(ready.status).toBe(200);
-      }, 60_000);
+        // The replacement is up before the kill, so the platform other test files use always has a
+        // webhooks process answering; the attempts the killed one held are still its to finish.
+        const root = path.resolve(__dirname, '../..');
+        const log = openSync(
+          path.join(process.env.PARLEY_E2E_LOGS ?? '/tmp', 'webhooks-2.log'),
+          'a',
+        );
+        const port = await freePort();
+        const replacement = spawn(
+          process.execPath,
+          ['--enable-source-maps', path.join(root, 'dist/apps/webhooks/main.js')],
+          { cwd: root, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', log, log] },
+        );
+        keepUntilTeardown(replacement);
+        await eventually(async () => {
+          const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
+          expect(ready.status).toBe(200);
+        }, 60_000);
 
-      process.kill(webhooks!.pid, 'SIGKILL');
-      for (const uid of ['k4', 'k5', 'k6']) await rest.post('/users', { uid, name: uid });
-      r.answer(() => 200);
-      r.release();
+        process.kill(webhooks!.pid, 'SIGKILL');
+        for (const uid of ['k4', 'k5', 'k6']) await rest.post('/users', { uid, name: uid });
+        r.answer(() => 200);
+        r.release();
 
-      await eventually(async () => {
-        const items = await deliveries(app, hook.id);
-        expect(items.map((d) => d.status)).toEqual(Array(6).fill('succeeded'));
-      }, 45_000);
-      const uids = new Set(r.requests.map((q) => (q.body.data.user as { uid: string }).uid));
-      expect([...uids].sort()).toEqual(['k1', 'k2', 'k3', 'k4', 'k5', 'k6']);
-      expect(r.deliveryIds()).toHaveLength(6);
-    }, 150_000);
+        await eventually(async () => {
+          const items = await deliveries(app, hook.id);
+          expect(items.map((d) => d.status)).toEqual(Array(6).fill('succeeded'));
+        }, 45_000);
+        const uids = new Set(r.requests.map((q) => (q.body.data.user as { uid: string }).uid));
+        expect([...uids].sort()).toEqual(['k1', 'k2', 'k3', 'k4', 'k5', 'k6']);
+        expect(r.deliveryIds()).toHaveLength(6);
+      },
+      150_000,
+    );
   });
 });

@@ -23,16 +23,24 @@ export default async function globalSetup(): Promise<void> {
   const log = openSync(path.join(dataDir, 'parley.log'), 'a');
   const child = spawn(process.execPath, ['--enable-source-maps', 'scripts/embedded.js'], {
     cwd: root,
-    env: { ...env, DATA_DIR: dataDir, PORT: '0', PARLEY_ADMIN_KEY: adminKey },
+    // The bus over the NATS protocol too, for the tests that watch or feed subjects themselves.
+    env: {
+      ...env,
+      DATA_DIR: dataDir,
+      PORT: '0',
+      EMBEDDED_NATS_PORT: '0',
+      PARLEY_ADMIN_KEY: adminKey,
+    },
     stdio: ['ignore', 'pipe', log],
   });
-  const ready = await new Promise<{ gatewayUrls: string[] }>((resolve, reject) => {
+  const ready = await new Promise<{ gatewayUrls: string[]; natsUrl: string }>((resolve, reject) => {
     child.once('exit', (code) =>
       reject(new Error(`parley exited with ${code} (see ${dataDir}/parley.log)`)),
     );
     createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line)));
   });
   process.env.PARLEY_E2E_EMBEDDED_GATEWAYS = ready.gatewayUrls.join(',');
+  process.env.PARLEY_E2E_EMBEDDED_NATS = ready.natsUrl;
   process.env.PARLEY_E2E_EMBEDDED_ADMIN_KEY = adminKey;
   process.env.PARLEY_E2E_EMBEDDED_LOGS = dataDir;
   (globalThis as { parleyEmbedded?: typeof child }).parleyEmbedded = child;

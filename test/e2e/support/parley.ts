@@ -21,6 +21,18 @@ export const gateways = (): string[] => {
 
 export const adminKey = (): string => process.env.PARLEY_E2E_ADMIN_KEY as string;
 
+/** Whether the tests run against the one-process mode (test/e2e/embedded) rather than processes. */
+export const onOneProcess = (): boolean => process.env.PARLEY_E2E_EMBEDDED === '1';
+
+/**
+ * `it` for a test that needs the platform as separate processes (it kills, starts or inspects one
+ * of them); against the one-process mode the test is skipped, `reason` added to its name.
+ */
+export function itOnSeparateProcesses(reason: string) {
+  return (name: string, fn: jest.ProvidesCallback, timeout?: number): void =>
+    onOneProcess() ? it.skip(`${name} (${reason})`, fn, timeout) : it(name, fn, timeout);
+}
+
 export async function http<T = unknown>(
   method: string,
   url: string,

@@ -1,8 +1,9 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
+import { AddressInfo, connect, createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
+import { createServer as createTlsServer } from 'node:tls';
 import path from 'node:path';
 
 /**
@@ -183,4 +184,55 @@ export async function startTlsGateway(
     await new Promise((r) => setTimeout(r, 200));
   }
   return { base, port, ca, dir, process: child, stop };
+}
+
+/** Where the SDK tests reach a gateway over https and wss. */
+export type SdkGateway = Pick<TlsGateway, 'base' | 'port' | 'ca' | 'stop'>;
+
+/**
+ * A gateway for the CometChat SDK: against the separate processes, a TLS gateway process of its
+ * own (`startTlsGateway`); against the one-process platform, which is a single process serving the
+ * other tests plain http, TLS in front of its gateway (`tlsInFrontOf`). The gateway derives the
+ * addresses it gives the SDK from the Host the SDK sends, so both answer alike.
+ */
+export function startSdkGateway(): Promise<SdkGateway> {
+  if (process.env.PARLEY_E2E_EMBEDDED !== '1') return startTlsGateway();
+  const gateway = (process.env.PARLEY_E2E_GATEWAYS ?? '').split(',')[0];
+  if (!gateway) throw new Error('PARLEY_E2E_GATEWAYS is not set');
+  return tlsInFrontOf(gateway);
+}
+
+/**
+ * https and wss on a free port with a fresh self-signed certificate, each connection's bytes
+ * carried to and from the plain-http gateway at `gatewayUrl`.
+ */
+export async function tlsInFrontOf(gatewayUrl: string): Promise<SdkGateway> {
+  const files = makeTlsCertificate();
+  const ca = readFileSync(files.cert);
+  const { hostname, port: gatewayPort } = new URL(gatewayUrl);
+  const sockets = new Set<Socket>();
+  const server = createTlsServer({ cert: ca, key: readFileSync(files.key) }, (client) => {
+    const upstream = connect(Number(gatewayPort), hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.once('close', () => sockets.delete(s));
+    }
+    client.pipe(upstream).pipe(client);
+    client.once('error', () => upstream.destroy());
+    upstream.once('error', () => client.destroy());
+    client.once('close', () => upstream.destroy());
+    upstream.once('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    base: `https://127.0.0.1:${port}`,
+    port,
+    ca,
+    stop: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+      rmSync(files.dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { AppClient, AppKeys, createApp } from '../../e2e/support/parley';
-import type { TlsGateway } from '../../e2e/support/tls-gateway';
+import type { SdkGateway } from '../../e2e/support/tls-gateway';
 import type { SdkTarget } from './sdk-client';
 
 /** A fresh app with users (`uid`, name `User <uid>`) created through the REST API. */
@@ -14,6 +14,6 @@ export async function appWithUsers(...uids: string[]): Promise<AppKeys> {
 }
 
 /** Where an SDK client of `app` starts: the TLS gateway, trusting its certificate. */
-export function sdkTarget(app: AppKeys, tls: TlsGateway): SdkTarget {
+export function sdkTarget(app: AppKeys, tls: SdkGateway): SdkTarget {
   return { appId: app.appId, host: `127.0.0.1:${tls.port}`, ca: tls.ca };
 }

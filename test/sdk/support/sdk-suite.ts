@@ -1,18 +1,19 @@
 import type { AppKeys } from '../../e2e/support/parley';
-import { startTlsGateway, TlsGateway } from '../../e2e/support/tls-gateway';
+import { SdkGateway, startSdkGateway } from '../../e2e/support/tls-gateway';
 import { sdkTarget } from './sdk-app';
 import { SdkClient, SdkTarget } from './sdk-client';
 
 /**
- * What a file of SDK contract tests shares: one TLS gateway (the SDK speaks only https/wss),
+ * What a file of SDK contract tests shares: one TLS gateway (the SDK speaks only https/wss; see
+ * `startSdkGateway` for the one-process platform),
  * started before its tests and stopped after them, and the SDK clients it opened, closed at the
  * end. Call it at the top level of the test file.
  */
 export function sdkSuite() {
-  let tls: TlsGateway | undefined;
+  let tls: SdkGateway | undefined;
   const clients: SdkClient[] = [];
   beforeAll(async () => {
-    tls = await startTlsGateway();
+    tls = await startSdkGateway();
   }, 90_000);
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
