@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { encodeJson } from '../bus/codec';
 import { NatsMessageBus } from '../bus/nats-message-bus';
 import { rootLogger } from '../logging/logger';
+import { domainErrorOf } from '../testing/domain-error-of';
 import { eventually } from '../testing/eventually';
 import { InProcessBroker } from './in-process-broker';
 import { InProcessMessageBus } from './in-process-message-bus';
@@ -92,5 +93,13 @@ describe('serveNatsProtocol', () => {
     });
     await outside.flush();
     expect(await inside.request({ ...add, subject: 'svc.double' }, { n: 21 })).toEqual({ n: 42 });
+  });
+
+  it('answers a request nobody serves as NATS does: no responders, not a timeout', async () => {
+    const err = await domainErrorOf(outside.request({ ...add, subject: 'svc.nobody' }, { n: 1 }));
+    expect([err.code, err.message]).toEqual([
+      'ERR_SERVICE_UNAVAILABLE',
+      'svc.nobody: no service answered',
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import { Headers } from '../bus/message-bus';
 import { InProcessBroker } from './in-process-broker';
+import { subjectMatches } from './subject-pattern';
 
 /** Largest payload a client may publish (as a NATS server's default max_payload). */
 const MAX_PAYLOAD = 1024 * 1024;
@@ -16,7 +17,8 @@ export interface NatsProtocolServer {
 /**
  * The in-process broker's core subjects over the NATS client protocol on 127.0.0.1, so that NATS
  * clients (the `nats` command, a test's connection) can watch and feed the one-process mode as
- * they would a NATS server: PUB and HPUB, SUB with queue groups, UNSUB, request/reply, PING.
+ * they would a NATS server: PUB and HPUB, SUB with queue groups, UNSUB, request/reply (a request
+ * nobody subscribes to answered at once with status 503, as NATS does), PING.
  * Core messaging only: JetStream's API is not served (durable publishes still reach subscribers).
  */
 export async function serveNatsProtocol(
@@ -46,8 +48,10 @@ export async function serveNatsProtocol(
 /** One client's connection: parses its protocol messages and relays them to and from the broker. */
 class NatsClientConnection {
   private buffer = Buffer.alloc(0);
-  /** sid -> the broker subscription's removal. */
-  private readonly subs = new Map<string, { remove: () => void; left?: number }>();
+  /** sid -> its subject and the broker subscription's removal. */
+  private readonly subs = new Map<string, { subject: string; remove: () => void; left?: number }>();
+  /** The client asked to be told at once when a request has nobody to answer it. */
+  private noResponders = false;
   /** Reply subjects handed to this client for requests it serves -> where the answer goes. */
   private readonly replies = new Map<string, (data: Uint8Array, headers: Headers) => void>();
   private readonly replyPrefix = `_R_.${randomBytes(6).toString('hex')}.`;
@@ -110,6 +114,10 @@ class NatsClientConnection {
     this.buffer = this.buffer.subarray(eol + 2);
     switch (verb) {
       case 'CONNECT':
+        this.noResponders = Boolean(
+          (JSON.parse(line.slice(op.length).trim() || '{}') as { no_responders?: boolean })
+            .no_responders,
+        );
         break;
       case 'PING':
         this.socket.write(`PONG${CRLF}`);
@@ -135,12 +143,29 @@ class NatsClientConnection {
       answer(data, headers);
       return;
     }
-    this.broker.publish(
+    const delivered = this.broker.publish(
       subject,
       data,
       headers,
       reply ? (r, h) => this.broker.publish(reply, r, h ?? {}) : undefined,
     );
+    if (reply && delivered === 0 && this.noResponders) this.tellNoResponders(reply);
+  }
+
+  /** A NATS server's answer to a request nobody subscribes to: status 503 on the reply subject. */
+  private tellNoResponders(reply: string) {
+    const status = Buffer.from(`NATS/1.0 503${CRLF}${CRLF}`);
+    for (const [sid, sub] of this.subs) {
+      if (!subjectMatches(sub.subject, reply)) continue;
+      this.socket.write(
+        Buffer.concat([
+          Buffer.from(`HMSG ${reply} ${sid} ${status.length} ${status.length}${CRLF}`),
+          status,
+          Buffer.from(CRLF),
+        ]),
+      );
+      return;
+    }
   }
 
   private subscribe(subject: string, queue: string | undefined, sid: string) {
@@ -160,7 +185,7 @@ class NatsClientConnection {
         if (entry.left !== undefined && --entry.left <= 0) this.unsubscribe(sid, 0);
       },
     });
-    this.subs.set(sid, { remove });
+    this.subs.set(sid, { subject, remove });
   }
 
   private unsubscribe(sid: string, max: number | undefined) {
