@@ -78,5 +78,6 @@ for (const name of EMBEDDED_E2E_FILES) {
   });
 }
 
-// Last, so it holds for every file loaded above (each sets its own while it loads).
-jest.setTimeout(120_000);
+// Last, so it holds for every file loaded above (each sets its own while it loads): the longest
+// any of them asks for.
+jest.setTimeout(180_000);
