@@ -69,6 +69,8 @@ const embeddedE2e = {
 const config = {
   // The suites mostly wait on the platform's I/O, so more workers than the 2 cores pay off.
   maxWorkers: 3,
+  // The one-process e2e file first (test/sequencer.js says why).
+  testSequencer: '<rootDir>/test/sequencer.js',
   // Whole-platform and integration tests wait on real services and on events crossing the stream
   // (a per-project testTimeout is not honoured, so it is set here for all).
   testTimeout: 30_000,
