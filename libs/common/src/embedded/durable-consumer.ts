@@ -24,7 +24,8 @@ interface ConsumerState {
 export interface ConsumerReader {
   lanes: Lanes;
   keyOf(m: StoredMessage): string;
-  handle(m: StoredMessage): Promise<void>;
+  /** `receivedAt`: when the message was handed out (`performance.now()`), before its lane ran it. */
+  handle(m: StoredMessage, receivedAt: number): Promise<void>;
   stopped: boolean;
 }
 
@@ -84,10 +85,11 @@ export class DurableConsumer {
       const reader = this.readers[this.nextReader++ % this.readers.length];
       this.inFlight++;
       this.pending.add(m.seq);
+      const handedOutAt = performance.now();
       const ackWait = this.later(this.ackWaitMs, () => {
         if (this.pending.has(m.seq)) this.requeue(m.seq);
       });
-      reader.lanes.run(reader.keyOf(m), () => this.deliver(reader, m, ackWait));
+      reader.lanes.run(reader.keyOf(m), () => this.deliver(reader, m, handedOutAt, ackWait));
     }
   }
 
@@ -102,6 +104,7 @@ export class DurableConsumer {
   private async deliver(
     reader: ConsumerReader,
     m: StoredMessage,
+    handedOutAt: number,
     ackWait: NodeJS.Timeout | undefined,
   ): Promise<void> {
     try {
@@ -110,7 +113,7 @@ export class DurableConsumer {
         return;
       }
       try {
-        await reader.handle(m);
+        await reader.handle(m, handedOutAt);
         this.ack(m.seq);
       } catch {
         this.redeliver(m.seq, REDELIVERY_DELAY_MS);
