@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { ErasureCounts, Outbox, UserDataEraser } from '@parley/common';
 import { EVENTS } from '@parley/contracts';
 import { EntityManager } from 'typeorm';
-import { AuthTokenRepository } from '../auth-tokens/auth-token.repository';
 
 /**
  * Erases a permanently deleted user from identity: their auth tokens (announced as revoked, so
@@ -10,16 +9,25 @@ import { AuthTokenRepository } from '../auth-tokens/auth-token.repository';
  */
 @Injectable()
 export class IdentityUserEraser extends UserDataEraser {
-  constructor(
-    private readonly tokens: AuthTokenRepository,
-    private readonly outbox: Outbox,
-  ) {
+  constructor(private readonly outbox: Outbox) {
     super();
   }
 
-  async erase(tx: EntityManager, appId: string, uid: string): Promise<ErasureCounts> {
+  async erase(
+    tx: EntityManager,
+    appId: string,
+    uid: string,
+    before = new Date(8.64e15),
+  ): Promise<ErasureCounts> {
     const erased: ErasureCounts = {};
-    const hashes = await this.tokens.deleteAll(tx, appId, uid);
+    // The tokens made before the delete (a new user of the uid keeps those made since).
+    const hashes = (
+      (await tx.query(
+        `DELETE FROM "identity"."auth_tokens"
+         WHERE "app_id" = $1 AND "uid" = $2 AND "created_at" < $3 RETURNING "token_hash"`,
+        [appId, uid, before],
+      )) as [Array<{ token_hash: string }>, number]
+    )[0].map((r) => r.token_hash);
     if (hashes.length) {
       erased.auth_tokens = hashes.length;
       await this.outbox.stage(tx, EVENTS.identity.tokenRevoked, appId, {

@@ -128,9 +128,19 @@ export async function eraseUserOnce(
   return erased;
 }
 
-/** What a service erases of a permanently deleted user, in `tx`; returns rows erased per table. */
+/**
+ * What a service erases of a permanently deleted user, in `tx`; returns rows erased per table.
+ * `before` is the end of the second the user was deleted in: the uid is free again after a
+ * permanent delete, so what a new user of that uid made since (an erasure applied late, or
+ * replayed by a new consumer) is not the erased user's, and an eraser that can tell leaves it.
+ */
 export abstract class UserDataEraser {
-  abstract erase(tx: EntityManager, appId: string, uid: string): Promise<ErasureCounts>;
+  abstract erase(
+    tx: EntityManager,
+    appId: string,
+    uid: string,
+    before?: Date,
+  ): Promise<ErasureCounts>;
 }
 
 /**
@@ -161,20 +171,25 @@ export class UserErasureConsumer implements OnApplicationBootstrap, BeforeApplic
         filterSubjects: [deleted.allApps],
       },
       async (_subject, data) => {
-        const { appId, uid, permanent, erasureId } = deleted.schema.parse(data);
-        if (permanent) await this.erase(appId, uid, erasureId);
+        const { appId, uid, permanent, erasureId, occurredAt } = deleted.schema.parse(data);
+        if (permanent) await this.erase(appId, uid, erasureId, new Date((occurredAt + 1) * 1000));
       },
     );
   }
 
   /** Erases what this service holds of `uid`; returns what it erased (undefined: done before). */
-  async erase(appId: string, uid: string, erasureId?: string): Promise<ErasureCounts | undefined> {
+  async erase(
+    appId: string,
+    uid: string,
+    erasureId?: string,
+    before?: Date,
+  ): Promise<ErasureCounts | undefined> {
     const erased = await this.tx.run((tx) =>
       erasureId
         ? eraseUserOnce(tx, schemaOf(this.ds), appId, erasureId, () =>
-            this.eraser.erase(tx, appId, uid),
+            this.eraser.erase(tx, appId, uid, before),
           )
-        : this.eraser.erase(tx, appId, uid),
+        : this.eraser.erase(tx, appId, uid, before),
     );
     if (erased) this.log.info({ appId, uid, erasureId, erased }, 'user erased');
     return erased;
