@@ -7,6 +7,7 @@
 import { absolute, atMost } from '../lib/checks.mjs';
 import { wsUrl } from '../lib/logins.mjs';
 import { pool } from '../lib/parley.mjs';
+import { collectGarbage } from '../lib/inspector.mjs';
 import { rssBytes } from '../lib/proc.mjs';
 import { startServer, stopServer, wsClients } from '../lib/workers.mjs';
 
@@ -28,13 +29,19 @@ const HOLD_MS = Number(process.env.BENCH_M1_HOLD_MS ?? 0);
  * Adds sockets step by step, in batches of BATCH logins each followed by a second without a frame;
  * RSS growth per socket of `pids` at each step, once the sockets are idle: with presence on, each
  * login's frame goes to every socket already open (N^2/2 frames for N logins), so a step is
- * weighed when no frame came for 2 s, then 2 s later.
+ * weighed when no frame came for 2 s, then 2 s later. Each reading (and the one before the first
+ * step) follows a full garbage collection in every weighed process, through the inspector URLs
+ * `inspectors`: what the sockets hold, not the garbage of the set-up and the logins.
  */
-async function grow(url, appId, logins, pids) {
-  const rss = () => pids.reduce((sum, pid) => sum + rssBytes(pid), 0);
+async function grow(url, appId, logins, pids, inspectors) {
+  const rss = async () => {
+    await Promise.all(inspectors.map(collectGarbage));
+    await pause(1000);
+    return pids.reduce((sum, pid) => sum + rssBytes(pid), 0);
+  };
   const clients = await wsClients();
   await pause(2000);
-  const before = rss();
+  const before = await rss();
   const mib = () => pids.map((pid) => Math.round(rssBytes(pid) / 2 ** 20));
   // Each process's RSS before and after each step (the gateway's first), for the log.
   const out = { rssMiBBefore: mib() };
@@ -58,7 +65,7 @@ async function grow(url, appId, logins, pids) {
     connected = size;
     const quiet = await clients.ask({ cmd: 'settle', quietMs: 2000, maxMs: 300_000 });
     await pause(2000);
-    out[`kbPerSocket${size}`] = (rss() - before) / open / 1024;
+    out[`kbPerSocket${size}`] = ((await rss()) - before) / open / 1024;
     out[`failed${size}`] = size - open;
     out[`loginSeconds${size}`] = (Date.now() - t0) / 1000;
     out[`settleSeconds${size}`] = quiet.ms / 1000;
@@ -87,18 +94,27 @@ export default {
       await ctx.parley.createGroup(app, `room${g}`, members);
     }
     const logins = await pool(uids, 16, (uid) => ctx.parley.login(app, uid));
-    const server = await startServer('bare-ws-server', {});
+    const server = await startServer('bare-ws-server', {}, { inspect: true });
     return { app, logins, server };
   },
   baseline: (ctx, s) =>
-    grow(`ws://127.0.0.1:${s.server.info.port}`, s.app.appId, s.logins, [s.server.pid]),
-  parley: (ctx, s) =>
     grow(
+      `ws://127.0.0.1:${s.server.info.port}`,
+      s.app.appId,
+      s.logins,
+      [s.server.pid],
+      [s.server.inspector],
+    ),
+  parley: (ctx, s) => {
+    const weighed = ['gateway', 'presence'].filter((name) => ctx.pids.of(name));
+    return grow(
       wsUrl(ctx.gateway),
       s.app.appId,
       s.logins,
-      [ctx.pids.of('gateway'), ctx.pids.of('presence')].filter(Boolean),
-    ),
+      weighed.map((name) => ctx.pids.of(name)),
+      weighed.map((name) => ctx.inspectorOf(name)),
+    );
+  },
   teardown: (ctx, { server }) => stopServer(server),
   targets(b, p) {
     return SIZES.flatMap((size) => [
