@@ -351,20 +351,14 @@ describe('deliveries', () => {
       const processes = JSON.parse(process.env.PARLEY_E2E_PROCESSES ?? '[]') as Array<{
         name: string;
         pid: number;
+        port: number;
       }>;
       const webhooks = processes.find((p) => p.name === 'webhooks');
       expect(webhooks).toBeDefined();
 
-      const app = await createApp();
-      const r = await receiver(() => 'hang');
-      const hook = await createWebhook(app, { webhookURL: r.url, triggers: ['user_created'] });
-      const rest = AppClient.rest(app);
-      for (const uid of ['k1', 'k2', 'k3']) await rest.post('/users', { uid, name: uid });
-      // Requests are open at the receiver: the process is in the middle of delivering.
-      await eventually(async () => expect(r.requests.length).toBeGreaterThan(0), 15_000);
-
-      // The replacement is up before the kill, so the platform other test files use always has a
-      // webhooks process answering; the attempts the killed one held are still its to finish.
+      // The replacement is up before the deliveries start (its start-up can take longer than the
+      // attempts' retries on a busy machine), so the platform other test files use always has a
+      // webhooks process answering.
       const root = path.resolve(__dirname, '../..');
       const log = openSync(path.join(process.env.PARLEY_E2E_LOGS ?? '/tmp', 'webhooks-2.log'), 'a');
       const port = await freePort();
@@ -379,18 +373,41 @@ describe('deliveries', () => {
         expect(ready.status).toBe(200);
       }, 60_000);
 
+      const app = await createApp();
+      const r = await receiver(() => 'hang');
+      const hook = await createWebhook(app, { webhookURL: r.url, triggers: ['user_created'] });
+      const rest = AppClient.rest(app);
+      const created: string[] = [];
+      const create = async (uid: string) => {
+        expect((await rest.post('/users', { uid, name: uid })).status).toBe(200);
+        created.push(uid);
+      };
+      // Users are created until the process to be killed holds an attempt open at the receiver
+      // (either process may claim a delivery): it dies in the middle of delivering.
+      const inFlight = async () => {
+        const text = await (await fetch(`http://127.0.0.1:${webhooks!.port}/metrics`)).text();
+        return Number(/^parley_webhook_in_flight (\d+)/m.exec(text)?.[1] ?? 0);
+      };
+      await eventually(async () => {
+        if (created.length < 12 && (await inFlight()) === 0) {
+          await create(`k${created.length + 1}`);
+          await new Promise((done) => setTimeout(done, 300));
+        }
+        expect(await inFlight()).toBeGreaterThan(0);
+      }, 30_000);
+
       process.kill(webhooks!.pid, 'SIGKILL');
-      for (const uid of ['k4', 'k5', 'k6']) await rest.post('/users', { uid, name: uid });
+      for (const uid of ['n1', 'n2', 'n3']) await create(uid);
       r.answer(() => 200);
       r.release();
 
       await eventually(async () => {
         const items = await deliveries(app, hook.id);
-        expect(items.map((d) => d.status)).toEqual(Array(6).fill('succeeded'));
+        expect(items.map((d) => d.status)).toEqual(created.map(() => 'succeeded'));
       }, 45_000);
       const uids = new Set(r.requests.map((q) => (q.body.data.user as { uid: string }).uid));
-      expect([...uids].sort()).toEqual(['k1', 'k2', 'k3', 'k4', 'k5', 'k6']);
-      expect(r.deliveryIds()).toHaveLength(6);
+      expect([...uids].sort()).toEqual([...created].sort());
+      expect(r.deliveryIds()).toHaveLength(created.length);
     }, 150_000);
   });
 });

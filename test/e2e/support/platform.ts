@@ -30,7 +30,7 @@ export function keepUntilTeardown(child: ChildProcess): void {
   appendFileSync(keptFile(), `${child.pid}\n`);
 }
 
-/** Stops what `keepUntilTeardown` kept (SIGTERM, then SIGKILL after 10 s). */
+/** Stops what `keepUntilTeardown` kept (SIGTERM, also to one left stopped; SIGKILL after 10 s). */
 export async function stopKeptProcesses(): Promise<void> {
   if (!existsSync(keptFile())) return;
   const pids = readFileSync(keptFile(), 'utf8').split('\n').filter(Boolean).map(Number);
@@ -42,7 +42,10 @@ export async function stopKeptProcesses(): Promise<void> {
       return false;
     }
   };
-  for (const pid of pids.filter(alive)) process.kill(pid, 'SIGTERM');
+  for (const pid of pids.filter(alive)) {
+    process.kill(pid, 'SIGTERM');
+    process.kill(pid, 'SIGCONT'); // a test may have left it stopped
+  }
   for (let waited = 0; waited < 10_000 && pids.some(alive); waited += 100)
     await new Promise((resolve) => setTimeout(resolve, 100));
   for (const pid of pids.filter(alive)) process.kill(pid, 'SIGKILL');
