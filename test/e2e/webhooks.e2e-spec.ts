@@ -314,6 +314,50 @@ describe('deliveries', () => {
     });
   });
 
+  it('an app that subscribes to sent messages only now gets the next message, not the ones passed over', async () => {
+    const app = await createApp();
+    const rest = AppClient.rest(app);
+    for (const uid of ['ann', 'bob']) {
+      expect((await rest.post('/users', { uid, name: uid })).status).toBe(200);
+    }
+    const ann = new AppClient(app.appId, { apikey: app.restKey, onBehalfOf: 'ann' });
+    const send = async (text: string) => {
+      const res = await ann.post<{ data: { id: string } }>('/messages', {
+        receiver: 'bob',
+        receiverType: 'user',
+        category: 'message',
+        type: 'text',
+        data: { text },
+      });
+      expect(res.status).toBe(200);
+      return res.body.data;
+    };
+    const edits = await receiver();
+    await createWebhook(app, { webhookURL: edits.url, triggers: ['message_edited'] });
+    const before = await send('before');
+    // The edit's event comes after the send's in the app's stream: once the edit is delivered, the
+    // webhooks service has read the sent message and, no endpoint wanting it, passed it over.
+    expect((await ann.put(`/messages/${before.id}`, { data: { text: 'edited' } })).status).toBe(
+      200,
+    );
+    await eventually(async () => expect(edits.requests).toHaveLength(1));
+
+    const sent = await receiver();
+    const hook = await createWebhook(app, { webhookURL: sent.url, triggers: ['message_sent'] });
+    const after = await send('after');
+    await eventually(async () => {
+      expect((await deliveries(app, hook.id)).map((d) => d.status)).toEqual(['succeeded']);
+    });
+    expect(sent.requests.map((q) => q.body.data)).toEqual([
+      {
+        message: expect.objectContaining({
+          id: after.id,
+          data: expect.objectContaining({ text: 'after' }),
+        }),
+      },
+    ]);
+  });
+
   it('dead-letters a delivery after its last attempt; redelivery sends it again with the same id', async () => {
     const app = await createApp();
     const r = await receiver(() => 500);

@@ -20,6 +20,7 @@ import { WebhookSender } from './dispatch/webhook-sender';
 import { EndpointHandler } from './endpoints/endpoint.handler';
 import { EndpointRepository } from './endpoints/endpoint.repository';
 import { EndpointService } from './endpoints/endpoint.service';
+import { EndpointTriggers } from './endpoints/endpoint-triggers';
 import { EventConsumer } from './events/event.consumer';
 import { EventRouter } from './events/event-router';
 import { WebhooksInitial1764540000000 } from './migrations/1764540000000-webhooks-initial';
@@ -57,6 +58,7 @@ export function webhooksModule(
       SecretGenerator,
       AppErasureConsumer,
       EndpointRepository,
+      EndpointTriggers,
       EndpointService,
       EndpointHandler,
       DeliveryRepository,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { RawDb } from '@parley/common';
 import { MessageListQuery } from '@parley/contracts';
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
@@ -99,6 +100,26 @@ export function isMuidTaken(err: unknown): boolean {
 /** True when `err` says the event's action message exists already. */
 export function isSourceEventTaken(err: unknown): boolean {
   return isUniqueViolationOf(err, SOURCE_EVENT_INDEX);
+}
+
+/** A send's parameters $1-$14, as the send statements number them. */
+function sendParams(m: Omit<NewMessage, 'seq' | 'sourceEventId'>): unknown[] {
+  return [
+    m.appId,
+    m.conversationId,
+    m.muid,
+    m.sender,
+    m.receiver,
+    m.receiverType,
+    m.category,
+    m.type,
+    JSON.stringify(m.data),
+    m.tags,
+    m.parentId,
+    m.quotedMessageId ?? null,
+    m.sentAt,
+    m.mentionedUids ?? [],
+  ];
 }
 
 /** Messages, conversations and read positions (schema `messaging`), in raw SQL. */
@@ -216,22 +237,7 @@ export class MessageRepository {
     m: Omit<NewMessage, 'seq' | 'sourceEventId'>,
     positions: { open: string | null },
   ): Promise<{ conversationType: string; message: MessageRow | null }> {
-    const params: unknown[] = [
-      m.appId,
-      m.conversationId,
-      m.muid,
-      m.sender,
-      m.receiver,
-      m.receiverType,
-      m.category,
-      m.type,
-      JSON.stringify(m.data),
-      m.tags,
-      m.parentId,
-      m.quotedMessageId ?? null,
-      m.sentAt,
-      m.mentionedUids ?? [],
-    ];
+    const params = sendParams(m);
     const p = (v: unknown) => `$${params.push(v)}::text`;
     // A new 1:1 conversation's receiver gets a position with nothing read (as openPosition).
     const opened = positions.open
@@ -279,6 +285,76 @@ export class MessageRepository {
       );
     }
     return { conversationType, message: message as MessageRow };
+  }
+
+  /**
+   * A send to a conversation that exists, as ONE statement (atomic without BEGIN and COMMIT, so
+   * one round trip instead of five): under the conversation's row lock (taken first, as in
+   * insertWithSeq) the next seq and the message's id, the message, the sender's read and
+   * delivered position moved to it with its receipt marks (as advancePosition: the position's row
+   * is locked, by `prev`, before `moved` writes it), and the outbox row of `event`, whose
+   * `message.id` and `message.seq` are set from the row. Null when the conversation does not
+   * exist or is of another type: nothing was written, and the caller takes the general way.
+   * A second (app, sender, muid) fails with the muid index's unique violation (see isMuidTaken).
+   */
+  async appendToConversation(
+    db: RawDb,
+    m: Omit<NewMessage, 'seq' | 'sourceEventId'>,
+    event: { eventId: string; subject: string; payload: unknown },
+  ): Promise<MessageRow | null> {
+    // `marks` is read by the main query, so `prev` locks the sender's position while the main
+    // query runs; `moved` and `staged`, read by nothing, run after it.
+    const [row] = (await db.query(
+      `WITH conv AS (
+         UPDATE "messaging"."conversations" c
+         SET "last_seq" = c."last_seq" + 1, "updated_at" = $13,
+             "last_message_id" = nextval('"messaging"."message_ids"')
+         WHERE c."app_id" = $1 AND c."conversation_id" = $2 AND c."conversation_type" = $6
+         RETURNING c."last_seq", c."last_message_id"
+       ), inserted AS (
+         INSERT INTO "messaging"."messages"
+           ("id", "app_id", "conversation_id", "seq", "muid", "sender", "receiver", "receiver_type",
+            "category", "type", "data", "tags", "parent_id", "quoted_message_id", "sent_at",
+            "updated_at", "mentioned_uids")
+         SELECT conv."last_message_id", $1, $2, conv."last_seq", $3::text, $4::text, $5::text,
+                $6::text, $7::text, $8::text, $9::jsonb, $10::text[], $11::bigint, $12::bigint,
+                $13::timestamptz, $13::timestamptz, $14::text[]
+         FROM conv
+         RETURNING *
+       ), prev AS (
+         SELECT "read_seq", "delivered_seq" FROM "messaging"."member_positions"
+         WHERE "app_id" = $1 AND "conversation_id" = $2 AND "uid" = $4 FOR UPDATE
+       ), marks AS (
+         INSERT INTO "messaging"."receipt_marks"
+           ("app_id", "conversation_id", "uid", "kind", "from_seq", "to_seq", "marked_at")
+         SELECT $1, $2, $4, k."kind", k."from_seq", i."seq" - 1, $13
+         FROM inserted i,
+              (SELECT 'read' AS "kind", "read_seq" AS "from_seq" FROM prev
+               UNION ALL SELECT 'delivered', "delivered_seq" FROM prev) k
+         WHERE k."from_seq" < i."seq" - 1
+         ON CONFLICT DO NOTHING
+         RETURNING 1
+       ), moved AS (
+         INSERT INTO "messaging"."member_positions" AS p
+           ("app_id", "conversation_id", "uid", "read_seq", "delivered_seq", "updated_at")
+         SELECT $1, $2, $4, i."seq", i."seq", $13 FROM inserted i
+         ON CONFLICT ("app_id", "conversation_id", "uid") DO UPDATE
+           SET "read_seq" = GREATEST(p."read_seq", EXCLUDED."read_seq"),
+               "delivered_seq" = GREATEST(p."delivered_seq", EXCLUDED."delivered_seq"),
+               "own_after_read" = 0,
+               "updated_at" = EXCLUDED."updated_at"
+       ), staged AS (
+         INSERT INTO "messaging"."outbox" ("event_id", "subject", "payload")
+         SELECT $15, $16, jsonb_set(jsonb_set($17::jsonb, '{message,id}', to_jsonb(i."id"::text)),
+                                    '{message,seq}', to_jsonb(i."seq"))
+         FROM inserted i
+       )
+       SELECT i.*, (SELECT count(*) FROM marks) AS "marks" FROM inserted i`,
+      [...sendParams(m), event.eventId, event.subject, JSON.stringify(event.payload)],
+    )) as unknown as Array<MessageRow & { marks: string }>;
+    if (!row) return null;
+    const { marks: _marks, ...message } = row;
+    return message;
   }
 
   /**

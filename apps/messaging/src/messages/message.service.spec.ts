@@ -61,6 +61,11 @@ function setup(
     countReply: jest.fn(async () => undefined),
     advancePosition: jest.fn(async (..._args: unknown[]) => undefined),
     openPosition: jest.fn(async (..._args: unknown[]) => undefined),
+    // A send to a conversation that exists, in one statement (the int-specs run it): here the
+    // conversation is never there, so the general way below is taken unless a test says otherwise.
+    appendToConversation: jest.fn(
+      async (..._args: unknown[]): Promise<ReturnType<typeof messageRow> | null> => null,
+    ),
     // The send's one statement, told as its parts (the int-specs run the statement itself).
     insertWithSeq: jest.fn(
       async (
@@ -97,8 +102,16 @@ function setup(
       committed.push('commit');
       return result;
     }),
+    statement: jest.fn(async (work: (db: unknown) => Promise<unknown>) => work(TX)),
   };
-  const outbox = { stage: jest.fn(async () => undefined) };
+  const outbox = {
+    stage: jest.fn(async () => undefined),
+    event: jest.fn((_def: unknown, appId: string, body: object) => ({
+      eventId: 'e1',
+      subject: `evt.messaging.${appId}.message.created`,
+      payload: { v: 1, eventId: 'e1', appId, occurredAt: 1, ...body },
+    })),
+  };
   const clock = { now: () => T0 };
   const mentions = {
     resolve: jest.fn(async (_a: string, _c: string, data: { text?: string }) =>
@@ -156,6 +169,59 @@ describe('MessageService.send', () => {
     });
     expect(committed).toEqual(['commit']);
     expect(delivery.deliver).toHaveBeenCalledWith('app1', message, 'WEB-session-1');
+  });
+
+  it('sends to a conversation that exists in one statement, with the event of the message it answers', async () => {
+    const { service, repo, tx, outbox, delivery } = setup();
+    repo.appendToConversation.mockImplementationOnce(async (_db, m) => {
+      const n = m as Omit<NewMessage, 'seq'>;
+      return messageRow({
+        id: '102',
+        conversation_id: n.conversationId,
+        seq: '7',
+        muid: n.muid,
+        sender: n.sender,
+        receiver: n.receiver,
+        receiver_type: n.receiverType,
+        data: n.data,
+        mentioned_uids: n.mentionedUids,
+        sent_at: n.sentAt,
+        updated_at: n.sentAt,
+      });
+    });
+    const message = await service.send(send({}, textTo('bob', { text: 'hi <@uid:carol>' })));
+
+    expect(message).toMatchObject({ id: '102', seq: 7, mentionedUsers: [{ uid: 'carol' }] });
+    expect(tx.run).not.toHaveBeenCalled();
+    const [, stored, event] = repo.appendToConversation.mock.calls[0] as [
+      unknown,
+      Omit<NewMessage, 'seq'>,
+      unknown,
+    ];
+    expect(stored).toMatchObject({
+      conversationId: 'alice_user_bob',
+      sender: 'alice',
+      receiver: 'bob',
+      mentionedUids: ['carol'],
+      sentAt: T0,
+    });
+    // The event's message is the one answered (but for the sender's own mentionedMe), with the
+    // id and seq the statement sets.
+    const { mentionedMe, ...everyones } = message;
+    expect(mentionedMe).toBe(false);
+    expect(outbox.event).toHaveBeenCalledWith(EVENTS.messaging.messageCreated, 'app1', {
+      message: { ...everyones, id: '0', seq: 0 },
+    });
+    expect(event).toBe(outbox.event.mock.results[0].value);
+    expect(delivery.deliver).toHaveBeenCalledWith('app1', everyones, 'WEB-session-1');
+  });
+
+  it('answers a muid the one statement finds stored with the stored message', async () => {
+    const { service, repo, tx } = setup({ stored: true });
+    repo.appendToConversation.mockRejectedValueOnce(muidTaken);
+    const message = await service.send(send({}, textTo('bob', { muid: 'm1' })));
+    expect(message).toMatchObject({ id: '55', seq: 4, muid: 'm1' });
+    expect(tx.run).not.toHaveBeenCalled();
   });
 
   it('stores the users the text mentions and shows them, mentionedMe for the sender', async () => {

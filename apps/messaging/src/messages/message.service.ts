@@ -14,6 +14,7 @@ import { MessageContent, messageContent } from './message-content';
 import { MessageDelivery } from './message-delivery';
 import { UserProfile } from '../directory/directory.entity';
 import { MessageMentions } from './mentions';
+import { MessageRow, NewMessage } from './message.entity';
 import { toMessage } from './message.mapper';
 import { isMuidTaken, MessageRepository } from './message.repository';
 import { MessageViews } from './message-views';
@@ -21,6 +22,33 @@ import { SendRules, SendTarget } from './send-rules';
 
 /** The user a reply is shown to: the sender, unless the app sent it. */
 const viewerOf = (sender: string) => (sender === APP_SYSTEM_UID ? undefined : sender);
+
+/** What a send stores (the conversation gives its seq and id). */
+function toStore(
+  appId: string,
+  conversationId: string,
+  sender: string,
+  content: MessageContent,
+  sentAt: Date,
+  mentioned: ReadonlyMap<string, UserProfile>,
+): Omit<NewMessage, 'seq' | 'sourceEventId'> & { mentionedUids: string[] } {
+  return {
+    appId,
+    conversationId,
+    muid: content.muid ?? null,
+    sender,
+    receiver: content.receiver,
+    receiverType: content.receiverType,
+    category: content.category,
+    type: content.type,
+    data: content.data,
+    tags: content.tags,
+    parentId: content.parentId ?? null,
+    quotedMessageId: content.quotedMessageId ?? null,
+    sentAt,
+    mentionedUids: [...mentioned.keys()],
+  };
+}
 
 /** The transaction found the muid already stored: answer with that message. */
 class MuidTaken extends Error {}
@@ -141,9 +169,9 @@ export class MessageService {
     try {
       const to = await target(content);
       const mentioned = await this.mentions.resolve(appId, content.category, content.data);
-      const message = await this.tx.run((tx) =>
-        this.store(tx, appId, sender, content, to, mentioned, opts),
-      );
+      const message =
+        (await this.append(appId, sender, content, to, mentioned, opts)) ??
+        (await this.tx.run((tx) => this.store(tx, appId, sender, content, to, mentioned, opts)));
       return { message, created: true };
     } catch (err) {
       const retried = err instanceof MuidTaken || err instanceof DomainError;
@@ -180,6 +208,62 @@ export class MessageService {
     return { ...body, receiver, receiverType: parent.receiver_type };
   }
 
+  /**
+   * The common send in ONE statement (MessageRepository.appendToConversation): a user's message
+   * that is neither a reply nor a quote, sent now with its event, to a conversation that exists.
+   * The event's message is rendered before the statement from what will be stored, and the
+   * statement sets its id and seq. Null for any other send, and when the conversation does not
+   * exist (or is of another type): nothing was written, `store` does it in a transaction.
+   */
+  private async append(
+    appId: string,
+    sender: string,
+    content: MessageContent,
+    { conversationId, participants }: SendTarget,
+    mentioned: ReadonlyMap<string, UserProfile>,
+    opts: { sentAt?: Date; event?: boolean },
+  ): Promise<Message | null> {
+    if (sender === APP_SYSTEM_UID || content.parentId || content.quotedMessageId) return null;
+    if (opts.sentAt || opts.event === false) return null;
+    const now = this.clock.now();
+    const users = new Map([...participants.users, ...mentioned]);
+    const render = (row: MessageRow) => toMessage(row, { users, groups: participants.groups });
+    const message = toStore(appId, conversationId, sender, content, now, mentioned);
+    const draft: MessageRow = {
+      app_id: appId,
+      id: '0', // set by the statement, as `seq`
+      conversation_id: conversationId,
+      seq: '0',
+      muid: message.muid,
+      sender,
+      receiver: message.receiver,
+      receiver_type: message.receiverType,
+      category: message.category,
+      type: message.type,
+      data: message.data,
+      tags: message.tags,
+      parent_id: null,
+      reply_count: 0,
+      quoted_message_id: null,
+      sent_at: now,
+      updated_at: now,
+      mentioned_uids: message.mentionedUids,
+      reaction_count: 0,
+    };
+    const event = this.outbox.event(EVENTS.messaging.messageCreated, appId, {
+      message: render(draft),
+    });
+    try {
+      const row = await this.tx.statement((db) =>
+        this.messages.appendToConversation(db, message, event),
+      );
+      return row && render(row);
+    } catch (err) {
+      if (isMuidTaken(err)) throw new MuidTaken();
+      throw err;
+    }
+  }
+
   private async store(
     tx: EntityManager,
     appId: string,
@@ -200,22 +284,7 @@ export class MessageService {
     try {
       stored = await this.messages.insertWithSeq(
         tx,
-        {
-          appId,
-          conversationId,
-          muid: content.muid ?? null,
-          sender,
-          receiver: content.receiver,
-          receiverType: content.receiverType,
-          category: content.category,
-          type: content.type,
-          data: content.data,
-          tags: content.tags,
-          parentId: content.parentId ?? null,
-          quotedMessageId: content.quotedMessageId ?? null,
-          sentAt: opts.sentAt ?? now,
-          mentionedUids: [...mentioned.keys()],
-        },
+        toStore(appId, conversationId, sender, content, opts.sentAt ?? now, mentioned),
         {
           // A 1:1 conversation's receiver gets a position (nothing read) when it starts.
           open:

@@ -149,6 +149,30 @@ async function allSucceeded(webhook: Webhook, count: number): Promise<Delivery[]
   );
 }
 
+/** Resolves once the suite's consumer of `stream` has handled (and acked) everything published. */
+async function caughtUp(stream: string) {
+  const jsm = await bus.connection.jetstreamManager();
+  const durable = `${consumerPrefix}-${stream.toLowerCase().replace(/_/g, '-')}`;
+  await eventually(async () => {
+    const info = await jsm.consumers.info(stream, durable);
+    expect([info.num_pending, info.num_ack_pending]).toEqual([0, 0]);
+  });
+}
+
+// First: the app has never had an endpoint, so the service learns that it has none.
+it('an endpoint stored after events were passed over, with no process told, gets the next event', async () => {
+  await userCreated('unwatched-1');
+  await userCreated('unwatched-2');
+  await caughtUp('EVT_USERS');
+  const r = await receiver();
+  // Straight into the database, as another replica (or a restore) would put it there.
+  const webhook = await endpoint(r.url);
+  await userCreated('watched');
+
+  await allSucceeded(webhook, 1);
+  expect(r.requests.map((q) => (q.body.data.user as { uid: string }).uid)).toEqual(['watched']);
+});
+
 it('delivers each event once to every subscribed endpoint, signed, in the CometChat envelope', async () => {
   const plain = await receiver();
   const withAuth = await receiver();

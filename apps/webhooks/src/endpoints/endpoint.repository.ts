@@ -146,6 +146,18 @@ export class EndpointRepository {
     await this.ds.query(`DELETE FROM "webhooks"."endpoints" WHERE "app_id" = $1`, [appId]);
   }
 
+  /** The triggers the enabled endpoints of each of `appIds` subscribe to (apps with none absent). */
+  async subscribedTriggers(appIds: string[]): Promise<Map<string, string[]>> {
+    const rows = (await this.ds.query(
+      `SELECT e."app_id", array_agg(DISTINCT t."trigger") AS "triggers"
+       FROM "webhooks"."endpoints" e, unnest(e."triggers") AS t("trigger")
+       WHERE e."app_id" = ANY ($1::text[]) AND e."enabled"
+       GROUP BY e."app_id"`,
+      [appIds],
+    )) as Array<{ app_id: string; triggers: string[] }>;
+    return new Map(rows.map((r) => [r.app_id, r.triggers]));
+  }
+
   /**
    * Ids of the app's enabled endpoints subscribed to `trigger` that existed when the event
    * happened (`occurredAt`, Unix seconds): an endpoint does not receive what came before it.

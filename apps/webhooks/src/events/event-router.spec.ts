@@ -2,7 +2,10 @@ import { EVENTS, STREAMS, WEBHOOK_TRIGGERS } from '@parley/contracts';
 import { DeliveryNudge } from '../dispatch/delivery-nudge';
 import { DeliveryRepository } from '../deliveries/delivery.repository';
 import { EndpointRepository } from '../endpoints/endpoint.repository';
+import { EndpointTriggers } from '../endpoints/endpoint-triggers';
 import { EventRouter, parseEventSubject } from './event-router';
+
+const meta = { receivedAt: 0 };
 
 const event = (extra: Record<string, unknown>) => ({
   v: 1,
@@ -29,7 +32,8 @@ const memberAdded = (extra: Record<string, unknown> = {}) =>
     ...extra,
   });
 
-function setup(subscribed: string[] = ['w1', 'w2']) {
+function setup(subscribed: string[] = ['w1', 'w2'], mayWant = true) {
+  const triggers = { mayWant: jest.fn().mockResolvedValue(mayWant), forget: jest.fn() };
   const endpoints = {
     subscribedTo: jest.fn().mockResolvedValue(subscribed),
     deleteApp: jest.fn().mockResolvedValue(undefined),
@@ -40,8 +44,9 @@ function setup(subscribed: string[] = ['w1', 'w2']) {
     endpoints as unknown as EndpointRepository,
     deliveries as unknown as DeliveryRepository,
     nudge as unknown as DeliveryNudge,
+    triggers as unknown as EndpointTriggers,
   );
-  return { router, endpoints, deliveries, nudge };
+  return { router, endpoints, deliveries, nudge, triggers };
 }
 
 describe('parseEventSubject', () => {
@@ -59,7 +64,7 @@ describe('parseEventSubject', () => {
 describe('EventRouter', () => {
   it('writes one delivery per subscribed endpoint, in the CometChat envelope', async () => {
     const { router, endpoints, deliveries, nudge } = setup();
-    await router.apply(EVENTS.groups.memberAdded.subject('app1'), memberAdded());
+    await router.apply(EVENTS.groups.memberAdded.subject('app1'), memberAdded(), meta);
     expect(endpoints.subscribedTo).toHaveBeenCalledWith('app1', 'group_member_added', 1700000000);
     const [appId, eventId, trigger, bodies] = deliveries.insertForEvent.mock.calls[0] as [
       string,
@@ -87,25 +92,45 @@ describe('EventRouter', () => {
 
   it('writes nothing when no endpoint is subscribed', async () => {
     const { router, deliveries } = setup([]);
-    await router.apply(EVENTS.groups.memberAdded.subject('app1'), memberAdded());
+    await router.apply(EVENTS.groups.memberAdded.subject('app1'), memberAdded(), meta);
     expect(deliveries.insertForEvent).not.toHaveBeenCalled();
   });
 
   it('passes over imported history, events without a trigger and malformed events', async () => {
     const { router, endpoints } = setup();
-    await router.apply(EVENTS.groups.memberAdded.subject('app1'), memberAdded({ imported: true }));
+    await router.apply(
+      EVENTS.groups.memberAdded.subject('app1'),
+      memberAdded({ imported: true }),
+      meta,
+    );
     await router.apply(
       EVENTS.identity.tokenRevoked.subject('app1'),
       event({ uid: 'a', tokenHashes: [] }),
+      meta,
     );
-    await router.apply(EVENTS.groups.memberAdded.subject('app1'), { nonsense: true });
+    await router.apply(EVENTS.groups.memberAdded.subject('app1'), { nonsense: true }, meta);
     expect(endpoints.subscribedTo).not.toHaveBeenCalled();
   });
 
   it("erases an app's endpoints when the app is deleted", async () => {
-    const { router, endpoints } = setup();
-    await router.apply(EVENTS.identity.appDeleted.subject('app1'), event({}));
+    const { router, endpoints, triggers } = setup();
+    await router.apply(EVENTS.identity.appDeleted.subject('app1'), event({}), meta);
     expect(endpoints.deleteApp).toHaveBeenCalledWith('app1');
+    expect(triggers.forget).toHaveBeenCalledWith('app1');
+  });
+
+  it('passes over, unchecked and without a query, an event no endpoint of its app wants', async () => {
+    const { router, endpoints, deliveries, triggers } = setup(['w1'], false);
+    await router.apply(
+      EVENTS.groups.memberAdded.subject('app1'),
+      { nonsense: true },
+      {
+        receivedAt: 42,
+      },
+    );
+    expect(triggers.mayWant).toHaveBeenCalledWith('app1', 'group_member_added', 42);
+    expect(endpoints.subscribedTo).not.toHaveBeenCalled();
+    expect(deliveries.insertForEvent).not.toHaveBeenCalled();
   });
 });
 

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { rootLogger } from '@parley/common';
+import { DurableMessageMeta, rootLogger } from '@parley/common';
 import { EVENTS, triggerForEvent, webhookData } from '@parley/contracts';
 import { DeliveryNudge } from '../dispatch/delivery-nudge';
 import { DeliveryRepository } from '../deliveries/delivery.repository';
 import { EndpointRepository } from '../endpoints/endpoint.repository';
+import { EndpointTriggers } from '../endpoints/endpoint-triggers';
 
 /** `evt.<service>.<appId>.<entity>.<pastTense>` split into its parts. */
 export function parseEventSubject(
@@ -28,19 +29,30 @@ export class EventRouter {
     private readonly endpoints: EndpointRepository,
     private readonly deliveries: DeliveryRepository,
     private readonly nudge: DeliveryNudge,
+    private readonly triggers: EndpointTriggers,
   ) {}
 
-  async apply(subject: string, data: unknown): Promise<void> {
+  /**
+   * `meta.receivedAt` dates the event's arrival: an app known to have no endpoint for its trigger
+   * since before then is passed over before the event is even checked (EndpointTriggers).
+   */
+  async apply(
+    subject: string,
+    data: unknown,
+    meta: Pick<DurableMessageMeta, 'receivedAt'>,
+  ): Promise<void> {
     const parts = parseEventSubject(subject);
     if (!parts) return;
     if (parts.service === EVENTS.identity.appDeleted.service) {
       if (parts.name === EVENTS.identity.appDeleted.name) {
         await this.endpoints.deleteApp(parts.appId);
+        this.triggers.forget(parts.appId);
       }
       return;
     }
     const found = triggerForEvent(parts.service, parts.name);
     if (!found) return;
+    if (!(await this.triggers.mayWant(parts.appId, found.trigger, meta.receivedAt))) return;
     const parsed = found.event.schema.safeParse(data);
     if (!parsed.success) {
       // A producer bug; retrying would not fix it, so it is logged and passed over.

@@ -27,6 +27,12 @@ export interface DurableMessageMeta {
    * undoing a newer one.
    */
   streamSeq: number;
+  /**
+   * When this process took the message from the broker (`performance.now()`), before it waited
+   * for its lane. The message was published after whatever its publisher had committed, so a
+   * query sent after this time sees those commits.
+   */
+  receivedAt: number;
 }
 
 export interface RequestOptions {

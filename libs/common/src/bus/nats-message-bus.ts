@@ -162,9 +162,9 @@ export class NatsMessageBus extends MessageBus {
     });
     const consumer = await this.js.consumers.get(opts.stream, opts.durable);
     const messages = await consumer.consume({ max_messages: 100 });
-    const handle = async (m: JsMsg, data: unknown) => {
+    const handle = async (m: JsMsg, data: unknown, receivedAt: number) => {
       try {
-        await handler(m.subject, data, { streamSeq: m.info.streamSequence });
+        await handler(m.subject, data, { streamSeq: m.info.streamSequence, receivedAt });
         m.ack();
       } catch (err) {
         this.log.warn(
@@ -179,6 +179,7 @@ export class NatsMessageBus extends MessageBus {
     const lanes = new Lanes(opts.lanes ?? 1);
     const done = (async () => {
       for await (const m of messages) {
+        const receivedAt = performance.now();
         let data: unknown;
         try {
           data = decodeJson(m.data);
@@ -186,10 +187,10 @@ export class NatsMessageBus extends MessageBus {
           data = undefined; // not JSON: the handler refuses it and says so
         }
         if ((opts.lanes ?? 1) <= 1) {
-          await handle(m, data);
+          await handle(m, data, receivedAt);
           continue;
         }
-        lanes.run(opts.keyOf?.(m.subject, data) ?? m.subject, () => handle(m, data));
+        lanes.run(opts.keyOf?.(m.subject, data) ?? m.subject, () => handle(m, data, receivedAt));
       }
     })();
     return {

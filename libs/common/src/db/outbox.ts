@@ -167,6 +167,18 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 }
 
+/** An event ready for an outbox row: its id, subject and checked payload. */
+export interface StagedEvent {
+  eventId: string;
+  subject: string;
+  payload: Record<string, unknown>;
+}
+
+/** Rows of one statement on a raw `pg` connection (Transactor.statement). */
+export interface RawDb {
+  query(sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>>;
+}
+
 /** Stages events inside the caller's transaction. */
 @Injectable()
 export class Outbox {
@@ -178,13 +190,26 @@ export class Outbox {
     appId: string,
     body: Omit<EventPayload<D>, 'v' | 'eventId' | 'appId' | 'occurredAt'>,
   ): Promise<void> {
-    const eventId = randomUUID();
-    const payload = { v: 1, eventId, appId, occurredAt: this.clock.nowSeconds(), ...body };
-    def.schema.parse(payload); // a producer bug must fail the transaction, not reach consumers
+    const { eventId, subject, payload } = this.event(def, appId, body);
     await tx.query(
       `INSERT INTO ${outboxTable(tx.connection)} ("event_id", "subject", "payload") VALUES ($1, $2, $3)`,
-      [eventId, def.subject(appId), JSON.stringify(payload)],
+      [eventId, subject, JSON.stringify(payload)],
     );
+  }
+
+  /**
+   * The event as `stage` writes it, for a caller that inserts the outbox row in a statement of its
+   * own. Checked against the event's schema: a producer bug must fail the write, not reach consumers.
+   */
+  event<D extends EventDef<z.ZodType>>(
+    def: D,
+    appId: string,
+    body: Omit<EventPayload<D>, 'v' | 'eventId' | 'appId' | 'occurredAt'>,
+  ): StagedEvent {
+    const eventId = randomUUID();
+    const payload = { v: 1, eventId, appId, occurredAt: this.clock.nowSeconds(), ...body };
+    def.schema.parse(payload);
+    return { eventId, subject: def.subject(appId), payload };
   }
 }
 
@@ -200,6 +225,25 @@ export class Transactor {
     private readonly ds: DataSource,
     private readonly relay: OutboxRelay,
   ) {}
+
+  /**
+   * Work of ONE statement that writes and stages its events in the outbox: a statement is atomic
+   * on its own, so it needs no BEGIN and COMMIT, and it runs on the pool's `pg` connections
+   * directly (TypeORM's query runner costs more than such a statement). `db.query` answers the
+   * rows. The relay is nudged once the work is done.
+   */
+  async statement<T>(work: (db: RawDb) => Promise<T>): Promise<T> {
+    const result = await work(this.raw);
+    this.relay.nudge();
+    return result;
+  }
+
+  private readonly raw: RawDb = {
+    query: async (sql, params) => {
+      const pool = (this.ds.driver as unknown as { master: Pool }).master;
+      return (await pool.query(sql, params)).rows;
+    },
+  };
 
   async run<T>(
     work: (tx: EntityManager) => Promise<T>,

@@ -23,7 +23,8 @@ interface ConsumerState {
 export interface ConsumerReader {
   lanes: Lanes;
   keyOf(m: StoredMessage): string;
-  handle(m: StoredMessage): Promise<void>;
+  /** `receivedAt`: when the message was handed out (`performance.now()`), before its lane ran it. */
+  handle(m: StoredMessage, receivedAt: number): Promise<void>;
   stopped: boolean;
 }
 
@@ -80,7 +81,8 @@ export class DurableConsumer {
       const reader = this.readers[this.nextReader++ % this.readers.length];
       this.inFlight++;
       this.pending.add(m.seq);
-      reader.lanes.run(reader.keyOf(m), () => this.deliver(reader, m));
+      const handedOutAt = performance.now();
+      reader.lanes.run(reader.keyOf(m), () => this.deliver(reader, m, handedOutAt));
     }
   }
 
@@ -92,14 +94,18 @@ export class DurableConsumer {
     if (this.saveTimer) this.save();
   }
 
-  private async deliver(reader: ConsumerReader, m: StoredMessage): Promise<void> {
+  private async deliver(
+    reader: ConsumerReader,
+    m: StoredMessage,
+    handedOutAt: number,
+  ): Promise<void> {
     try {
       if (reader.stopped || this.closed) {
         this.redeliver(m.seq, 0);
         return;
       }
       try {
-        await reader.handle(m);
+        await reader.handle(m, handedOutAt);
         this.ack(m.seq);
       } catch {
         this.redeliver(m.seq, REDELIVERY_DELAY_MS);

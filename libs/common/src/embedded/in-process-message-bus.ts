@@ -135,9 +135,9 @@ export class InProcessMessageBus extends MessageBus {
     const reader: ConsumerReader = {
       lanes: new Lanes(opts.lanes ?? 1),
       keyOf: (m) => opts.keyOf?.(m.subject, dataOf(m)) ?? m.subject,
-      handle: async (m) => {
+      handle: async (m, receivedAt) => {
         try {
-          await handler(m.subject, dataOf(m), { streamSeq: m.seq });
+          await handler(m.subject, dataOf(m), { streamSeq: m.seq, receivedAt });
         } catch (err) {
           this.log.warn(
             { err, subject: m.subject, durable: opts.durable },
