@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// `node bench/profile.mjs <dir> [top] [last-seconds]`: the hottest functions of each V8 CPU profile in <dir> (written by
+// `node bench/profile.mjs <dir> [top] [last-seconds] [busiest]`: the hottest functions of each V8 CPU profile in <dir> (written by
 // `npm run bench -- --profile`), by self time, so a scenario's hot path can be read without a
-// browser. Open a .cpuprofile in Chrome DevTools for the full picture.
+// browser. With `busiest`, the window of that many seconds where the process was busiest after
+// its first 15 s (the start-up) instead of the last ones (a scenario's teardown can outlast its
+// load window). Open a .cpuprofile in
+// Chrome DevTools for the full picture.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -13,15 +16,21 @@ if (!dir) {
 const top = Number(process.argv[3] ?? 25);
 // Optional: only the last N seconds of each profile (the load, without the start-up).
 const last = Number(process.argv[4] ?? 0);
+const busiest = process.argv[5] === 'busiest';
+const STARTUP_US = 15e6;
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
   const prof = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
   const dt = new Map();
   // Sample i took timeDeltas[i] microseconds, spent in node samples[i] (self time).
   const span = prof.timeDeltas.reduce((a, b) => a + b, 0);
+  const idleIds = new Set(
+    prof.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id),
+  );
+  const [from, to] = last ? windowOf(prof, idleIds, span, last * 1e6) : [0, span];
   let at = 0;
   prof.samples.forEach((id, i) => {
     at += prof.timeDeltas[i] ?? 0;
-    if (last && at < span - last * 1e6) return;
+    if (at < from || at > to) return;
     dt.set(id, (dt.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0));
   });
   const total = [...dt.values()].reduce((a, b) => a + b, 0);
@@ -62,4 +71,29 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
   for (const [key, t] of [...byPlace].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
     console.log(`  ${((t / busy) * 100).toFixed(1).padStart(5)}%  ${key}`);
   }
+}
+
+/** [from, to] in µs of the profile: its last `width`, or with `busiest` the busiest `width`. */
+function windowOf(prof, idleIds, span, width) {
+  if (!busiest) return [span - width, span];
+  // Two pointers over the samples: the busy time of each window ending at a sample.
+  const times = [];
+  let at = 0;
+  prof.samples.forEach((id, i) => {
+    at += prof.timeDeltas[i] ?? 0;
+    times.push([at, idleIds.has(id) ? 0 : (prof.timeDeltas[i] ?? 0)]);
+  });
+  let best = [span - width, span];
+  let bestBusy = -1;
+  let busy = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end++) {
+    busy += times[end][1];
+    while (times[start][0] < times[end][0] - width) busy -= times[start++][1];
+    if (times[end][0] - width >= STARTUP_US && busy > bestBusy) {
+      bestBusy = busy;
+      best = [times[end][0] - width, times[end][0]];
+    }
+  }
+  return best;
 }

@@ -6,11 +6,12 @@
 // ratios, and writes bench/results/<time>.json and bench/results/latest.json.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inspectorUrlIn } from './lib/inspector.mjs';
 import { medianOf, round } from './lib/stats.mjs';
 import { Parley } from './lib/parley.mjs';
 import { SCENARIOS } from './scenarios/index.mjs';
@@ -76,6 +77,8 @@ if (profile) {
   mkdirSync(profileDir, { recursive: true });
   nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
 }
+// M1 collects the garbage of the processes it weighs through their inspector (bench/lib/inspector.mjs).
+if (wanted.includes('M1')) nodeArgs.push('--inspect=127.0.0.1:0');
 
 console.log('bench: building');
 execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { stdio: 'ignore' });
@@ -97,6 +100,12 @@ const ctx = {
     all: platform.processes.map((p) => p.pid),
     names: platform.processes.map((p) => p.name),
     of: pidOf,
+  },
+  /** The inspector URL of a service (when started with one: M1), from its log. */
+  inspectorOf: (name) => {
+    const proc = platform.processes.find((p) => p.name === name || p.name === `${name}-1`);
+    if (!proc) return undefined;
+    return inspectorUrlIn(readFileSync(path.join(logDir, `${proc.name}.log`), 'utf8'));
   },
   installProsody,
 };

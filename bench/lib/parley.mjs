@@ -49,7 +49,13 @@ export class Parley {
     await call('PATCH', `${this.gateway}/admin/apps/${appId}`, {
       headers: admin,
       body: {
-        limits: { coreRequestsPerMinute: 10_000_000, standardRequestsPerMinute: 10_000_000 },
+        limits: {
+          coreRequestsPerMinute: 10_000_000,
+          standardRequestsPerMinute: 10_000_000,
+          // Every bench client logs in from 127.0.0.1, and a sender may send for a whole window.
+          loginsPerIpPerMinute: 10_000_000,
+          userMessagesPerMinute: 10_000_000,
+        },
       },
     });
     return {

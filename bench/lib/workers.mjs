@@ -1,6 +1,7 @@
 // Load generators run as separate processes (never in the runner's or Parley's processes). A
 // worker reads its JSON config from argv[2] and prints one JSON result line on stdout.
 import { configArg } from './config.mjs';
+import { inspectorUrlIn } from './inspector.mjs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,19 +31,37 @@ export function runWorker(name, config, { timeoutMs = 300_000 } = {}) {
   });
 }
 
-/** Start a long-running helper process (a baseline server); resolves once it prints "ready". */
-export function startServer(name, config) {
+/**
+ * Start a long-running helper process (a baseline server); resolves once it prints "ready". With
+ * `inspect`, it runs with its V8 inspector on a free port, whose URL is `inspector`.
+ */
+export function startServer(name, config, { inspect = false } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [path.join(here, '..', 'workers', `${name}.mjs`), configArg(config)],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      [
+        ...(inspect ? ['--inspect=127.0.0.1:0'] : []),
+        path.join(here, '..', 'workers', `${name}.mjs`),
+        configArg(config),
+      ],
+      { stdio: ['ignore', 'pipe', inspect ? 'pipe' : 'inherit'] },
     );
     let out = '';
+    let err = '';
+    child.stderr?.on('data', (d) => {
+      err += d;
+      process.stderr.write(d);
+    });
     child.stdout.on('data', (d) => {
       out += d;
       const line = out.split('\n').find((l) => l.startsWith('ready'));
-      if (line) resolve({ child, pid: child.pid, info: JSON.parse(line.slice(6) || '{}') });
+      if (line)
+        resolve({
+          child,
+          pid: child.pid,
+          info: JSON.parse(line.slice(6) || '{}'),
+          inspector: inspectorUrlIn(err),
+        });
     });
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code}: ${out}`)));
   });

@@ -7,45 +7,70 @@
 import { absolute, atMost } from '../lib/checks.mjs';
 import { wsUrl } from '../lib/logins.mjs';
 import { pool } from '../lib/parley.mjs';
+import { collectGarbage } from '../lib/inspector.mjs';
 import { rssBytes } from '../lib/proc.mjs';
 import { startServer, stopServer, wsClients } from '../lib/workers.mjs';
 
 const SIZES = (process.env.BENCH_M1_SIZES ?? '5000,10000,18000').split(',').map(Number);
 const GROUPS = 20;
 
+/**
+ * Logins per batch (BENCH_M1_BATCH): each batch's presence frames reach every open socket before
+ * the next batch logs in, so the gateway's backlog (and each login's wait behind it) stays that
+ * of one batch instead of growing with the whole step's N^2/2 frames.
+ */
+const BATCH = Number(process.env.BENCH_M1_BATCH ?? 250);
+
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 // BENCH_M1_HOLD_MS: hold the sockets this long after the last step (to take a heap snapshot).
 const HOLD_MS = Number(process.env.BENCH_M1_HOLD_MS ?? 0);
 
 /**
- * Adds sockets step by step; RSS growth per socket of `pids` at each step, once the sockets are
- * idle: with presence on, each login's frame goes to every socket already open (N^2/2 frames for
- * N logins), so a step is weighed when no frame came for 2 s, then 2 s later.
+ * Adds sockets step by step, in batches of BATCH logins each followed by a second without a frame;
+ * RSS growth per socket of `pids` at each step, once the sockets are idle: with presence on, each
+ * login's frame goes to every socket already open (N^2/2 frames for N logins), so a step is
+ * weighed when no frame came for 2 s, then 2 s later. Each reading (and the one before the first
+ * step) follows a full garbage collection in every weighed process, through the inspector URLs
+ * `inspectors`: what the sockets hold, not the garbage of the set-up and the logins.
  */
-async function grow(url, appId, logins, pids) {
-  const rss = () => pids.reduce((sum, pid) => sum + rssBytes(pid), 0);
+async function grow(url, appId, logins, pids, inspectors) {
+  const rss = async () => {
+    await Promise.all(inspectors.map(collectGarbage));
+    await pause(1000);
+    return pids.reduce((sum, pid) => sum + rssBytes(pid), 0);
+  };
   const clients = await wsClients();
   await pause(2000);
-  const before = rss();
+  const before = await rss();
   const mib = () => pids.map((pid) => Math.round(rssBytes(pid) / 2 ** 20));
   // Each process's RSS before and after each step (the gateway's first), for the log.
   const out = { rssMiBBefore: mib() };
   let connected = 0;
   let open = 0;
   for (const size of SIZES) {
-    const batch = logins.slice(connected, size);
-    const r = await clients.ask({ cmd: 'connect', url, appId, logins: batch, concurrency: 100 });
+    const t0 = Date.now();
+    let failed = 0;
+    for (let from = connected; from < size; from += BATCH) {
+      const batch = logins.slice(from, Math.min(from + BATCH, size));
+      const r = await clients.ask({ cmd: 'connect', url, appId, logins: batch, concurrency: 50 });
+      failed += r.failed;
+      await clients.ask({ cmd: 'settle', quietMs: 1000, maxMs: 300_000 });
+    }
     // A few logins timing out on a loaded machine are reported, and the rest weighed.
-    if (r.failed > batch.length / 100)
-      throw new Error(`M1: ${r.failed} of ${batch.length} sockets failed to authenticate (${url})`);
-    open += batch.length - r.failed;
+    if (failed > (size - connected) / 100)
+      throw new Error(
+        `M1: ${failed} of ${size - connected} sockets failed to authenticate (${url})`,
+      );
+    open += size - connected - failed;
     connected = size;
     const quiet = await clients.ask({ cmd: 'settle', quietMs: 2000, maxMs: 300_000 });
     await pause(2000);
-    out[`kbPerSocket${size}`] = (rss() - before) / open / 1024;
+    out[`kbPerSocket${size}`] = ((await rss()) - before) / open / 1024;
     out[`failed${size}`] = size - open;
+    out[`loginSeconds${size}`] = (Date.now() - t0) / 1000;
     out[`settleSeconds${size}`] = quiet.ms / 1000;
     out[`rssMiB${size}`] = mib();
+    console.log(`M1: ${open} sockets ${JSON.stringify(out)}`);
   }
   if (HOLD_MS) {
     console.log(`M1: holding ${open} sockets for ${HOLD_MS} ms (pids ${pids.join(' ')})`);
@@ -69,18 +94,27 @@ export default {
       await ctx.parley.createGroup(app, `room${g}`, members);
     }
     const logins = await pool(uids, 16, (uid) => ctx.parley.login(app, uid));
-    const server = await startServer('bare-ws-server', {});
+    const server = await startServer('bare-ws-server', {}, { inspect: true });
     return { app, logins, server };
   },
   baseline: (ctx, s) =>
-    grow(`ws://127.0.0.1:${s.server.info.port}`, s.app.appId, s.logins, [s.server.pid]),
-  parley: (ctx, s) =>
     grow(
+      `ws://127.0.0.1:${s.server.info.port}`,
+      s.app.appId,
+      s.logins,
+      [s.server.pid],
+      [s.server.inspector],
+    ),
+  parley: (ctx, s) => {
+    const weighed = ['gateway', 'presence'].filter((name) => ctx.pids.of(name));
+    return grow(
       wsUrl(ctx.gateway),
       s.app.appId,
       s.logins,
-      [ctx.pids.of('gateway'), ctx.pids.of('presence')].filter(Boolean),
-    ),
+      weighed.map((name) => ctx.pids.of(name)),
+      weighed.map((name) => ctx.inspectorOf(name)),
+    );
+  },
   teardown: (ctx, { server }) => stopServer(server),
   targets(b, p) {
     return SIZES.flatMap((size) => [

@@ -80,6 +80,9 @@ async function populate(app: AppKeys) {
   await ok(rest.post('/users/alice/friends', { accepted: ['bob'] }));
   await ok(rest.post('/users/alice/blockedusers', { blockedUids: ['dan'] }));
   await ok(rest.delete('/users', { uidsToDeactivate: ['dan'] }));
+  // A user erased for good: each service records the erasure.
+  await ok(rest.post('/users', { uid: 'frank', name: 'frank' }));
+  await ok(rest.delete('/users/frank', { permanent: true }));
   await ok(
     as('alice').post('/groups', {
       guid: 'team',

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import {
   adminKey,
   AppClient,
@@ -10,6 +11,7 @@ import {
   onOneProcess,
   Reply,
 } from './support/parley';
+import { TEST_PLATFORM_ENV } from './support/test-platform';
 
 /**
  * Per-app rate limits (API.md §2, reference §6.8): counted in Redis per app, budget and minute, so
@@ -303,5 +305,90 @@ describe('per-user and per-address limits', () => {
       const bobs = await rest.get<{ data: unknown[] }>('/users/bob/auth_tokens');
       expect(bobs.body.data).toEqual([]);
       expect((await rest.post('/users/bob/auth_tokens')).status).toBe(200);
+    }));
+});
+
+/**
+ * A loopback address of its own (not 127.0.0.1, which the other tests use, so locking it out does
+ * not lock them out; random, as the counters live in a Redis other platforms may share).
+ */
+const loopbackAddress = () =>
+  `127.${[0, 0, 0].map(() => 1 + Math.floor(Math.random() * 250)).join('.')}`;
+
+/** An HTTP request sent from the local address `from`. */
+function httpFrom(
+  from: string,
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+): Promise<Reply<ErrorReply>> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers, localAddress: from }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => {
+        const replyHeaders = new Headers();
+        for (const [name, value] of Object.entries(res.headers))
+          if (typeof value === 'string') replyHeaders.set(name, value);
+        resolve({
+          status: res.statusCode ?? 0,
+          body: (text ? JSON.parse(text) : undefined) as ErrorReply,
+          headers: replyHeaders,
+        });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('wrong operator keys', () => {
+  const [gw0, gw1] = gateways();
+  const wrongKey = { 'x-admin-key': `${adminKey()}-wrong` };
+  const rightKey = { 'x-admin-key': adminKey() };
+
+  it('are limited per address across gateways: then every operator request from it is 429, other addresses unaffected', () =>
+    inOneWindow(async () => {
+      const [locked, other] = [loopbackAddress(), loopbackAddress()];
+      const limit = Number(TEST_PLATFORM_ENV.OPERATOR_KEY_FAILURES_PER_IP_PER_MINUTE);
+      // The budget, spent on both gateways, a few requests at a time.
+      const spent: Array<Reply<ErrorReply>> = [];
+      for (let i = 0; i < limit; i += 20) {
+        spent.push(
+          ...(await Promise.all(
+            Array.from({ length: Math.min(20, limit - i) }, (_, j) =>
+              httpFrom(locked, 'GET', `${(i + j) % 2 ? gw0 : gw1}/admin/apps`, wrongKey),
+            ),
+          )),
+        );
+      }
+      expect(spent.map((r) => [r.status, r.body.error.code])).toEqual(
+        spent.map(() => [403, 'AUTH_ERR_NO_ACCESS']),
+      );
+      // Each wrong key said what was left: every count from limit-1 down to 0, once.
+      expect(
+        spent.map((r) => Number(r.headers.get('x-rate-limit-remaining'))).sort((a, b) => a - b),
+      ).toEqual(Array.from({ length: limit }, (_, i) => i));
+      expectTooManyRequests(await httpFrom(locked, 'GET', `${gw0}/admin/apps`, wrongKey), limit);
+      // The right key too, from that address, on either gateway; a forged X-Forwarded-For changes
+      // nothing (TRUST_PROXY unset).
+      expectTooManyRequests(await httpFrom(locked, 'GET', `${gw1}/admin/apps`, rightKey), limit);
+      expectTooManyRequests(
+        await httpFrom(locked, 'GET', `${gw0}/admin/apps`, {
+          ...rightKey,
+          'x-forwarded-for': '203.0.113.9',
+        }),
+        limit,
+      );
+
+      // Another address still gets in with the right key, and its wrong key is its own first.
+      expect((await httpFrom(other, 'GET', `${gw1}/admin/apps`, rightKey)).status).toBe(200);
+      const otherWrong = await httpFrom(other, 'GET', `${gw0}/admin/apps`, wrongKey);
+      expect([otherWrong.status, otherWrong.body.error.code]).toEqual([403, 'AUTH_ERR_NO_ACCESS']);
+      expect(limitHeaders(otherWrong)).toEqual({
+        limit: String(limit),
+        remaining: String(limit - 1),
+      });
     }));
 });

@@ -13,7 +13,11 @@ interface Export {
   uid: string;
   exportedAt: number;
   presence: { uid: string; online: boolean; lastActiveAt?: number };
-  services: Record<string, { tables: Record<string, Rows>; truncated: string[] }>;
+  services: Record<string, { tables: Record<string, Rows> }>;
+}
+interface ExportPage {
+  data: Export;
+  meta: { current: { perPage: number; count: number }; next?: { cursor: string } };
 }
 
 const sockets: TestSocket[] = [];
@@ -63,7 +67,7 @@ describe('user export', () => {
     // Relationships and memberships reach messaging's read models through events.
     let exported: Export | undefined;
     await eventually(async () => {
-      const res = await rest.get<{ data: Export }>('/users/alice/export');
+      const res = await rest.get<ExportPage>('/users/alice/export');
       expect(res.status).toBe(200);
       exported = res.body.data;
       expect(Object.keys(exported.services.messaging.tables).sort()).toEqual(
@@ -71,6 +75,9 @@ describe('user export', () => {
       );
     }, 30_000);
     const data = exported as Export;
+    // A few rows: one page, nothing after it.
+    const whole = await rest.get<ExportPage>('/users/alice/export');
+    expect(whole.body.meta.next).toBeUndefined();
     const { identity, users, groups, messaging } = data.services;
     expect(data.uid).toBe('alice');
     expect(data.presence).toMatchObject({ uid: 'alice', online: true });
@@ -108,13 +115,94 @@ describe('user export', () => {
     ]);
     expect(messaging.tables.member_positions?.length).toBeGreaterThan(0);
     expect(messaging.tables.conversations?.length).toBeGreaterThan(0);
-    for (const section of Object.values(data.services)) expect(section.truncated).toEqual([]);
 
     // No secret and nothing of another user's content.
     const json = JSON.stringify(data);
     expect(json).not.toContain(alice.authToken);
     expect(json).not.toMatch(/token_hash|key_hash|password/);
     expect(json).not.toContain('a secret of bob');
+  });
+
+  it('pages a user with many messages: every row once, no page over perPage, until no next cursor', async () => {
+    const app = await createApp('Export pages');
+    const rest = AppClient.rest(app);
+    for (const uid of ['alice', 'bob'])
+      expect((await rest.post('/users', { uid, name: uid })).status).toBe(200);
+    expect((await rest.post('/users/alice/friends', { accepted: ['bob'] })).status).toBe(200);
+    // 1,200 messages: past what one page may hold (1000 rows).
+    const sent = 1200;
+    for (let batch = 0; batch < sent / 100; batch++) {
+      const messages = Array.from({ length: 100 }, (_, i) => {
+        const n = batch * 100 + i;
+        return {
+          muid: `m${n}`,
+          sender: 'alice',
+          receiverType: 'user',
+          receiver: 'bob',
+          category: 'message',
+          type: 'text',
+          data: { text: `message ${n}` },
+          sentAt: 1_700_000_000 + n,
+        };
+      });
+      // An import is idempotent: a batch that timed out (503) on a loaded machine is sent again.
+      let status = 0;
+      for (let attempt = 0; attempt < 3 && status !== 200; attempt++)
+        status = (await rest.post('/data_import/messages', { messages })).status;
+      expect(status).toBe(200);
+    }
+
+    // Read it all, 250 rows a page.
+    const rows = new Map<string, Rows>();
+    const pages: ExportPage[] = [];
+    let cursor: string | undefined;
+    do {
+      const query = `perPage=250${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const res = await rest.get<ExportPage>(`/users/alice/export?${query}`);
+      expect(res.status).toBe(200);
+      pages.push(res.body);
+      let count = 0;
+      for (const [service, section] of Object.entries(res.body.data.services))
+        for (const [table, tableRows] of Object.entries(section.tables)) {
+          rows.set(`${service}.${table}`, [
+            ...(rows.get(`${service}.${table}`) ?? []),
+            ...tableRows,
+          ]);
+          count += tableRows.length;
+        }
+      expect(count).toBeLessThanOrEqual(250);
+      expect(res.body.meta.current).toEqual({ perPage: 250, count });
+      cursor = res.body.meta.next?.cursor;
+    } while (cursor && pages.length < 20);
+    expect(cursor).toBeUndefined();
+    expect(pages.length).toBeGreaterThanOrEqual(Math.ceil(sent / 250));
+
+    // Every message once, and the other tables as a single page of 1000 has them.
+    const texts = (rows.get('messaging.messages') ?? []).map(
+      (m) => (m.data as { text?: string }).text,
+    );
+    expect(texts.length).toBe(sent);
+    expect(new Set(texts).size).toBe(sent);
+    expect(texts).toContain('message 0');
+    expect(texts).toContain(`message ${sent - 1}`);
+    const first = await rest.get<ExportPage>('/users/alice/export');
+    expect(first.body.meta.current.count).toBe(1000);
+    for (const [service, section] of Object.entries(first.body.data.services))
+      for (const [table, tableRows] of Object.entries(section.tables))
+        if (`${service}.${table}` !== 'messaging.messages')
+          expect(rows.get(`${service}.${table}`)).toEqual(tableRows);
+    expect(rows.get('users.users')).toEqual([expect.objectContaining({ uid: 'alice' })]);
+    expect(rows.get('users.friendships')?.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a cursor it did not give and a perPage out of range', async () => {
+    const app = await createApp('Export cursor');
+    const rest = AppClient.rest(app);
+    expect((await rest.post('/users', { uid: 'alice', name: 'Alice' })).status).toBe(200);
+    for (const query of ['cursor=bm90IGEgY3Vyc29y', 'perPage=0', 'perPage=1001']) {
+      const res = await rest.get<ErrorReply>(`/users/alice/export?${query}`);
+      expect([res.status, res.body.error.code]).toEqual([400, 'ERR_BAD_REQUEST']);
+    }
   });
 
   it('is for the REST API key, and a user Parley does not hold is not found', async () => {

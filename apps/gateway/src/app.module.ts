@@ -51,6 +51,8 @@ import { FriendsController } from './relationships/friends.controller';
 import { rateLimitProviders } from './rate-limit/rate-limit.providers';
 import { RateLimitAppErasure } from './rate-limit/rate-limit-app-erasure';
 import { RolesController } from './roles/roles.controller';
+import { UserErasureController } from './user-erasure/user-erasure.controller';
+import { UserErasureService } from './user-erasure/user-erasure.service';
 import { UserExportController } from './user-export/user-export.controller';
 import { UserExportService } from './user-export/user-export.service';
 import { UsersController } from './users/users.controller';
@@ -95,6 +97,7 @@ export function gatewayModule(opts: Pick<ServiceModuleOptions, 'embedded'> = {})
       MessageReceiptsController,
       CallsController,
       UserExportController,
+      UserErasureController,
       OpenApiController,
       OnlineMembersController,
     ],
@@ -105,6 +108,7 @@ export function gatewayModule(opts: Pick<ServiceModuleOptions, 'embedded'> = {})
       { provide: APP_GUARD, useClass: CredentialGuard },
       MeService,
       UserExportService,
+      UserErasureService,
       ...REALTIME_PROVIDERS,
       ...rateLimitProviders(opts.embedded ? 'memory' : 'redis'),
       { provide: AppStoreErasure, useClass: RateLimitAppErasure },

@@ -4,9 +4,14 @@ import {
   PlatformModule,
   PresenceReader,
   ServiceModuleOptions,
+  UserDataEraser,
+  userErasureReportHandler,
+  userErasuresMigration,
+  UserErasureConsumer,
   userExportHandler,
 } from '@parley/common';
 import { RPC } from '@parley/contracts';
+import { GroupsUserEraser } from './erasure/groups-user-eraser';
 import { GroupImportHandler } from './data-import/group-import.handler';
 import { GroupImportService } from './data-import/group-import.service';
 import { GroupPasswords } from './groups/group-passwords';
@@ -31,14 +36,20 @@ import { GroupsInitial1764300000000 } from './migrations/1764300000000-groups-in
 export const GROUPS_DATABASE = {
   schema: 'groups',
   entities: [GroupEntity, MemberEntity, BanEntity],
-  migrations: [GroupsInitial1764300000000],
+  migrations: [GroupsInitial1764300000000, userErasuresMigration('groups', 1764600000000)],
 };
 
-/** Groups: groups, members and bans of each app (schema `groups`). */
+/**
+ * Groups: groups, members and bans of each app (schema `groups`); a permanently deleted user's
+ * memberships and bans are erased (GroupsUserEraser).
+ */
 @Module({
   providers: [
     AppErasureConsumer,
     userExportHandler(RPC.groups.userExport),
+    userErasureReportHandler(RPC.groups.userErasure),
+    { provide: UserDataEraser, useClass: GroupsUserEraser },
+    UserErasureConsumer,
     GroupRepository,
     MemberRepository,
     UserDirectory,

@@ -4,6 +4,10 @@ import {
   PlatformModule,
   SecretGenerator,
   ServiceModuleOptions,
+  UserDataEraser,
+  userErasureReportHandler,
+  userErasuresMigration,
+  UserErasureConsumer,
   userExportHandler,
 } from '@parley/common';
 import { RPC } from '@parley/contracts';
@@ -25,13 +29,18 @@ import { CredentialService } from './credentials/credential.service';
 import { JWT_PROVIDERS } from './jwt/jwt.providers';
 import { IdentityInitial1764115200000 } from './migrations/1764115200000-identity-initial';
 import { IdentityInactiveUsers1764200300000 } from './migrations/1764200300000-identity-inactive-users';
+import { IdentityUserEraser } from './user-lifecycle/identity-user-eraser';
 import { InactiveUserRepository } from './user-lifecycle/inactive-user.repository';
 import { UserLifecycleConsumer } from './user-lifecycle/user-lifecycle.consumer';
 
 export const IDENTITY_DATABASE = {
   schema: 'identity',
   entities: [AppEntity, ApiKeyEntity, AuthTokenEntity],
-  migrations: [IdentityInitial1764115200000, IdentityInactiveUsers1764200300000],
+  migrations: [
+    IdentityInitial1764115200000,
+    IdentityInactiveUsers1764200300000,
+    userErasuresMigration('identity', 1764600000000),
+  ],
 };
 
 /** Identity: apps, API keys and auth tokens (schema `identity`). */
@@ -39,6 +48,9 @@ export const IDENTITY_DATABASE = {
   providers: [
     AppErasureConsumer,
     userExportHandler(RPC.identity.userExport),
+    userErasureReportHandler(RPC.identity.userErasure),
+    { provide: UserDataEraser, useClass: IdentityUserEraser },
+    UserErasureConsumer,
     SecretGenerator,
     AppRepository,
     AppService,

@@ -3,6 +3,10 @@ import {
   AppErasureConsumer,
   PlatformModule,
   ServiceModuleOptions,
+  UserDataEraser,
+  userErasureReportHandler,
+  userErasuresMigration,
+  UserErasureConsumer,
   userExportHandler,
 } from '@parley/common';
 import { RPC } from '@parley/contracts';
@@ -53,13 +57,14 @@ import { MessagingRulesThreadsImport1764530000000 } from './migrations/176453000
 import { MessageImportHandler } from './data-import/message-import.handler';
 import { MessageImportService } from './data-import/message-import.service';
 import {
+  DirectoryErasure,
+  ProfileCopiesErasure,
   ReadPositionsErasure,
   RevisionsErasure,
   SentMessagesErasure,
   SocialErasure,
 } from './erasure/erasure-steps';
 import { USER_ERASURE_STEPS, UserErasure, UserErasureStep } from './erasure/user-erasure';
-import { UserErasureConsumer } from './erasure/user-erasure.consumer';
 
 export const MESSAGING_DATABASE = {
   schema: 'messaging',
@@ -71,6 +76,7 @@ export const MESSAGING_DATABASE = {
     MessageSocial1764510000000,
     ConversationsReceipts1764520000000,
     MessagingRulesThreadsImport1764530000000,
+    userErasuresMigration('messaging', 1764600000000),
   ],
 };
 
@@ -152,6 +158,8 @@ export function messagingModule(opts: ServiceModuleOptions & { consumers?: boole
       RevisionsErasure,
       SocialErasure,
       ReceiptMarksErasure,
+      DirectoryErasure,
+      ProfileCopiesErasure,
       {
         provide: USER_ERASURE_STEPS,
         useFactory: (...steps: UserErasureStep[]) => steps,
@@ -161,9 +169,12 @@ export function messagingModule(opts: ServiceModuleOptions & { consumers?: boole
           RevisionsErasure,
           SocialErasure,
           ReceiptMarksErasure,
+          DirectoryErasure,
+          ProfileCopiesErasure,
         ],
       },
-      UserErasure,
+      { provide: UserDataEraser, useClass: UserErasure },
+      userErasureReportHandler(RPC.messaging.userErasure),
       ...(opts.consumers === false ? [] : [UserErasureConsumer]),
     ],
   })

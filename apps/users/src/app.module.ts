@@ -4,6 +4,8 @@ import {
   PlatformModule,
   PresenceReader,
   ServiceModuleOptions,
+  userErasureReportHandler,
+  userErasuresMigration,
   userExportHandler,
 } from '@parley/common';
 import { RPC } from '@parley/contracts';
@@ -45,6 +47,7 @@ export const USERS_DATABASE = {
     UsersRoles1764200000000,
     UsersRelationships1764200100000,
     UsersRoleIndex1764200200000,
+    userErasuresMigration('users', 1764600000000),
   ],
 };
 
@@ -60,6 +63,7 @@ export const USERS_DATABASE = {
     LastActiveConsumer,
     AppErasureConsumer,
     userExportHandler(RPC.users.userExport),
+    userErasureReportHandler(RPC.users.userErasure),
     UserImportService,
     UserImportHandler,
     AuthTokenIssuer,

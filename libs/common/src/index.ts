@@ -23,6 +23,7 @@ export * from './presence/presence-reader';
 export * from './redis/key-erasure';
 export * from './db/app-erasure';
 export * from './db/user-export';
+export * from './db/user-erasure';
 // Of the one-process mode only the options a service module takes: the broker, the embedded
 // PostgreSQL and the launcher (libs/common/src/embedded) load when the launcher requires them.
 export * from './embedded/embedded-runtime';

@@ -143,6 +143,7 @@ export const ERROR_CODES = {
     status: 409,
     message: 'The delivery is still being attempted; only a finished one is redelivered.',
   },
+  ERR_ERASURE_NOT_FOUND: { status: 404, message: 'No erasure of this user has this id.' },
   // Management
   ERR_APP_NOT_FOUND: { status: 404, message: 'The app does not exist.' },
   ERR_APP_ALREADY_EXISTS: { status: 409, message: 'An app with this appId already exists.' },

@@ -7,7 +7,12 @@
  */
 import { z } from 'zod';
 import * as app from './identity/app.schema';
-import { UserExportRequestSchema, UserExportSectionSchema } from './user-export.schema';
+import {
+  UserErasureReportRequestSchema,
+  UserErasureReportSchema,
+  UserExportRequestSchema,
+  UserExportSectionSchema,
+} from './user-export.schema';
 import * as key from './identity/api-key.schema';
 import * as token from './identity/auth-token.schema';
 import * as identityEvents from './identity/events.schema';
@@ -72,12 +77,17 @@ function paged<T extends z.ZodType>(item: T) {
 const userExport = (service: string) =>
   rpc(`rpc.${service}.user.export`, UserExportRequestSchema, UserExportSectionSchema);
 
+/** `rpc.<service>.user.erasure`: a service's report of one permanent erasure of a user. */
+const userErasure = (service: string) =>
+  rpc(`rpc.${service}.user.erasure`, UserErasureReportRequestSchema, UserErasureReportSchema);
+
 const Success = z.object({ success: z.literal(true), message: z.string() });
 
 /** Request/reply subjects `rpc.<service>.<entity>.<verb>`, served by queue group `<service>`. */
 export const RPC = {
   identity: {
     userExport: userExport('identity'),
+    userErasure: userErasure('identity'),
     appCreate: rpc('rpc.identity.app.create', app.AppCreateSchema, app.AppCreatedSchema),
     appList: rpc('rpc.identity.app.list', app.AppListSchema, z.array(app.AppSchema)),
     appGet: rpc('rpc.identity.app.get', app.AppRefSchema, app.AppSchema),
@@ -102,6 +112,7 @@ export const RPC = {
   },
   users: {
     userExport: userExport('users'),
+    userErasure: userErasure('users'),
     userCreate: rpc('rpc.users.user.create', user.UserCreateSchema, UserSchema),
     userGet: rpc('rpc.users.user.get', user.UserGetSchema, UserSchema),
     userList: rpc('rpc.users.user.list', user.UserListSchema, paged(UserSchema)),
@@ -111,7 +122,11 @@ export const RPC = {
       z.object({ users: z.array(UserSchema) }),
     ),
     userUpdate: rpc('rpc.users.user.update', user.UserUpdateSchema, UserSchema),
-    userDelete: rpc('rpc.users.user.delete', user.UserDeleteSchema, Success),
+    userDelete: rpc(
+      'rpc.users.user.delete',
+      user.UserDeleteSchema,
+      Success.extend({ erasureId: z.string().optional() }),
+    ),
     friendAdd: rpc('rpc.users.friend.add', relation.FriendAddSchema, relation.FriendsAddedSchema),
     friendList: rpc('rpc.users.friend.list', relation.FriendListSchema, paged(UserSchema)),
     friendRemove: rpc('rpc.users.friend.remove', relation.FriendRemoveSchema, Success),
@@ -165,6 +180,7 @@ export const RPC = {
   },
   groups: {
     userExport: userExport('groups'),
+    userErasure: userErasure('groups'),
     groupCreate: rpc('rpc.groups.group.create', group.GroupCreateSchema, group.GroupCreatedSchema),
     groupGet: rpc('rpc.groups.group.get', group.GroupGetSchema, group.GroupSchema),
     groupList: rpc(
@@ -223,6 +239,7 @@ export const RPC = {
   },
   messaging: {
     userExport: userExport('messaging'),
+    userErasure: userErasure('messaging'),
     /** Stores one call transition as a `call` message (presence owns the call's state). */
     callMessageStore: rpc(
       'rpc.messaging.call.store',

@@ -17,6 +17,9 @@ export const TEST_PLATFORM_ENV = {
   PRESENCE_TTL_SECONDS: '3',
   // Calls nobody answers end as `unanswered` after this, so a test can wait for it.
   CALL_RING_TIMEOUT_SECONDS: '4',
+  // Tests that check refusals send wrong operator keys from 127.0.0.1 (the authorisation matrix
+  // alone sends dozens a minute); the limit's own test uses addresses of its own.
+  OPERATOR_KEY_FAILURES_PER_IP_PER_MINUTE: '300',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   // Not random: platforms started on the same servers share NATS queue groups, so one run's
   // identity may check a JWT another run's identity signed (test/setup-env.ts uses the same).

@@ -1,9 +1,11 @@
 import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DomainError } from '@parley/common';
+import { Clock, DomainError } from '@parley/common';
 import { domainErrorOf } from '@parley/common/testing';
 import { Principal } from '@parley/contracts';
 import { GatewayEnvSchema } from '../config/gateway-env';
+import { OperatorKeyLimiter } from '../rate-limit/operator-key-limiter';
+import { MemoryRateLimitCounters } from '../rate-limit/rate-limit.memory-counters';
 import { AdminOnly, Allow, Public } from './access.decorator';
 import { CredentialCache } from './credential-cache';
 import { CredentialGuard } from './credential.guard';
@@ -39,31 +41,41 @@ const principal = (over: Partial<Principal> = {}): Principal => ({
   ...over,
 });
 
-/** A request with these (lower-case) headers, as Fastify gives them. */
-function request(headers: Record<string, string> = {}): AuthedRequest {
-  return { headers } as unknown as AuthedRequest;
+/** A request with these (lower-case) headers, as Fastify gives them, from client address `ip`. */
+function request(headers: Record<string, string> = {}, ip = '192.0.2.1'): AuthedRequest {
+  return { headers, ip } as unknown as AuthedRequest;
 }
 
-/** The ExecutionContext Nest gives a guard for `route` handling `req`. */
-function contextFor(route: Route, req: AuthedRequest): ExecutionContext {
+/** The ExecutionContext Nest gives a guard for `route` handling `req`; `sent` gets the headers. */
+function contextFor(route: Route, req: AuthedRequest, sent: Record<string, string> = {}) {
   const ctx = {
     getHandler: () => RoutesUnderTest.prototype[route],
     getClass: () => RoutesUnderTest,
-    switchToHttp: () => ({ getRequest: () => req }),
+    switchToHttp: () => ({
+      getRequest: () => req,
+      getResponse: () => ({ headers: (h: Record<string, string>) => Object.assign(sent, h) }),
+    }),
   };
   return ctx as unknown as ExecutionContext;
 }
 
 /** The guard with the credential cache mocked; `verified` is what the cache answers. */
-function setup(verified: Principal = principal()) {
+function setup(verified: Principal = principal(), env: Record<string, string> = {}) {
   const cache = {
     verify: jest.fn(
       async (_appId: string, _credential: Credential): Promise<Principal> => verified,
     ),
   };
-  const env = GatewayEnvSchema.parse({ PARLEY_ADMIN_KEY: ADMIN_KEY });
-  const guard = new CredentialGuard(new Reflector(), cache as unknown as CredentialCache, env);
-  const run = (route: Route, req: AuthedRequest) => guard.canActivate(contextFor(route, req));
+  const config = GatewayEnvSchema.parse({ PARLEY_ADMIN_KEY: ADMIN_KEY, ...env });
+  const limiter = new OperatorKeyLimiter(new MemoryRateLimitCounters(), new Clock(), config);
+  const guard = new CredentialGuard(
+    new Reflector(),
+    cache as unknown as CredentialCache,
+    config,
+    limiter,
+  );
+  const run = (route: Route, req: AuthedRequest, sent?: Record<string, string>) =>
+    guard.canActivate(contextFor(route, req, sent));
   return { guard, cache, run };
 }
 
@@ -87,6 +99,34 @@ describe('CredentialGuard', () => {
         'AUTH_ERR_NO_ACCESS',
       );
       expect(cache.verify).not.toHaveBeenCalled();
+    });
+
+    it('refuse an address past its budget of wrong keys with 429, a right key too; others pass', async () => {
+      const { run } = setup(principal(), { OPERATOR_KEY_FAILURES_PER_IP_PER_MINUTE: '3' });
+      const wrong = { 'x-admin-key': ADMIN_KEY.replace(/.$/, 'X') };
+      const right = { 'x-admin-key': ADMIN_KEY };
+      for (const remaining of ['2', '1', '0']) {
+        const sent: Record<string, string> = {};
+        const err = await domainErrorOf(run('adminRoute', request(wrong), sent));
+        expect([err.code, sent['X-Rate-Limit'], sent['X-Rate-Limit-Remaining']]).toEqual([
+          'AUTH_ERR_NO_ACCESS',
+          '3',
+          remaining,
+        ]);
+      }
+      for (const headers of [wrong, right]) {
+        const sent: Record<string, string> = {};
+        expect((await domainErrorOf(run('adminRoute', request(headers), sent))).code).toBe(
+          'ERR_TOO_MANY_REQUESTS',
+        );
+        expect(sent).toMatchObject({ 'X-Rate-Limit': '3', 'X-Rate-Limit-Remaining': '0' });
+        expect(Number(sent['Retry-After'])).toBeGreaterThanOrEqual(1);
+        expect(Number(sent['X-Rate-Limit-Reset']) % 60).toBe(0);
+      }
+      // Another address, and the locked one's right key never counted as a failure elsewhere.
+      await expect(run('adminRoute', request(right, '192.0.2.2'))).resolves.toBe(true);
+      const other = await domainErrorOf(run('adminRoute', request(wrong, '192.0.2.2')));
+      expect(other.code).toBe('AUTH_ERR_NO_ACCESS');
     });
   });
 

@@ -3,8 +3,10 @@ import { Reflector } from '@nestjs/core';
 import { timingSafeEqual } from 'node:crypto';
 import { DomainError, parseOrThrow } from '@parley/common';
 import { IdSchema, Principal } from '@parley/contracts';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { GATEWAY_ENV, GatewayEnv } from '../config/gateway-env';
+import { OperatorKeyLimiter } from '../rate-limit/operator-key-limiter';
 import { ACCESS, AccessRule } from './access.decorator';
 import { appIdFrom } from './app-id';
 import { CredentialCache } from './credential-cache';
@@ -22,7 +24,8 @@ function header(req: AuthedRequest, name: string): string | undefined {
 
 /**
  * Establishes who is calling (ARCHITECTURE.md §6): the operator by `x-admin-key`, or an app's
- * credential (`apikey`, or a user's `authtoken`) with `onBehalfOf` for a fullAccess key.
+ * credential (`apikey`, or a user's `authtoken`) with `onBehalfOf` for a fullAccess key. Wrong
+ * operator keys are limited per client address (OperatorKeyLimiter).
  */
 @Injectable()
 export class CredentialGuard implements CanActivate {
@@ -32,6 +35,7 @@ export class CredentialGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly cache: CredentialCache,
     @Inject(GATEWAY_ENV) env: GatewayEnv,
+    private readonly operatorKeys: OperatorKeyLimiter,
   ) {
     this.adminKey = Buffer.from(env.PARLEY_ADMIN_KEY);
   }
@@ -44,13 +48,7 @@ export class CredentialGuard implements CanActivate {
       ]) ?? DEFAULT_RULE;
     if (rule.kind === 'public') return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-    if (rule.kind === 'admin') {
-      const given = Buffer.from(header(req, 'x-admin-key') ?? '');
-      if (given.length !== this.adminKey.length || !timingSafeEqual(given, this.adminKey)) {
-        throw new DomainError('AUTH_ERR_NO_ACCESS', 'A valid x-admin-key header is required.');
-      }
-      return true;
-    }
+    if (rule.kind === 'admin') return this.checkOperatorKey(req, ctx);
     req.principal = await this.authenticate(req);
     if (!rule.allow.includes(req.principal.kind)) {
       throw new DomainError(
@@ -59,6 +57,29 @@ export class CredentialGuard implements CanActivate {
       );
     }
     return true;
+  }
+
+  private async checkOperatorKey(req: AuthedRequest, ctx: ExecutionContext): Promise<true> {
+    const reply = ctx.switchToHttp().getResponse<FastifyReply>();
+    const refusal = await this.operatorKeys.refusal(req.ip);
+    if (refusal) {
+      void reply.headers(refusal.headers);
+      throw new DomainError(
+        'ERR_TOO_MANY_REQUESTS',
+        'Too many wrong operator keys from this address this minute.',
+      );
+    }
+    const given = Buffer.from(header(req, 'x-admin-key') ?? '');
+    if (given.length === this.adminKey.length && timingSafeEqual(given, this.adminKey)) return true;
+    const decision = await this.operatorKeys.failed(req.ip);
+    void reply.headers(decision.headers);
+    if (!decision.allowed) {
+      throw new DomainError(
+        'ERR_TOO_MANY_REQUESTS',
+        'Too many wrong operator keys from this address this minute.',
+      );
+    }
+    throw new DomainError('AUTH_ERR_NO_ACCESS', 'A valid x-admin-key header is required.');
   }
 
   private async authenticate(req: AuthedRequest): Promise<Principal> {

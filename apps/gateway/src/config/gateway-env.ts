@@ -9,6 +9,11 @@ function optionalText<S extends z.ZodType<string>>(schema: S) {
 export const GatewayEnvSchema = BaseEnvSchema.extend({
   /** Operator key guarding /admin/* (secret). */
   PARLEY_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters'),
+  /**
+   * Wrong operator keys one client address may send per minute; past it every operator request
+   * from that address is `429 ERR_TOO_MANY_REQUESTS` until the minute ends.
+   */
+  OPERATOR_KEY_FAILURES_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   /** Seconds a verified credential is cached; revocations drop entries at once. */
   CREDENTIAL_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
   /** Seconds an app's rate limits are cached; a PATCH /admin/apps change applies within this. */

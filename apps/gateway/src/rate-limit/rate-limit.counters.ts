@@ -9,6 +9,9 @@ export abstract class RateLimitCounters {
    */
   abstract hit(key: string, expireAtMs: number): Promise<number>;
 
+  /** The counter `key`'s value, 0 when it does not exist. Rejects when unavailable. */
+  abstract count(key: string): Promise<number>;
+
   /** Deletes every counter whose key starts with `prefix`; returns how many there were. */
   abstract erasePrefix(prefix: string): Promise<number>;
 }

@@ -19,6 +19,11 @@ export class MemoryRateLimitCounters extends RateLimitCounters {
     return count;
   }
 
+  async count(key: string): Promise<number> {
+    const current = this.counters.get(key);
+    return current && current.expireAtMs > Date.now() ? current.count : 0;
+  }
+
   async erasePrefix(prefix: string): Promise<number> {
     let erased = 0;
     for (const key of this.counters.keys())

@@ -40,6 +40,10 @@ export class RedisRateLimitCounters extends RateLimitCounters {
     return new Promise((resolve, reject) => hits.push({ resolve, reject }));
   }
 
+  async count(key: string): Promise<number> {
+    return Number((await this.redis.get(key)) ?? 0);
+  }
+
   erasePrefix(prefix: string): Promise<number> {
     return deleteKeysMatching(this.redis, `${prefix}*`);
   }

@@ -9,7 +9,7 @@ import type { RequestScope } from './request-scopes';
 /** Budgets are per minute, counted in fixed windows aligned to the minute. */
 export const WINDOW_MS = 60_000;
 /** Counters outlive their window a little, for gateways whose clocks run a bit behind. */
-const EXPIRY_SLACK_MS = 10_000;
+export const EXPIRY_SLACK_MS = 10_000;
 
 export interface RateLimitDecision {
   allowed: boolean;

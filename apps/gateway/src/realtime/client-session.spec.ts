@@ -59,14 +59,20 @@ const authFrame = (over: Partial<AuthFrame> = {}) => ({
 
 function setup() {
   const ws = new FakeSocket();
-  const auth = { verify: jest.fn(async (_f: AuthFrame): Promise<RealtimePrincipal> => ALICE) };
+  const auth = {
+    verify: jest.fn(async (_f: AuthFrame): Promise<RealtimePrincipal> => ALICE),
+    claimed: jest.fn((_f: AuthFrame) => ({ appId: 'app1', uid: 'alice' }) as const),
+  };
+  const hold = { appId: 'app1', uid: 'alice', release: jest.fn() };
   const registry = {
-    register: jest.fn(async (_c: unknown) => undefined),
+    hold: jest.fn((_appId: string, _uid: string) => hold),
+    register: jest.fn(async (_c: unknown, _h?: unknown) => undefined),
     unregister: jest.fn((_c: unknown) => undefined),
   };
   const receipts = { mark: jest.fn(async (_c: unknown, _f: unknown) => undefined) };
   const presence = {
-    opened: jest.fn(async (_c: unknown) => undefined),
+    follow: jest.fn(async (_c: unknown) => undefined),
+    opened: jest.fn((_c: unknown) => undefined),
     closed: jest.fn((_c: unknown) => undefined),
   };
   const relay = {
@@ -84,7 +90,7 @@ function setup() {
     log: log as unknown as Logger,
   });
   session.start();
-  return { ws, auth, registry, receipts, presence, relay, session };
+  return { ws, auth, hold, registry, receipts, presence, relay, session };
 }
 
 /** Let pending promise callbacks run. */
@@ -112,7 +118,7 @@ describe('ClientSession', () => {
     expect(auth.verify).toHaveBeenCalledWith(
       expect.objectContaining({ body: expect.objectContaining({ auth: 'a.b.c' }) }),
     );
-    expect(registry.register).toHaveBeenCalledWith(session);
+    expect(registry.register).toHaveBeenCalledWith(session, expect.anything());
     expect(session).toMatchObject({ appId: 'app1', uid: 'alice', tokenHash: 'h1' });
     // The body's session id wins over the envelope's: it is what frames echo.
     expect(session.deviceId).toBe('WEB-4_2_0-session');
@@ -121,6 +127,66 @@ describe('ClientSession', () => {
     ]);
     jest.advanceTimersByTime(TEST_LIMITS.authTimeoutMs * 2);
     expect(ws.closed).toBeUndefined();
+  });
+
+  it("loads the JWT's user while the JWT is checked, and lets go of the hold once registered", async () => {
+    const { ws, auth, hold, registry } = setup();
+    let answer: (p: RealtimePrincipal) => void = () => undefined;
+    auth.verify.mockImplementationOnce(() => new Promise((r) => (answer = r)));
+    ws.frame(authFrame());
+    await settle();
+    // Held from the JWT's claims before the check answered; nothing registered yet.
+    expect(registry.hold).toHaveBeenCalledWith('app1', 'alice');
+    expect(registry.register).not.toHaveBeenCalled();
+    expect(hold.release).not.toHaveBeenCalled();
+    answer(ALICE);
+    await settle();
+    expect(registry.register).toHaveBeenCalledWith(expect.anything(), hold);
+    expect(hold.release).toHaveBeenCalled();
+    expect(ws.sent).toEqual([expect.objectContaining({ body: { status: 'OK', code: '200' } })]);
+  });
+
+  it('lets go of the hold when the JWT is refused, and holds nothing for a JWT naming no user', async () => {
+    const refused = setup();
+    refused.auth.verify.mockRejectedValueOnce(new DomainError('AUTH_ERR_INVALID_JWT'));
+    refused.ws.frame(authFrame());
+    await settle();
+    expect(refused.hold.release).toHaveBeenCalled();
+    expect(refused.registry.register).not.toHaveBeenCalled();
+
+    const anonymous = setup();
+    anonymous.auth.claimed.mockReturnValueOnce(undefined as never);
+    anonymous.ws.frame(authFrame());
+    await settle();
+    expect(anonymous.registry.hold).not.toHaveBeenCalled();
+    expect(anonymous.registry.register).toHaveBeenCalledWith(anonymous.session, undefined);
+  });
+
+  it('follows presence while registering, and reports the socket only once both are done', async () => {
+    const { ws, registry, presence, session } = setup();
+    let registered: () => void = () => undefined;
+    registry.register.mockImplementationOnce(
+      () => new Promise<undefined>((r) => (registered = () => r(undefined))),
+    );
+    ws.frame(authFrame());
+    await settle();
+    expect(presence.follow).toHaveBeenCalledWith(session);
+    expect(presence.opened).not.toHaveBeenCalled();
+    expect(ws.sent).toEqual([]);
+    registered();
+    await settle();
+    expect(presence.opened).toHaveBeenCalledWith(session);
+    expect(ws.sent).toHaveLength(1);
+  });
+
+  it('does not report to presence a socket whose registration was refused', async () => {
+    const { ws, registry, presence, session } = setup();
+    registry.register.mockRejectedValueOnce(new DomainError('AUTH_ERR_AUTH_TOKEN_NOT_FOUND'));
+    ws.frame(authFrame());
+    await settle();
+    expect(ws.sent[0]).toMatchObject({ type: 'auth', body: { status: 'ERROR', code: '401' } });
+    expect(presence.opened).not.toHaveBeenCalled();
+    expect(presence.closed).toHaveBeenCalledWith(session);
   });
 
   it("hands an open socket's receipts frames to the receipts, never a frame before auth", async () => {

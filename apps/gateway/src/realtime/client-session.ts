@@ -157,13 +157,19 @@ export class ClientSession implements Connection {
     }
     const frame: AuthFrame = parsed.data;
     this.state = 'authenticating';
+    // The user the JWT names gets their subscriptions loading while identity checks it (used
+    // only if the check says that user); the hold lets go of them once this login is settled.
+    const claimed = this.deps.auth.claimed(frame);
+    const hold = claimed && this.deps.registry.hold(claimed.appId, claimed.uid);
     try {
       this.principal = await this.deps.auth.verify(frame);
       this.session = frame.body.deviceId ?? frame.deviceId;
       this.presence = presenceSubscriptionOf(frame.body);
       if (this.isClosed) return;
-      await this.deps.registry.register(this);
-      await this.deps.presence.opened(this);
+      // Its delivery and its presence subscriptions load side by side; presence hears of the
+      // socket once both are in place.
+      await Promise.all([this.deps.registry.register(this, hold), this.deps.presence.follow(this)]);
+      if (!this.isClosed) this.deps.presence.opened(this);
     } catch (err) {
       if (this.isClosed) return;
       if (err instanceof DomainError && err.code === 'ERR_SERVICE_UNAVAILABLE') {
@@ -172,6 +178,8 @@ export class ClientSession implements Connection {
       if (err instanceof DomainError) return this.refuse('401', err.code, err.message);
       this.deps.log.error({ err }, 'socket authentication failed');
       return this.refuse('500', 'ERR_EXCEPTION', 'Internal error.', REALTIME_CLOSE.tryAgainLater);
+    } finally {
+      hold?.release();
     }
     if (this.isClosed) {
       this.deps.registry.unregister(this);

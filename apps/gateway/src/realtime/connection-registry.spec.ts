@@ -192,6 +192,88 @@ describe('ConnectionRegistry', () => {
     });
   });
 
+  describe('holding a user while their JWT is checked', () => {
+    /** groupsOf answers when the test says. */
+    function slowGroups(directory: ReturnType<typeof setup>['directory']) {
+      let answer: (guids: string[]) => void = () => undefined;
+      let fail: (err: Error) => void = () => undefined;
+      directory.groupsOf.mockImplementationOnce(
+        () =>
+          new Promise<string[]>((resolve, reject) => {
+            answer = resolve;
+            fail = reject;
+          }),
+      );
+      return { answer: (guids: string[]) => answer(guids), fail: (err: Error) => fail(err) };
+    }
+
+    it("loads the user's groups once, for the hold and the registration it turns into", async () => {
+      const { bus, registry, directory } = setup();
+      const groups = slowGroups(directory);
+      const hold = registry.hold('app1', 'alice');
+      expect(directory.groupsOf).toHaveBeenCalledWith('app1', 'alice');
+      // Membership changes while it loads are applied, as for a registration.
+      registry.membershipChanged('app1', 'alice', 'g-new', true);
+      const conn = new FakeConnection('app1', 'alice', 'a1');
+      const registered = registry.register(conn, hold);
+      groups.answer(['g1']);
+      await registered;
+      hold.release();
+      expect(directory.groupsOf).toHaveBeenCalledTimes(1);
+      expect(bus.subjects()).toEqual([
+        groupSubject('g-new'),
+        groupSubject('g1'),
+        userSubject('alice'),
+      ]);
+      bus.publish(groupSubject('g1'), frame('to the group'));
+      expect(texts(conn)).toEqual(['to the group']);
+    });
+
+    it('subscribes while held, and lets go of everything when released unused', async () => {
+      const { bus, registry } = setup({ alice: ['g1'] });
+      const hold = registry.hold('app1', 'alice');
+      await new Promise((r) => setImmediate(r));
+      expect(bus.subjects()).toEqual([groupSubject('g1'), userSubject('alice')]);
+      expect(registry.connectionCount).toBe(0);
+      hold.release();
+      hold.release(); // a second release changes nothing
+      expect(bus.subjects()).toEqual([]);
+    });
+
+    it("keeps the subscriptions of the user's other sockets when a hold is released", async () => {
+      const { bus, registry, connect } = setup({ alice: ['g1'] });
+      const tab = await connect('alice', 'tab');
+      registry.hold('app1', 'alice').release();
+      bus.publish(userSubject('alice'), frame('still delivered'));
+      expect(texts(tab)).toEqual(['still delivered']);
+    });
+
+    it('refuses the registration with ERR_SERVICE_UNAVAILABLE when the held load failed, without asking again', async () => {
+      const { bus, registry, directory } = setup({ alice: ['g1'] });
+      const groups = slowGroups(directory);
+      const hold = registry.hold('app1', 'alice');
+      groups.fail(new Error('timeout'));
+      await new Promise((r) => setImmediate(r));
+      const err = await domainErrorOf(
+        registry.register(new FakeConnection('app1', 'alice', 'a1'), hold),
+      );
+      hold.release();
+      expect(err.code).toBe('ERR_SERVICE_UNAVAILABLE');
+      expect(directory.groupsOf).toHaveBeenCalledTimes(1);
+      expect(bus.subjects()).toEqual([]);
+    });
+
+    it("registers a socket of another user than the held one on that user's own subscriptions", async () => {
+      const { bus, registry, directory } = setup({ alice: ['g1'], bob: ['g2'] });
+      const hold = registry.hold('app1', 'alice');
+      const bob = new FakeConnection('app1', 'bob', 'b1');
+      await registry.register(bob, hold);
+      hold.release();
+      expect(directory.groupsOf).toHaveBeenCalledWith('app1', 'bob');
+      expect(bus.subjects()).toEqual([groupSubject('g2'), userSubject('bob')]);
+    });
+  });
+
   describe('revocation', () => {
     it('closes exactly the sockets of the revoked tokens (4401) and stops delivering to them', async () => {
       const { bus, registry, connect } = setup();

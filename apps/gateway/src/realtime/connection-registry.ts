@@ -27,7 +27,22 @@ interface UserEntry {
   sub: Subscription;
   ready: Promise<void>;
   closed: boolean;
+  /** Holds (see `hold`) keeping it open without a socket. */
+  holds: number;
 }
+
+/**
+ * A user's subscriptions opened ahead of a socket's registration (see ConnectionRegistry.hold):
+ * `release` once the socket registered or was refused.
+ */
+export interface UserHold {
+  readonly appId: string;
+  readonly uid: string;
+  release(): void;
+}
+
+/** The entry a hold keeps open (private to the registry). */
+const heldEntries = new WeakMap<UserHold, UserEntry>();
 
 interface GroupEntry {
   readonly sub: Subscription;
@@ -63,11 +78,14 @@ export class ConnectionRegistry {
    * nothing published after the `auth` answer is missed. Throws AUTH_ERR_AUTH_TOKEN_NOT_FOUND when
    * its token was revoked meanwhile, ERR_SERVICE_UNAVAILABLE when the user's groups are unknown.
    */
-  async register(conn: Connection): Promise<void> {
+  async register(conn: Connection, hold?: UserHold): Promise<void> {
     this.refuseIfRevoked(conn);
     const key = userKey(conn.appId, conn.uid);
-    let entry = this.users.get(key);
-    if (!entry || entry.closed) {
+    // The held entry, if it is this user's: a load that failed fails this socket as it would have
+    // had it started now (a closed entry is reopened only when it closed for want of sockets).
+    const held = hold && heldEntries.get(hold);
+    let entry = held?.key === key ? held : this.users.get(key);
+    if (!entry || (entry.closed && entry !== held)) {
       entry = this.openUser(conn.appId, conn.uid);
       this.users.set(key, entry);
     }
@@ -75,6 +93,7 @@ export class ConnectionRegistry {
     try {
       await entry.ready;
     } catch (err) {
+      entry.joining.delete(conn);
       this.unregister(conn);
       throw err;
     }
@@ -88,13 +107,50 @@ export class ConnectionRegistry {
     this.refuseIfRevoked(conn);
   }
 
+  /**
+   * Opens `uid`'s subscriptions (the user's subject, then their groups) before a socket of theirs
+   * registers: a login starts this from the user its JWT names while the JWT is being checked,
+   * so the two waits overlap. Nothing reaches any socket until one registers (after the check);
+   * membership changes meanwhile are applied as for a registration. The subscriptions go when
+   * the hold is released and the user has no socket here.
+   */
+  hold(appId: string, uid: string): UserHold {
+    const key = userKey(appId, uid);
+    let entry = this.users.get(key);
+    if (!entry || entry.closed) {
+      entry = this.openUser(appId, uid);
+      this.users.set(key, entry);
+    }
+    // A failed load is the registration's to report; nobody may be waiting for it yet.
+    entry.ready.catch(() => undefined);
+    entry.holds += 1;
+    const held = entry;
+    let released = false;
+    const hold: UserHold = {
+      appId,
+      uid,
+      release: () => {
+        if (released) return;
+        released = true;
+        held.holds -= 1;
+        this.closeIfUnused(held);
+      },
+    };
+    heldEntries.set(hold, entry);
+    return hold;
+  }
+
   /** Stops delivering to `conn`; the user's subscriptions go with their last socket. */
   unregister(conn: Connection): void {
     const entry = this.users.get(userKey(conn.appId, conn.uid));
     if (!entry) return;
     if (entry.connections.delete(conn)) this.metrics.sockets.dec();
     entry.joining.delete(conn);
-    if (!entry.connections.size && !entry.joining.size) this.closeUser(entry);
+    this.closeIfUnused(entry);
+  }
+
+  private closeIfUnused(entry: UserEntry): void {
+    if (!entry.connections.size && !entry.joining.size && !entry.holds) this.closeUser(entry);
   }
 
   /** Identity revoked these tokens of the user: their sockets close. */
@@ -175,6 +231,7 @@ export class ConnectionRegistry {
       ),
       ready: Promise.resolve(),
       closed: false,
+      holds: 0,
     };
     entry.ready = this.loadGroups(entry);
     return entry;

@@ -4,8 +4,9 @@ import { PresenceInterest } from './presence-interest';
 import { PresenceReporter } from './presence-reporter';
 
 /**
- * A socket's part in presence: once authenticated it follows the presence it asked for and is
- * reported (its user may come online); when it closes both end.
+ * A socket's part in presence: once authenticated it follows the presence it asked for (while its
+ * registration completes) and, once registered, is reported (its user may come online); when it
+ * closes both end.
  */
 @Injectable()
 export class SessionPresence {
@@ -17,11 +18,16 @@ export class SessionPresence {
     private readonly reporter: PresenceReporter,
   ) {}
 
-  async opened(conn: Connection): Promise<void> {
+  /** Starts the presence frames the socket asked for; resolves once they are in place. */
+  async follow(conn: Connection): Promise<void> {
     if (this.gone.has(conn)) return;
     await this.interest.follow(conn);
-    if (this.gone.has(conn)) return this.interest.unfollow(conn);
-    this.reporter.opened(conn);
+    if (this.gone.has(conn)) this.interest.unfollow(conn);
+  }
+
+  /** The socket is in (registered and following): presence hears of it. */
+  opened(conn: Connection): void {
+    if (!this.gone.has(conn)) this.reporter.opened(conn);
   }
 
   closed(conn: Connection): void {

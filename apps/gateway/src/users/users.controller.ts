@@ -98,7 +98,11 @@ export class UsersController {
   }
 
   @Delete(':uid')
-  @ApiDoc({ summary: 'Delete a user (soft, or `permanent`)', body: UserDeleteBodySchema })
+  @ApiDoc({
+    summary:
+      'Delete a user (soft, or `permanent`: erased in every service; the answer carries the `erasureId` its report is read under, GET /v3/users/{uid}/erasures/{erasureId})',
+    body: UserDeleteBodySchema,
+  })
   async delete(@CurrentPrincipal() p: Principal, @Param('uid') uid: string, @Body() body: unknown) {
     const input = parseOrThrow(UserDeleteBodySchema, body ?? {});
     return ok(

@@ -5,8 +5,9 @@ import { AuthTokenService } from '../auth-tokens/auth-token.service';
 import { InactiveUserRepository } from './inactive-user.repository';
 
 /**
- * Follows users' lifecycle events, in order, on one durable consumer: a deleted user's tokens are
- * flushed; a deactivated user's tokens are refused until a reactivation arrives.
+ * Follows users' lifecycle events, in order, on one durable consumer: a (soft) deleted user's
+ * tokens are flushed; a deactivated user's tokens are refused until a reactivation arrives. A
+ * permanently deleted user is erased by the user erasure consumer (IdentityUserEraser).
  */
 @Injectable()
 export class UserLifecycleConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -32,8 +33,8 @@ export class UserLifecycleConsumer implements OnApplicationBootstrap, BeforeAppl
         const { users } = EVENTS;
         if (subject.endsWith(`.${users.userDeleted.name}`)) {
           const event = users.userDeleted.schema.parse(data);
-          await this.tokens.flush(event.appId, event.uid, { checkUser: false });
-          if (event.permanent) await this.inactive.remove(event.appId, [event.uid]);
+          if (!event.permanent)
+            await this.tokens.flush(event.appId, event.uid, { checkUser: false });
         } else if (subject.endsWith(`.${users.userDeactivated.name}`)) {
           const event = users.userDeactivated.schema.parse(data);
           // Recorded first, then announced: a gateway that drops its cached sessions on the

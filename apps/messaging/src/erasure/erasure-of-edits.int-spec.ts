@@ -1,4 +1,5 @@
 import { INestApplicationContext } from '@nestjs/common';
+import { Transactor, UserDataEraser } from '@parley/common';
 import { startServiceContext, uniqueAppId } from '@parley/common/testing';
 import { DataSource } from 'typeorm';
 import { messagingModule } from '../app.module';
@@ -7,7 +8,6 @@ import { MessageLifecycleService } from '../lifecycle/message-lifecycle.service'
 import { MessageService } from '../messages/message.service';
 import { MessageViews } from '../messages/message-views';
 import { profile, textTo } from '../testing/message.factory';
-import { UserErasure } from './user-erasure';
 
 jest.setTimeout(120_000);
 
@@ -62,9 +62,10 @@ describe('erasure and deletes of edited and quoted messages', () => {
     });
     const bobs = await messages.send({ appId, sender: 'bob', message: textTo('alice') });
 
-    const erasure = ctx.get(UserErasure);
-    await erasure.erase(appId, 'alice');
-    await erasure.erase(appId, 'alice'); // an event applied twice changes nothing more
+    const erasure = ctx.get(UserDataEraser);
+    const erase = () => ctx.get(Transactor).run((tx) => erasure.erase(tx, appId, 'alice'));
+    await erase();
+    await erase(); // an event applied twice changes nothing more
 
     const { revisions } = await lifecycle.history(appId, undefined, sent.id);
     expect(JSON.stringify(revisions)).not.toContain('secret');

@@ -66,3 +66,70 @@ export class RevisionsErasure implements UserErasureStep {
     return this.lifecycle.eraseRevisionsOf(tx, appId, uid, this.clock.now());
   }
 }
+
+/**
+ * The user in the read models of relationships and memberships: their blocks and friendships
+ * either way and their group memberships. Their row in the users model stays, without a profile
+ * (DirectoryEvents), so that a late event about them cannot bring them back.
+ */
+@Injectable()
+export class DirectoryErasure implements UserErasureStep {
+  readonly erases = 'blocks, friendships and memberships';
+
+  async erase(tx: EntityManager, appId: string, uid: string): Promise<void> {
+    await tx.query(
+      `DELETE FROM "messaging"."blocks" WHERE "app_id" = $1 AND ("blocker" = $2 OR "blocked" = $2)`,
+      [appId, uid],
+    );
+    await tx.query(
+      `DELETE FROM "messaging"."friendships" WHERE "app_id" = $1 AND ("uid_a" = $2 OR "uid_b" = $2)`,
+      [appId, uid],
+    );
+    await tx.query(`DELETE FROM "messaging"."group_members" WHERE "app_id" = $1 AND "uid" = $2`, [
+      appId,
+      uid,
+    ]);
+  }
+}
+
+/** Replaces every object naming `uid` by its uid alone: a user's profile copied into a message. */
+export function stripProfileOf(value: unknown, uid: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => stripProfileOf(v, uid));
+  if (value === null || typeof value !== 'object') return value;
+  const object = value as Record<string, unknown>;
+  if (object.uid === uid) return { uid };
+  return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, stripProfileOf(v, uid)]));
+}
+
+/**
+ * The user in others' messages: the copies of their profile that action and call messages carry
+ * (`entities`) keep only their uid, and the user is forgotten as the one who edited or deleted a
+ * message (its `editedAt`/`deletedAt` stay).
+ */
+@Injectable()
+export class ProfileCopiesErasure implements UserErasureStep {
+  readonly erases = 'copies of their profile, their edits and deletes';
+
+  async erase(tx: EntityManager, appId: string, uid: string): Promise<void> {
+    const copies = (await tx.query(
+      `SELECT "id", "data" FROM "messaging"."messages"
+       WHERE "app_id" = $1 AND jsonb_path_exists("data", '$.** ? (@.uid == $uid)', $2::jsonb)`,
+      [appId, JSON.stringify({ uid })],
+    )) as Array<{ id: string; data: unknown }>;
+    for (const { id, data } of copies) {
+      const stripped = stripProfileOf(data, uid);
+      if (JSON.stringify(stripped) === JSON.stringify(data)) continue;
+      await tx.query(
+        `UPDATE "messaging"."messages" SET "data" = $3 WHERE "app_id" = $1 AND "id" = $2`,
+        [appId, id, JSON.stringify(stripped)],
+      );
+    }
+    await tx.query(
+      `UPDATE "messaging"."messages"
+         SET "edited_by" = CASE WHEN "edited_by" = $2 THEN NULL ELSE "edited_by" END,
+             "deleted_by" = CASE WHEN "deleted_by" = $2 THEN NULL ELSE "deleted_by" END
+       WHERE "app_id" = $1 AND ("edited_by" = $2 OR "deleted_by" = $2)`,
+      [appId, uid],
+    );
+  }
+}

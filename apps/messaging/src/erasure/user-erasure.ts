@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { rootLogger, Transactor } from '@parley/common';
+import { countUserRows, erasedBetween, ErasureCounts, UserDataEraser } from '@parley/common';
 import { EntityManager } from 'typeorm';
 
 /**
@@ -19,21 +19,22 @@ export const USER_ERASURE_STEPS = Symbol('USER_ERASURE_STEPS');
 
 /**
  * Erases a permanently deleted user's data from messaging ("a user's permanent delete
- * erases their messages, reactions and receipts"): every step, in one transaction.
+ * erases their messages, reactions and receipts"): every step, in the erasure's transaction.
+ * What it erased, per table: the rows that named the user and no longer do, and the messages
+ * they sent, emptied of their content (those rows keep their place in the numbering, and so
+ * still name their sender).
  */
 @Injectable()
-export class UserErasure {
-  private readonly log = rootLogger().child({ component: 'user-erasure' });
+export class UserErasure extends UserDataEraser {
+  constructor(@Inject(USER_ERASURE_STEPS) private readonly steps: UserErasureStep[]) {
+    super();
+  }
 
-  constructor(
-    private readonly tx: Transactor,
-    @Inject(USER_ERASURE_STEPS) private readonly steps: UserErasureStep[],
-  ) {}
-
-  async erase(appId: string, uid: string): Promise<void> {
-    await this.tx.run(async (tx) => {
-      for (const step of this.steps) await step.erase(tx, appId, uid);
-    });
-    this.log.info({ appId, uid, erased: this.steps.map((s) => s.erases) }, 'user erased');
+  async erase(tx: EntityManager, appId: string, uid: string): Promise<ErasureCounts> {
+    const before = await countUserRows(tx, 'messaging', appId, uid);
+    for (const step of this.steps) await step.erase(tx, appId, uid);
+    const erased = erasedBetween(before, await countUserRows(tx, 'messaging', appId, uid));
+    if (before.messages) erased.messages = before.messages;
+    return erased;
   }
 }

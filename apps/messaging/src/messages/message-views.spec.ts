@@ -32,7 +32,7 @@ function setup(opts: { rows?: MessageRow[]; member?: boolean; group?: boolean } 
       repo as unknown as MessageRepository,
       directory as unknown as ParticipantDirectory,
       { apply: jest.fn(async () => undefined) } as unknown as ViewerExtras,
-      { decorate: jest.fn(async () => undefined) } as unknown as ReceiptViews,
+      { marksFor: jest.fn(async () => []), applyMarks: jest.fn() } as unknown as ReceiptViews,
     ),
   };
 }

@@ -13,7 +13,7 @@ import {
 import { EntityManager } from 'typeorm';
 import { ParticipantDirectory } from '../directory/participant-directory';
 import { ReceiptViews } from '../receipts/receipt-views';
-import { MessageRow } from './message.entity';
+import { MessageRow, RenderRow } from './message.entity';
 import { Participants, toMessage } from './message.mapper';
 import { MessageRepository } from './message.repository';
 import { ViewerExtras } from './viewer-extras';
@@ -129,19 +129,34 @@ export class MessageViews {
     return this.renderFor(appId, viewer, [row]).then(([m]) => m);
   }
 
-  /** Messages as `viewer` (undefined: the app) sees them: with their receipts. */
+  /**
+   * Messages as `viewer` (undefined: the app) sees them: with their receipts, whose marks are
+   * read while the messages render.
+   */
   async renderFor(
     appId: string,
     viewer: string | undefined,
-    rows: MessageRow[],
+    rows: RenderRow[],
   ): Promise<Message[]> {
-    const messages = await this.renderMany(appId, rows, viewer);
-    await this.receipts.decorate(appId, viewer, messages);
+    const [messages, marks] = await Promise.all([
+      this.renderMany(appId, rows, viewer),
+      this.receipts.marksFor(
+        appId,
+        viewer,
+        rows.map((r) => ({
+          conversationId: r.conversation_id,
+          seq: Number(r.seq),
+          sender: r.sender,
+          receiverType: r.receiver_type,
+        })),
+      ),
+    ]);
+    this.receipts.applyMarks(viewer, messages, marks);
     return messages;
   }
 
   /** Messages with their entities, from the read models (one look-up for the page). */
-  async renderMany(appId: string, rows: MessageRow[], viewer?: string): Promise<Message[]> {
+  async renderMany(appId: string, rows: RenderRow[], viewer?: string): Promise<Message[]> {
     const messages = await this.withQuotes(appId, rows, await this.renderPlain(appId, rows));
     await this.extras.apply(appId, rows, messages, viewer);
     return messages;
@@ -154,7 +169,7 @@ export class MessageViews {
    */
   async withQuotes(
     appId: string,
-    rows: MessageRow[],
+    rows: RenderRow[],
     messages: Message[],
     db?: Pick<EntityManager, 'query'>,
   ): Promise<Message[]> {
@@ -175,7 +190,7 @@ export class MessageViews {
   /** `db`: the caller's transaction, when it renders inside one (a pool of one connection waits). */
   private async renderPlain(
     appId: string,
-    rows: MessageRow[],
+    rows: RenderRow[],
     db?: Pick<EntityManager, 'query'>,
   ): Promise<Message[]> {
     if (!rows.length) return [];
@@ -186,7 +201,7 @@ export class MessageViews {
   /** The users and groups that `rows` (and `alsoUids`) name, as the read models know them. */
   async participantsOf(
     appId: string,
-    rows: MessageRow[],
+    rows: RenderRow[],
     alsoUids: string[] = [],
     db?: Pick<EntityManager, 'query'>,
   ): Promise<Participants> {

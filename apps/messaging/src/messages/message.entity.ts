@@ -36,6 +36,25 @@ export interface MessageRow {
   source_event_id?: string | null;
 }
 
+/**
+ * What rendering a message reads of its row (toMessage, the viewer's extras, quotes, receipts):
+ * MessageRow's columns but the app, the erasure flag and the source event, with its timestamps as
+ * Dates (`SELECT *`) or as Unix seconds (the page query, which spares the driver a Date per
+ * timestamp: see MessageRepository.list).
+ */
+export type RenderRow = Omit<
+  MessageRow,
+  'app_id' | 'erased' | 'source_event_id' | 'sent_at' | 'updated_at' | 'edited_at' | 'deleted_at'
+> & {
+  sent_at: Stamp;
+  updated_at: Stamp;
+  edited_at?: Stamp | null;
+  deleted_at?: Stamp | null;
+};
+
+/** A timestamp as read: a Date, or whole Unix seconds. */
+export type Stamp = Date | number;
+
 /** A message to insert: the conversation's seq is taken in the same transaction. */
 export interface NewMessage {
   appId: string;

@@ -67,6 +67,27 @@ describe('toMessage', () => {
     });
   });
 
+  it('renders the same message from timestamps read as Unix seconds (the page query) as from Dates', () => {
+    const at = new Date(T0.getTime() + 90_500);
+    const participants = { users: new Map([['alice', profile('alice')]]), groups: new Map() };
+    const fromDates = toMessage(
+      messageRow({ edited_at: at, edited_by: 'alice', deleted_at: at, deleted_by: 'alice' }),
+      participants,
+    );
+    const fromSeconds = toMessage(
+      {
+        ...messageRow({ edited_by: 'alice', deleted_by: 'alice' }),
+        sent_at: seconds(T0),
+        updated_at: seconds(T0),
+        edited_at: seconds(at),
+        deleted_at: seconds(at),
+      },
+      participants,
+    );
+    expect(fromSeconds).toEqual(fromDates);
+    expect(fromSeconds).toMatchObject({ sentAt: seconds(T0), editedAt: seconds(at) });
+  });
+
   it('renders a group receiver and a thread parent', () => {
     const m = toMessage(messageRow({ receiver: 'team', receiver_type: 'group', reply_count: 3 }), {
       users: new Map(),

@@ -1,7 +1,7 @@
 import { toSeconds } from '@parley/common';
 import { APP_SYSTEM_UID, GroupSnapshot, groupConversationId, Message } from '@parley/contracts';
 import { UserProfile } from '../directory/directory.entity';
-import { MessageRow } from './message.entity';
+import { RenderRow, Stamp } from './message.entity';
 
 /** The users and groups a set of messages names, as the read models know them. */
 export interface Participants {
@@ -32,7 +32,7 @@ function groupEntity(guid: string, groups: Participants['groups']): Record<strin
  * strings, Unix seconds, `data.entities` of sender and receiver, Parley's `seq`; optional fields
  * only when set.
  */
-export function toMessage(row: MessageRow, participants: Participants): Message {
+export function toMessage(row: RenderRow, participants: Participants): Message {
   const receiver =
     row.receiver_type === 'group'
       ? { entity: groupEntity(row.receiver, participants.groups), entityType: 'group' }
@@ -54,8 +54,8 @@ export function toMessage(row: MessageRow, participants: Participants): Message 
         receiver,
       },
     },
-    sentAt: toSeconds(row.sent_at),
-    updatedAt: toSeconds(row.updated_at),
+    sentAt: secondsOf(row.sent_at),
+    updatedAt: secondsOf(row.updated_at),
     seq: Number(row.seq),
   };
   if (row.muid !== null) message.muid = row.muid;
@@ -73,11 +73,14 @@ export function toMessage(row: MessageRow, participants: Participants): Message 
     message.mentionedUsers = mentioned;
     message.data.mentions = Object.fromEntries(mentioned.map((u) => [u.uid, u]));
   }
-  if (row.edited_at) message.editedAt = toSeconds(row.edited_at);
+  if (row.edited_at != null) message.editedAt = secondsOf(row.edited_at);
   if (row.edited_by) message.editedBy = row.edited_by;
-  if (row.deleted_at) message.deletedAt = toSeconds(row.deleted_at);
+  if (row.deleted_at != null) message.deletedAt = secondsOf(row.deleted_at);
   if (row.deleted_by) message.deletedBy = row.deleted_by;
   // The quoted message itself is added by the views (it is another row).
   if (row.quoted_message_id != null) message.quotedMessageId = String(row.quoted_message_id);
   return message;
 }
+
+/** A timestamp as Unix seconds: a Date's, or the number the page query read. */
+export const secondsOf = (t: Stamp): number => (typeof t === 'number' ? t : toSeconds(t));

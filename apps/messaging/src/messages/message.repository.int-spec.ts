@@ -1,5 +1,12 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { explainPlan, PlanNode, startServiceContext, uniqueAppId } from '@parley/common/testing';
+import { toSeconds } from '@parley/common';
+import {
+  explainGenericPlan,
+  explainPlan,
+  PlanNode,
+  startServiceContext,
+  uniqueAppId,
+} from '@parley/common/testing';
 import { MessageListQuery, MessageListQuerySchema } from '@parley/contracts';
 import { DataSource } from 'typeorm';
 import { messagingModule } from '../app.module';
@@ -99,6 +106,59 @@ describe('message page query plans (a conversation of 100,000 messages)', () => 
       query({ affix: 'append', fromSeq: '70001', toSeq: '70050' }),
     );
     expectOneIndexRange(plan, 'messages_conversation_seq', 50);
+  });
+
+  it("reads a user's page before a cursor (their position joined) from one range, also as the prepared statement's generic plan", async () => {
+    const q = query({ limit: '50', id: ids[60_000] });
+    const { sql, params, name } = repo.listSql(appId, ['group_big'], q, 'u1');
+    expect(name).toMatch(/^messages_page_/);
+    expectOneIndexRange(
+      await explainPlan(ds, sql, params, { analyze: true }),
+      'messages_conversation_id',
+      50,
+    );
+    // Once PostgreSQL settles on a generic plan for the prepared statement, it is the same range.
+    expectOneIndexRange(
+      await explainGenericPlan(ds, sql, params as Array<string | number>),
+      'messages_conversation_id',
+      50,
+    );
+  });
+
+  it("prepares one conversation's page, and plans a search or several conversations for their values", () => {
+    const one = repo.listSql(appId, ['group_big'], query({ id: ids[10] }), 'u1');
+    const again = repo.listSql(appId, ['group_a'], query({ id: ids[20] }), 'u2');
+    // The same statement whatever the values: one name, prepared once per connection.
+    expect(again.name).toBe(one.name);
+    expect(repo.listSql(appId, ['group_big'], query({ limit: '5' })).name).not.toBe(one.name);
+    expect(repo.listSql(appId, ['group_big'], query({ searchKey: 'hi' })).name).toBeUndefined();
+    expect(repo.listSql(appId, OTHERS, query({})).name).toBeUndefined();
+    expect(repo.listSql(appId, undefined, query({})).name).toBeUndefined();
+  });
+
+  it("gives a page's timestamps as whole Unix seconds, as the stored times read", async () => {
+    await ds.query(
+      `UPDATE "messaging"."messages"
+         SET "edited_at" = "sent_at" + interval '1.75 seconds', "edited_by" = 'u1'
+       WHERE "app_id" = $1 AND "id" = $2`,
+      [appId, ids[3]],
+    );
+    const [stored] = (await ds.query(
+      `SELECT "sent_at", "updated_at", "edited_at" FROM "messaging"."messages"
+       WHERE "app_id" = $1 AND "id" = $2`,
+      [appId, ids[3]],
+    )) as Array<{ sent_at: Date; updated_at: Date; edited_at: Date }>;
+    for (let round = 0; round < 2; round++) {
+      // Twice: the second runs the statement the first prepared on the same pooled connection.
+      const [row] = await repo.list(appId, ['group_big'], query({ limit: '1', id: ids[4] }));
+      expect(row).toMatchObject({
+        id: ids[3],
+        sent_at: toSeconds(stored.sent_at),
+        updated_at: toSeconds(stored.updated_at),
+        edited_at: toSeconds(stored.edited_at),
+        deleted_at: null,
+      });
+    }
   });
 
   it("reads the app's newest page from the primary key", async () => {

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { RawDb } from '@parley/common';
 import { MessageListQuery } from '@parley/contracts';
+import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
-import { MessageRow, NewMessage } from './message.entity';
+import { MessageRow, NewMessage, RenderRow } from './message.entity';
 
 type Db = Pick<EntityManager, 'query'>;
 
@@ -10,7 +12,37 @@ type Db = Pick<EntityManager, 'query'>;
 export interface Sql {
   sql: string;
   params: unknown[];
+  /** Set when it runs as a prepared statement of that name (see MessageRepository.list). */
+  name?: string;
 }
+
+/** Unix seconds, whole (as toSeconds), of a timestamp column of `m`: a number, not a Date. */
+const epoch = (column: string) => `floor(date_part('epoch', m."${column}")) AS "${column}"`;
+
+/** The columns a page's messages are rendered from (RenderRow), timestamps as Unix seconds. */
+const PAGE_COLUMNS = [
+  ...[
+    'id',
+    'conversation_id',
+    'seq',
+    'muid',
+    'sender',
+    'receiver',
+    'receiver_type',
+    'category',
+    'type',
+    'data',
+    'tags',
+    'parent_id',
+    'reply_count',
+    'quoted_message_id',
+    'mentioned_uids',
+    'reaction_count',
+    'edited_by',
+    'deleted_by',
+  ].map((c) => `m."${c}"`),
+  ...['sent_at', 'updated_at', 'edited_at', 'deleted_at'].map(epoch),
+].join(', ');
 
 /**
  * The words `searchKey` is matched against: a message's text and the string values of its
@@ -539,9 +571,18 @@ export class MessageRepository {
       q.id === undefined &&
       (q.fromSeq !== undefined || q.toSeq !== undefined);
     const order = `m."${bySeq ? 'seq' : 'id'}" ${prepend ? 'DESC' : 'ASC'}`;
+    const sql = `SELECT ${PAGE_COLUMNS} FROM "messaging"."messages" m${joins} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p(q.limit)}`;
+    // A page of one conversation without a text search is prepared once per connection: its
+    // best plan (one range of a conversation's index) does not depend on the values, so the
+    // generic plan PostgreSQL settles on is it (the plan tests check). Other pages are planned for
+    // their values each time.
+    const prepared = conversationIds?.length === 1 && q.searchKey === undefined;
     return {
-      sql: `SELECT m.* FROM "messaging"."messages" m${joins} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p(q.limit)}`,
+      sql,
       params,
+      ...(prepared
+        ? { name: `messages_page_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}` }
+        : {}),
     };
   }
 
@@ -582,13 +623,20 @@ export class MessageRepository {
     return where;
   }
 
+  /**
+   * One page of messages (see listSql), as rendering reads them: the columns it needs, timestamps
+   * as Unix seconds. On the driver's pool, not the query runner: a prepared statement needs its
+   * name, which TypeORM's `query` does not pass on.
+   */
   async list(
     appId: string,
     conversationIds: string[] | undefined,
     q: MessageListQuery,
     viewer?: string,
-  ): Promise<MessageRow[]> {
-    const { sql, params } = this.listSql(appId, conversationIds, q, viewer);
-    return this.ds.query(sql, params);
+  ): Promise<RenderRow[]> {
+    const { sql, params, name } = this.listSql(appId, conversationIds, q, viewer);
+    const pool = (this.ds.driver as unknown as { master: Pool }).master;
+    const { rows } = await pool.query<RenderRow>({ text: sql, values: params, name });
+    return rows;
   }
 }

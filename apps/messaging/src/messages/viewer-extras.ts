@@ -4,7 +4,7 @@ import { Message, ReactionCount } from '@parley/contracts';
 import { goalOf, isGoalCompleted } from '../interactions/interaction-goal';
 import { InteractionRepository, InteractionRow } from '../interactions/interaction.repository';
 import { ReactionCountRow, ReactionRepository } from '../reactions/reaction.repository';
-import { MessageRow } from './message.entity';
+import { RenderRow } from './message.entity';
 
 /**
  * What a message shows one viewer beyond its stored content (a user; `undefined` is the app):
@@ -24,7 +24,7 @@ export class ViewerExtras {
 
   async apply(
     appId: string,
-    rows: MessageRow[],
+    rows: RenderRow[],
     messages: Message[],
     viewer: string | undefined,
   ): Promise<void> {
@@ -57,7 +57,7 @@ export function toReactionCount(c: ReactionCountRow): ReactionCount {
 
 function applyInteractions(
   message: Message,
-  row: MessageRow,
+  row: RenderRow,
   rows: InteractionRow[],
   viewer: string | undefined,
 ): void {

@@ -70,11 +70,23 @@ export class ReceiptViews {
   }
 
   async decorate(appId: string, viewer: string | undefined, messages: Message[]): Promise<void> {
+    this.applyMarks(viewer, messages, await this.marksFor(appId, viewer, messages));
+  }
+
+  /**
+   * The marks `decorate` reads for these messages (one query; none when there is nothing to
+   * cover): asked for before the messages are rendered, so the two overlap.
+   */
+  async marksFor(
+    appId: string,
+    viewer: string | undefined,
+    messages: ReadonlyArray<Pick<Message, 'conversationId' | 'seq' | 'sender' | 'receiverType'>>,
+  ): Promise<MarkRow[]> {
     const ranges = new Map<
       string,
       { conversationId: string; lo: number; hi: number; uid?: string }
     >();
-    const cover = (m: Message, uid: string | undefined) => {
+    const cover = (m: (typeof messages)[number], uid: string | undefined) => {
       const key = `${m.conversationId}|${uid ?? ''}`;
       const r = ranges.get(key);
       if (r) {
@@ -89,8 +101,12 @@ export class ReceiptViews {
         if (viewer !== undefined && m.sender !== viewer) cover(m, viewer);
       }
     }
-    if (!ranges.size) return;
-    const marks = await this.receipts.marksCovering(appId, [...ranges.values()]);
+    if (!ranges.size) return [];
+    return this.receipts.marksCovering(appId, [...ranges.values()]);
+  }
+
+  /** Sets the receipt fields of `messages` from `marks` (see marksFor). */
+  applyMarks(viewer: string | undefined, messages: Message[], marks: MarkRow[]): void {
     if (!marks.length) return;
     const at = (m: Message, uid: string, kind: MarkKind) => coveringTime(marks, m, uid, kind);
     for (const m of messages) {

@@ -14,7 +14,13 @@ import { UserEntity } from './user.entity';
 import { UserRepository } from './user.repository';
 import { UserService } from './user.service';
 
-const TX = {} as EntityManager;
+/**
+ * The transaction: a permanent delete claims its erasure record (the INSERT … RETURNING claims
+ * it) and counts the user's rows (a schema without tables here: nothing to count).
+ */
+const TX = {
+  query: jest.fn(async (sql: string) => (sql.includes('RETURNING') ? [{}] : [])),
+} as unknown as EntityManager;
 
 function createInput(over: Partial<UserCreate> = {}): UserCreate {
   return { appId: 'app1', uid: 'alice', name: 'Alice', ...over };
@@ -187,15 +193,28 @@ describe('UserService', () => {
       });
     });
 
-    it('removes the row when permanent and says so in the event', async () => {
+    it('removes the row when permanent, records the erasure and names it in the event and the answer', async () => {
       const { service, repo, outbox } = setup(userRow());
-      await service.delete('app1', 'alice', true);
+      const answer = await service.delete('app1', 'alice', true);
       expect(repo.remove).toHaveBeenCalledWith(TX, 'app1', 'alice');
       expect(repo.markDeleted).not.toHaveBeenCalled();
+      expect(answer).toEqual({
+        success: true,
+        message: 'The user alice has been deleted.',
+        erasureId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
       expect(outbox.stage).toHaveBeenCalledWith(TX, EVENTS.users.userDeleted, 'app1', {
         uid: 'alice',
         permanent: true,
+        erasureId: answer.erasureId,
       });
+      const recorded = (TX.query as jest.Mock).mock.calls.filter(([sql]) =>
+        String(sql).includes('user_erasures'),
+      );
+      expect(recorded.map(([, params]) => (params as unknown[])[1])).toEqual([
+        answer.erasureId,
+        answer.erasureId,
+      ]);
     });
 
     it('answers ERR_UID_NOT_FOUND for a missing user', async () => {

@@ -1,5 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, DomainError, Outbox, Transactor } from '@parley/common';
+import { randomUUID } from 'node:crypto';
+import {
+  Clock,
+  countUserRows,
+  DomainError,
+  erasedBetween,
+  eraseUserOnce,
+  Outbox,
+  Transactor,
+} from '@parley/common';
 import { EVENTS, User, UserCreate, UserUpdate } from '@parley/contracts';
 import { RoleDirectory } from '../roles/role-directory';
 import { AuthTokenIssuer } from './auth-token-issuer';
@@ -97,20 +106,40 @@ export class UserService {
 
   /**
    * Soft delete keeps the row so the uid cannot be re-created; `permanent` removes it (freeing the
-   * uid), also for a user already soft-deleted or deactivated, so such a user can still be erased.
+   * uid) with their friendships and blocks, also for a user already soft-deleted or deactivated,
+   * so such a user can still be erased. A permanent delete starts an erasure: its id is in the
+   * event, under which every service erases the user and reports it (this one here, at once).
    * The event is on the stream before we answer: identity flushes the user's tokens on it.
    */
-  async delete(appId: string, uid: string, permanent: boolean): Promise<Success> {
+  async delete(
+    appId: string,
+    uid: string,
+    permanent: boolean,
+  ): Promise<Success & { erasureId?: string }> {
+    const erasureId = permanent ? randomUUID() : undefined;
     await this.tx.run(
       async (tx) => {
         const user = await this.users.findForUpdate(tx, appId, uid);
         if (!user || (user.deletedAt !== null && !permanent)) throw notFound(uid);
-        if (permanent) await this.users.remove(tx, appId, uid);
-        else await this.users.markDeleted(tx, appId, uid, this.clock.now());
-        await this.outbox.stage(tx, EVENTS.users.userDeleted, appId, { uid, permanent });
+        if (erasureId) {
+          await eraseUserOnce(tx, 'users', appId, erasureId, async () => {
+            const before = await countUserRows(tx, 'users', appId, uid);
+            await this.users.remove(tx, appId, uid); // friendships and blocks cascade
+            return erasedBetween(before, await countUserRows(tx, 'users', appId, uid));
+          });
+        } else await this.users.markDeleted(tx, appId, uid, this.clock.now());
+        await this.outbox.stage(tx, EVENTS.users.userDeleted, appId, {
+          uid,
+          permanent,
+          ...(erasureId ? { erasureId } : {}),
+        });
       },
       { publishBeforeReturn: true },
     );
-    return { success: true, message: `The user ${uid} has been deleted.` };
+    return {
+      success: true,
+      message: `The user ${uid} has been deleted.`,
+      ...(erasureId ? { erasureId } : {}),
+    };
   }
 }

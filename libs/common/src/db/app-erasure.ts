@@ -10,11 +10,10 @@ import { DataSource, EntityManager } from 'typeorm';
 import { MessageBus, Subscription } from '../bus/message-bus';
 import { ServiceIdentity } from '../bootstrap/service-identity';
 import { rootLogger } from '../logging/logger';
+import { quoteIdent } from './user-export';
 
 /** Rows (or keys) erased, by table (or kind of key). */
 export type ErasureCounts = Record<string, number>;
-
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * Deletes every row of `appId` from each table of `schema` that has an `app_id` column, so a table

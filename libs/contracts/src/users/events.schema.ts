@@ -10,6 +10,8 @@ export const UserEventSchema = EventEnvelope.extend({
 export const UserDeletedEventSchema = EventEnvelope.extend({
   uid: z.string(),
   permanent: z.boolean(),
+  /** A permanent delete's erasure: each service reports its part under this id. */
+  erasureId: z.string().optional(),
 });
 
 /** A role as stored after its creation or update. */
