@@ -51,6 +51,7 @@ const embeddedE2e = {
     '/sdk-gateway-failover\\.',
     '/migrations-job\\.',
     '/realtime-tls\\.',
+    '/user-erasure\\.',
   ],
   setupFiles: ['<rootDir>/test/setup-env.ts', '<rootDir>/test/e2e/embedded/use-embedded.ts'],
   globalSetup: '<rootDir>/test/e2e/embedded/global-setup.ts',

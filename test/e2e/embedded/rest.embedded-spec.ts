@@ -68,6 +68,7 @@ export const EMBEDDED_E2E_EXCLUDED: Record<string, string> = {
   chaos: 'starts and breaks a platform of its own',
   'sdk-gateway-failover': 'kills a gateway process behind a balancer',
   'migrations-job': 'starts service processes of its own on the servers',
+  'user-erasure': "reads the stored rows in PostgreSQL's schemas itself",
   'realtime-tls': 'starts a TLS gateway process of its own',
 };
 
