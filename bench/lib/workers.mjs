@@ -104,9 +104,12 @@ export async function forkWorker(name) {
       child.send(message);
       return nextReply(message.cmd);
     },
-    /** Arms a count of `total` frames; `done` settles with the count once they arrived. */
-    async expect(total, timeoutMs) {
-      child.send({ cmd: 'expect', total, timeoutMs });
+    /**
+     * Arms a count of `total` frames; `done` settles with the count once they arrived. Latencies
+     * of frames sent in the first `warmupMs` are not recorded (ws-clients).
+     */
+    async expect(total, timeoutMs, warmupMs = 0) {
+      child.send({ cmd: 'expect', total, timeoutMs, warmupMs });
       await nextReply('armed');
       return { done: nextReply('expect') };
     },

@@ -1,6 +1,9 @@
 // A process holding many WebSocket clients, driven over IPC by the runner:
 //   {cmd:'connect', url, appId, logins, concurrency}  -> {sessionsPerSecond, ms, failed}
-//   {cmd:'expect', total, timeoutMs}                  -> {received, ms, perSecond, p50, p99, ...}
+//   {cmd:'expect', total, timeoutMs, warmupMs}        -> {received, ms, perSecond, p50, p99, ...};
+//                                                        with warmupMs, latencies of frames sent in
+//                                                        the first warmupMs (from the first stamped
+//                                                        frame received) are not recorded
 //   {cmd:'send', from, frames, perSecond, durationMs} -> sends frames[i % n] over socket `from`
 //                                                        at a fixed rate, stamped; {sent}
 //   {cmd:'total', total}                              -> the armed expect waits for `total` now
@@ -18,6 +21,10 @@ const sockets = [];
 let received = 0;
 let histogram = newHistogram();
 let waiter;
+// Frames sent before `warmedAt` (ms since the epoch, from the first stamped frame) are counted,
+// their latency is not recorded.
+let warmupMs = 0;
+let warmedAt;
 
 let lastFrameAt = 0;
 let framesEver = 0;
@@ -30,10 +37,13 @@ function onFrame(data) {
   const at = text.indexOf('"benchSentAt":');
   if (at >= 0) {
     const sentAt = Number(/"benchSentAt":(\d+(\.\d+)?)/.exec(text.slice(at))?.[1]);
-    if (sentAt)
-      histogram.recordValue(
-        Math.max(1, Math.round((performance.timeOrigin + performance.now() - sentAt) * 1000)),
-      );
+    if (sentAt) {
+      warmedAt ??= sentAt + warmupMs;
+      if (sentAt >= warmedAt)
+        histogram.recordValue(
+          Math.max(1, Math.round((performance.timeOrigin + performance.now() - sentAt) * 1000)),
+        );
+    }
   }
   if (waiter && received >= waiter.total) waiter.done();
 }
@@ -79,6 +89,8 @@ process.on('message', async (m) => {
   } else if (m.cmd === 'expect') {
     received = 0;
     histogram = newHistogram();
+    warmupMs = m.warmupMs ?? 0;
+    warmedAt = undefined;
     const t0 = performance.now();
     const result = () => {
       const ms = performance.now() - t0;
