@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { MAX_CLIENT_FRAME_BYTES } from '@parley/contracts';
 import { as, One, text, toGroup } from './support/messaging-fixtures';
 import { AppClient, createApp, ErrorReply, gateways, http, Reply } from './support/parley';
+import { REALTIME_LIMITS } from '../../apps/gateway/src/realtime/realtime-limits';
 import { login, TestSocket } from './support/realtime-client';
 
 /**
@@ -287,6 +288,48 @@ describe('fuzzing bad input', () => {
       200,
     );
     await bobSocket.next((f) => JSON.stringify(f).includes('after frames'));
+    bobSocket.close();
+  }, 60_000);
+  it('closes a socket whose text frame is not UTF-8, and relays a flood of frames only up to the budget', async () => {
+    const app = await createApp('floods');
+    const gw = gateways()[0];
+    const alice = await login(app, 'alice');
+    const bob = await login(app, 'bob');
+    const bobSocket = await TestSocket.authenticated(gw, bob, app.appId, 'bob-1', undefined, {});
+
+    // Invalid UTF-8 in a text frame: that socket alone is closed, with the protocol's code 1007.
+    const broken = await TestSocket.authenticated(gw, alice, app.appId, 'alice-1', undefined, {});
+    broken.ws.send(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), { binary: false });
+    expect((await broken.closedWithin()).code).toBe(1007);
+
+    // A flood of typing frames: the socket stays, and what reaches bob stays within the budget
+    // (a burst of twice the rate, then the rate), however fast alice sends.
+    const flooder = await TestSocket.authenticated(gw, alice, app.appId, 'alice-2', undefined, {});
+    const frame = JSON.stringify({
+      appId: app.appId,
+      type: 'typing_indicator',
+      receiver: 'bob',
+      receiverType: 'user',
+      body: { action: 'started' },
+    });
+    const started = Date.now();
+    for (let i = 0; i < 3000; i++) flooder.ws.send(frame);
+    await flooder.roundTrip();
+    await new Promise((done) => setTimeout(done, 1000));
+    await bobSocket.roundTrip();
+    const seconds = (Date.now() - started) / 1000;
+    const relayed = bobSocket.frames.filter((f) => f.type === 'typing_indicator').length;
+    const rate = REALTIME_LIMITS.relayedFramesPerSecond;
+    expect(relayed).toBeGreaterThan(0);
+    expect(relayed).toBeLessThanOrEqual(2 * rate + Math.ceil(rate * seconds));
+
+    // Both sockets still serve: a message reaches bob live.
+    expect((await as(app, 'alice').post('/messages', text('bob', 'after the flood'))).status).toBe(
+      200,
+    );
+    await bobSocket.next((f) => JSON.stringify(f).includes('after the flood'));
+    await flooder.roundTrip();
+    flooder.close();
     bobSocket.close();
   }, 60_000);
 });

@@ -59,11 +59,12 @@ export class InteractionRepository {
     )) as InteractionRow[];
   }
 
-  /** Erases every interaction of `uid` (a user deleted for good). */
-  async eraseBy(tx: Db, appId: string, uid: string): Promise<void> {
-    await tx.query(`DELETE FROM "messaging"."interactions" WHERE "app_id" = $1 AND "uid" = $2`, [
-      appId,
-      uid,
-    ]);
+  /** Erases every interaction of `uid` made before `before` (a user deleted for good). */
+  async eraseBy(tx: Db, appId: string, uid: string, before: Date): Promise<void> {
+    await tx.query(
+      `DELETE FROM "messaging"."interactions"
+       WHERE "app_id" = $1 AND "uid" = $2 AND "interacted_at" < $3`,
+      [appId, uid, before],
+    );
   }
 }

@@ -126,21 +126,31 @@ export class MessageLifecycleRepository {
   }
 
   /**
-   * Erases what edits kept of the messages `uid` sent (a permanent user delete): their revisions,
-   * and the copies of their content in `edited`/`deleted` action messages. Idempotent.
+   * Erases what edits kept of the messages `uid` sent before `before` (a permanent user delete):
+   * their revisions, and the copies of their content in `edited`/`deleted` action messages.
+   * Idempotent.
    */
-  async eraseRevisionsOf(tx: Db, appId: string, uid: string, at: Date): Promise<void> {
+  async eraseRevisionsOf(
+    tx: Db,
+    appId: string,
+    uid: string,
+    before: Date,
+    at: Date,
+  ): Promise<void> {
+    const sentBefore = `SELECT m."id" FROM "messaging"."messages" m
+       WHERE m."app_id" = $1 AND m."sender" = $2 AND m."sent_at" < $3`;
     await tx.query(
-      `DELETE FROM "messaging"."message_revisions" r USING "messaging"."messages" m
-       WHERE r."app_id" = $1 AND m."app_id" = $1 AND m."id" = r."message_id" AND m."sender" = $2`,
-      [appId, uid],
+      `DELETE FROM "messaging"."message_revisions"
+       WHERE "app_id" = $1 AND "message_id" IN (${sentBefore})`,
+      [appId, uid, before],
     );
     await tx.query(
-      `UPDATE "messaging"."messages" SET ${STRIP_COPY}, "updated_at" = $3
+      `UPDATE "messaging"."messages" SET ${STRIP_COPY}, "updated_at" = $4
        WHERE "app_id" = $1 AND ${IS_COPY} AND "data" #>> '{entities,on,entity,sender}' = $2
+         AND ("data" #>> '{entities,on,entity,id}')::bigint IN (${sentBefore})
          AND ("data" #> '{entities,on,entity,data}' <> '{}'::jsonb
               OR "data" #> '{entities,on,entity,tags}' IS NOT NULL)`,
-      [appId, uid, at],
+      [appId, uid, before, at],
     );
   }
 

@@ -445,42 +445,44 @@ export class MessageRepository {
   }
 
   /**
-   * Erases the content of every message `uid` sent (a permanent user delete): `data`, tags, muid
-   * and quote go; the rows stay, so every conversation's seqs stay gap-free. Erased rows are
-   * left alone when it runs again.
+   * Erases the content of every message `uid` sent before `before` (a permanent user delete):
+   * `data`, tags, muid and quote go; the rows stay, so every conversation's seqs stay gap-free.
+   * Erased rows are left alone when it runs again.
    */
-  async eraseSentBy(tx: Db, appId: string, uid: string, now: Date): Promise<void> {
+  async eraseSentBy(tx: Db, appId: string, uid: string, before: Date, now: Date): Promise<void> {
     await tx.query(
       `UPDATE "messaging"."messages"
          SET "data" = '{}'::jsonb, "tags" = '{}', "muid" = NULL, "quoted_message_id" = NULL,
              "updated_at" = $3
-       WHERE "app_id" = $1 AND "sender" = $2
+       WHERE "app_id" = $1 AND "sender" = $2 AND "sent_at" < $4
          AND ("data" <> '{}'::jsonb OR "tags" <> '{}' OR "muid" IS NOT NULL
               OR "quoted_message_id" IS NOT NULL)`,
-      [appId, uid, now],
+      [appId, uid, now, before],
     );
   }
 
   /**
-   * Forgets `uid` as a mention: in the messages they sent (their content is erased) and in the
-   * others' that mention them (the text keeps its `<@uid:...>`, which names nobody any more).
+   * Forgets `uid` as a mention in the messages sent before `before`: in the messages they sent
+   * (their content is erased) and in the others' that mention them (the text keeps its
+   * `<@uid:...>`, which names nobody any more).
    */
-  async eraseMentionsOf(tx: Db, appId: string, uid: string): Promise<void> {
+  async eraseMentionsOf(tx: Db, appId: string, uid: string, before: Date): Promise<void> {
     await tx.query(
       `UPDATE "messaging"."messages"
          SET "mentioned_uids" = CASE WHEN "sender" = $2 THEN '{}'
                                      ELSE array_remove("mentioned_uids", $2::text) END
-       WHERE "app_id" = $1 AND cardinality("mentioned_uids") > 0
+       WHERE "app_id" = $1 AND cardinality("mentioned_uids") > 0 AND "sent_at" < $3
          AND ("sender" = $2 OR "mentioned_uids" @> ARRAY[$2]::text[])`,
-      [appId, uid],
+      [appId, uid, before],
     );
   }
 
-  /** Drops `uid`'s read and delivered positions in every conversation. */
-  async dropPositionsOf(tx: Db, appId: string, uid: string): Promise<void> {
+  /** Drops `uid`'s read and delivered positions that have not moved since `before`. */
+  async dropPositionsOf(tx: Db, appId: string, uid: string, before: Date): Promise<void> {
     await tx.query(
-      `DELETE FROM "messaging"."member_positions" WHERE "app_id" = $1 AND "uid" = $2`,
-      [appId, uid],
+      `DELETE FROM "messaging"."member_positions"
+       WHERE "app_id" = $1 AND "uid" = $2 AND "updated_at" < $3`,
+      [appId, uid, before],
     );
   }
 

@@ -124,18 +124,22 @@ export class ReactionRepository {
     )) as ReactionCountRow[];
   }
 
-  /** Erases every reaction of `uid` (a user deleted for good), uncounting each on its message. */
-  async eraseBy(tx: Db, appId: string, uid: string): Promise<void> {
+  /**
+   * Erases every reaction of `uid` made before `before` (a user deleted for good), uncounting each
+   * on its message.
+   */
+  async eraseBy(tx: Db, appId: string, uid: string, before: Date): Promise<void> {
     await tx.query(
       `WITH removed AS (
-         DELETE FROM "messaging"."reactions" WHERE "app_id" = $1 AND "uid" = $2
+         DELETE FROM "messaging"."reactions"
+         WHERE "app_id" = $1 AND "uid" = $2 AND "reacted_at" < $3
          RETURNING "message_id"
        ), per_message AS (
          SELECT "message_id", count(*)::int AS n FROM removed GROUP BY "message_id"
        )
        UPDATE "messaging"."messages" m SET "reaction_count" = m."reaction_count" - p.n
        FROM per_message p WHERE m."app_id" = $1 AND m."id" = p."message_id"`,
-      [appId, uid],
+      [appId, uid, before],
     );
   }
 

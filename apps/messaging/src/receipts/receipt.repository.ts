@@ -218,11 +218,12 @@ export class ReceiptRepository {
   }
 
   /** A permanently deleted user's receipt times go (their positions go with the positions' step). */
-  async dropMarksOf(tx: Db, appId: string, uid: string): Promise<void> {
-    await tx.query(`DELETE FROM "messaging"."receipt_marks" WHERE "app_id" = $1 AND "uid" = $2`, [
-      appId,
-      uid,
-    ]);
+  async dropMarksOf(tx: Db, appId: string, uid: string, before: Date): Promise<void> {
+    await tx.query(
+      `DELETE FROM "messaging"."receipt_marks"
+       WHERE "app_id" = $1 AND "uid" = $2 AND "marked_at" < $3`,
+      [appId, uid, before],
+    );
   }
 
   /**

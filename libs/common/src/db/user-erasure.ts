@@ -130,9 +130,10 @@ export async function eraseUserOnce(
 
 /**
  * What a service erases of a permanently deleted user, in `tx`; returns rows erased per table.
- * `before` is the end of the second the user was deleted in: the uid is free again after a
- * permanent delete, so what a new user of that uid made since (an erasure applied late, or
- * replayed by a new consumer) is not the erased user's, and an eraser that can tell leaves it.
+ * `before` is the end of the second the user was deleted in, and `position` the delete's sequence
+ * in EVT_USERS (a read model fed by that stream versions its rows with it): the uid is free again
+ * after a permanent delete, so what a new user of that uid made since (an erasure applied late,
+ * or replayed by a new consumer) is not the erased user's, and an eraser that can tell leaves it.
  */
 export abstract class UserDataEraser {
   abstract erase(
@@ -140,6 +141,7 @@ export abstract class UserDataEraser {
     appId: string,
     uid: string,
     before?: Date,
+    position?: number,
   ): Promise<ErasureCounts>;
 }
 
@@ -170,9 +172,10 @@ export class UserErasureConsumer implements OnApplicationBootstrap, BeforeApplic
         durable: `${this.service.name}-user-erasure`,
         filterSubjects: [deleted.allApps],
       },
-      async (_subject, data) => {
+      async (_subject, data, { streamSeq }) => {
         const { appId, uid, permanent, erasureId, occurredAt } = deleted.schema.parse(data);
-        if (permanent) await this.erase(appId, uid, erasureId, new Date((occurredAt + 1) * 1000));
+        if (!permanent) return;
+        await this.erase(appId, uid, erasureId, new Date((occurredAt + 1) * 1000), streamSeq);
       },
     );
   }
@@ -183,13 +186,14 @@ export class UserErasureConsumer implements OnApplicationBootstrap, BeforeApplic
     uid: string,
     erasureId?: string,
     before?: Date,
+    position?: number,
   ): Promise<ErasureCounts | undefined> {
     const erased = await this.tx.run((tx) =>
       erasureId
         ? eraseUserOnce(tx, schemaOf(this.ds), appId, erasureId, () =>
-            this.eraser.erase(tx, appId, uid, before),
+            this.eraser.erase(tx, appId, uid, before, position),
           )
-        : this.eraser.erase(tx, appId, uid, before),
+        : this.eraser.erase(tx, appId, uid, before, position),
     );
     if (erased) this.log.info({ appId, uid, erasureId, erased }, 'user erased');
     return erased;
