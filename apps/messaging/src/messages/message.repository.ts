@@ -8,6 +8,8 @@ import { MessageRow, NewMessage, RenderRow } from './message.entity';
 
 type Db = Pick<EntityManager, 'query'>;
 
+/** duplicate_prepared_statement and invalid_sql_statement_name: a named statement's session lost. */
+const SESSION_STATEMENT_ERRORS = new Set(['42P05', '26000']);
 /** A statement and its parameters (the plan tests read them). */
 export interface Sql {
   sql: string;
@@ -638,7 +640,14 @@ export class MessageRepository {
   ): Promise<RenderRow[]> {
     const { sql, params, name } = this.listSql(appId, conversationIds, q, viewer);
     const pool = (this.ds.driver as unknown as { master: Pool }).master;
-    const { rows } = await pool.query<RenderRow>({ text: sql, values: params, name });
-    return rows;
+    try {
+      return (await pool.query<RenderRow>({ text: sql, values: params, name })).rows;
+    } catch (err) {
+      // Where connections share a session (the one-process mode's embedded database, a pooler in
+      // transaction mode), another connection's statement of that name may exist, or one this
+      // connection made may be gone: the page is then planned for its values instead.
+      if (!name || !SESSION_STATEMENT_ERRORS.has((err as { code?: string }).code ?? '')) throw err;
+      return (await pool.query<RenderRow>({ text: sql, values: params })).rows;
+    }
   }
 }
