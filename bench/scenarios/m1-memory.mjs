@@ -20,13 +20,15 @@ const GROUPS = 20;
  * of one batch instead of growing with the whole step's N^2/2 frames.
  */
 const BATCH = Number(process.env.BENCH_M1_BATCH ?? 250);
+/** How long no frame must come after a batch before the next one logs in (its backlog drained). */
+const BATCH_QUIET_MS = 500;
 
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 // BENCH_M1_HOLD_MS: hold the sockets this long after the last step (to take a heap snapshot).
 const HOLD_MS = Number(process.env.BENCH_M1_HOLD_MS ?? 0);
 
 /**
- * Adds sockets step by step, in batches of BATCH logins each followed by a second without a frame;
+ * Adds sockets step by step, in batches of BATCH logins each followed by BATCH_QUIET_MS without a frame;
  * RSS growth per socket of `pids` at each step, once the sockets are idle: with presence on, each
  * login's frame goes to every socket already open (N^2/2 frames for N logins), so a step is
  * weighed when no frame came for 2 s, then 2 s later. Each reading (and the one before the first
@@ -54,7 +56,7 @@ async function grow(url, appId, logins, pids, inspectors) {
       const batch = logins.slice(from, Math.min(from + BATCH, size));
       const r = await clients.ask({ cmd: 'connect', url, appId, logins: batch, concurrency: 50 });
       failed += r.failed;
-      await clients.ask({ cmd: 'settle', quietMs: 1000, maxMs: 300_000 });
+      await clients.ask({ cmd: 'settle', quietMs: BATCH_QUIET_MS, maxMs: 300_000 });
     }
     // A few logins timing out on a loaded machine are reported, and the rest weighed.
     if (failed > (size - connected) / 100)
