@@ -5,14 +5,15 @@
 // PostgreSQL backends and its NATS server for Parley, nothing more for Prosody, whose archive is
 // in-process) and RSS per connection. RSS grows with connections only the first time a process
 // holds them (later rounds reuse the memory the earlier ones freed), so each side's growth per
-// connection is weighed in its first round and reported for every round.
+// connection is weighed in its first round and reported for every round. Each side's CPU window
+// opens once its processes are idle, so neither is charged for the tail of its logins.
 // Targets: CPU per 1,000 messages <= Prosody's; RSS per connection <= 2x Prosody's.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { atMost } from '../lib/checks.mjs';
 import { usersWithLogins, wsUrl } from '../lib/logins.mjs';
-import { cpuSeconds, rssBytes } from '../lib/proc.mjs';
+import { cpuSeconds, rssBytes, untilQuiet } from '../lib/proc.mjs';
 import { DOMAIN, ensureProsody, PASSWORD, startProsody } from '../lib/prosody.mjs';
 import { forkWorker, runWorker } from '../lib/workers.mjs';
 
@@ -114,6 +115,7 @@ export default {
     if (connected.failed) throw new Error(`P1: ${connected.failed} XMPP clients failed to connect`);
     state.prosodyRss ??= (rssBytes(prosody.pid) - rss0) / connected.connected;
     const rssPerConnection = state.prosodyRss;
+    const quiet = await untilQuiet([prosody.pid]);
     const cpu0 = cpuOf([prosody.pid]);
     const run = await clients.ask({
       cmd: 'run',
@@ -129,6 +131,7 @@ export default {
       cpuWithInfraPer1000: (cpu / run.received) * 1000,
       rssKBPerConnection: rssPerConnection / 1024,
       received: run.received,
+      quietMs: quiet.ms,
     };
   },
   async parley(ctx, state) {
@@ -148,6 +151,7 @@ export default {
     await clients.ask({ cmd: 'settle', quietMs: 1000, maxMs: 30_000 });
     state.parleyRss ??= (rssBytes(gateway) - rss0) / logins.length;
     const rssPerConnection = state.parleyRss;
+    const quiet = await untilQuiet(ctx.pids.all);
     const infra0 = cpuEach(await infraPids(ctx));
     const cpu0 = cpuOf(ctx.pids.all);
     // Each 1:1 message reaches the receiver and the sender's own socket (its other devices).
@@ -183,6 +187,7 @@ export default {
       rssKBPerConnection: rssPerConnection / 1024,
       received: got.received / 2,
       sent: sent.count,
+      quietMs: quiet.ms,
     };
   },
   teardown: (ctx, { prosody }) => prosody.stop(),
