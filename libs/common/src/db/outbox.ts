@@ -1,7 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EventDef, EventPayload } from '@parley/contracts';
-import type { Pool, QueryResult } from 'pg';
+import type { QueryResult } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { MessageBus } from '../bus/message-bus';
@@ -9,9 +10,16 @@ import { Clock } from '../bootstrap/clock';
 import { Metrics } from '../health/metrics';
 import { rootLogger } from '../logging/logger';
 import { sqlText } from './sql-text';
+import { pgPool, poolQuery } from './database';
 
 const BATCH = 200;
 const IDLE_POLL_MS = 500;
+/**
+ * A pass begins at least this long after the one before it (unless that one left rows behind): the
+ * commits of that time share it, its transaction and two round trips, instead of each commit
+ * under load having a pass of its own. The events reach the stream that much later at most.
+ */
+const PASS_GAP_MS = 5;
 
 /** The outbox table of the DataSource's schema, quoted for raw SQL. */
 const outboxTable = (ds: DataSource): string =>
@@ -38,6 +46,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
+  /** When the last pass began (`performance.now()`). */
+  private lastPassAt = -Infinity;
 
   /** One relay of a schema publishes at a time: the key of its transaction-scoped lock. */
   private readonly lockKey: string;
@@ -90,9 +100,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async passUntilEmpty(): Promise<void> {
+    let taken = 0;
     do {
       this.again = false;
-      while ((await this.pass()) === BATCH);
+      do {
+        const wait = taken === BATCH ? 0 : this.lastPassAt + PASS_GAP_MS - performance.now();
+        if (wait > 0) await sleep(wait);
+        this.lastPassAt = performance.now();
+        taken = await this.pass();
+      } while (taken === BATCH);
     } while (this.again);
   }
 
@@ -103,7 +119,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    */
   private async pass(): Promise<number> {
     const table = outboxTable(this.ds);
-    const client = await (this.ds.driver as unknown as { master: Pool }).master.connect();
+    const client = await pgPool(this.ds).connect();
     let failure: unknown;
     let broken: unknown;
     // A checked-out client has no listener of the pool's: without one, the connection dropping
@@ -176,7 +192,8 @@ export interface StagedEvent {
 
 /** Rows of one statement on a raw `pg` connection (Transactor.statement). */
 export interface RawDb {
-  query(sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>>;
+  /** With `name`, the statement is prepared once per connection (see poolQuery). */
+  query(sql: string, params: unknown[], name?: string): Promise<Array<Record<string, unknown>>>;
 }
 
 /** Stages events inside the caller's transaction. */
@@ -239,10 +256,7 @@ export class Transactor {
   }
 
   private readonly raw: RawDb = {
-    query: async (sql, params) => {
-      const pool = (this.ds.driver as unknown as { master: Pool }).master;
-      return (await pool.query(sql, params)).rows;
-    },
+    query: (sql, params, name) => poolQuery(pgPool(this.ds), sql, params, name),
   };
 
   async run<T>(
