@@ -329,13 +329,14 @@ export class MessageRepository {
     const column = <T>(f: (s: (typeof sends)[number]) => T) => sends.map(f);
     const rows = (await db.query(
       `WITH x AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
-                              $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
-                              $11::timestamptz[], $12::text[], $13::text[], $14::text[],
-                              $15::text[])
-           AS x("app_id", "conversation_id", "muid", "sender", "receiver", "receiver_type",
-                "category", "type", "data", "tags", "sent_at", "mentioned", "event_id",
-                "subject", "payload")
+         SELECT u.*, ($9::jsonb)->(u."n"::int - 1) AS "data", ($10::jsonb)->(u."n"::int - 1) AS "tags",
+                ($12::jsonb)->(u."n"::int - 1) AS "mentioned",
+                ($15::jsonb)->(u."n"::int - 1) AS "payload"
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                     $7::text[], $8::text[], $11::timestamptz[], $13::text[], $14::text[])
+           WITH ORDINALITY
+           AS u("app_id", "conversation_id", "muid", "sender", "receiver", "receiver_type",
+                "category", "type", "sent_at", "event_id", "subject", "n")
        ), locked AS (
          SELECT c."app_id", c."conversation_id" FROM "messaging"."conversations" c
          JOIN x ON c."app_id" = x."app_id" AND c."conversation_id" = x."conversation_id"
@@ -356,9 +357,9 @@ export class MessageRepository {
             "updated_at", "mentioned_uids")
          SELECT conv."last_message_id", x."app_id", x."conversation_id", conv."last_seq", x."muid",
                 x."sender", x."receiver", x."receiver_type", x."category", x."type",
-                x."data"::jsonb, ARRAY(SELECT jsonb_array_elements_text(x."tags"::jsonb)),
+                x."data", ARRAY(SELECT jsonb_array_elements_text(x."tags")),
                 NULL::bigint, NULL::bigint, x."sent_at", x."sent_at",
-                ARRAY(SELECT jsonb_array_elements_text(x."mentioned"::jsonb))
+                ARRAY(SELECT jsonb_array_elements_text(x."mentioned"))
          FROM conv JOIN x ON x."app_id" = conv."app_id" AND x."conversation_id" = conv."conversation_id"
          RETURNING *
        ), prev AS (
@@ -393,7 +394,7 @@ export class MessageRepository {
        ), staged AS (
          INSERT INTO "messaging"."outbox" ("event_id", "subject", "payload")
          SELECT x."event_id", x."subject",
-                jsonb_set(jsonb_set(x."payload"::jsonb, '{message,id}', to_jsonb(i."id"::text)),
+                jsonb_set(jsonb_set(x."payload", '{message,id}', to_jsonb(i."id"::text)),
                           '{message,seq}', to_jsonb(i."seq"))
          FROM inserted i
          JOIN x ON x."app_id" = i."app_id" AND x."conversation_id" = i."conversation_id"
@@ -409,13 +410,14 @@ export class MessageRepository {
         column((s) => s.m.receiverType),
         column((s) => s.m.category),
         column((s) => s.m.type),
-        column((s) => JSON.stringify(s.m.data)),
-        column((s) => JSON.stringify(s.m.tags)),
+        // The JSON of every send as one array each (a text[] would escape each element).
+        JSON.stringify(column((s) => s.m.data)),
+        JSON.stringify(column((s) => s.m.tags)),
         column((s) => s.m.sentAt),
-        column((s) => JSON.stringify(s.m.mentionedUids ?? [])),
+        JSON.stringify(column((s) => s.m.mentionedUids ?? [])),
         column((s) => s.event.eventId),
         column((s) => s.event.subject),
-        column((s) => JSON.stringify(s.event.payload)),
+        JSON.stringify(column((s) => s.event.payload)),
       ],
       'messaging_append_to_conversations',
     )) as unknown as Array<MessageRow & { marks: string }>;
