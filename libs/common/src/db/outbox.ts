@@ -15,9 +15,10 @@ import { pgPool, poolQuery } from './database';
 const BATCH = 200;
 const IDLE_POLL_MS = 500;
 /**
- * A pass begins at least this long after the one before it (unless that one left rows behind): the
- * commits of that time share it, its transaction and two round trips, instead of each commit
- * under load having a pass of its own. The events reach the stream that much later at most.
+ * A pass that only nudges asked for begins at least this long after the one before it (unless
+ * that one left rows behind): the commits of that time share it, its transaction and two round
+ * trips, instead of each commit under load having a pass of its own. Their events reach the
+ * stream that much later at most; a caller awaiting `drain` waits for no gap.
  */
 const PASS_GAP_MS = 5;
 
@@ -48,6 +49,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private stopped = false;
   /** When the last pass began (`performance.now()`). */
   private lastPassAt = -Infinity;
+  /** A caller awaits the next pass (drain): it waits for no gap. */
+  private urgent = false;
 
   /** One relay of a schema publishes at a time: the key of its transaction-scoped lock. */
   private readonly lockKey: string;
@@ -71,13 +74,18 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     await this.running?.catch(() => undefined);
   }
 
-  /** Ask for a pass now (after a commit). */
+  /** Ask for a pass now (after a commit); under load it may wait for the gap (PASS_GAP_MS). */
   nudge(): void {
-    void this.drain().catch(() => undefined);
+    void this.passes(false).catch(() => undefined);
   }
 
-  /** Publish everything committed so far; resolves when it is in JetStream. */
-  async drain(): Promise<void> {
+  /** Publish everything committed so far; resolves when it is in JetStream. No gap is waited. */
+  drain(): Promise<void> {
+    return this.passes(true);
+  }
+
+  private async passes(urgent: boolean): Promise<void> {
+    if (urgent) this.urgent = true;
     if (this.running) {
       this.again = true;
       await this.running;
@@ -92,7 +100,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private schedule(ms: number) {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.drain()
+      this.passes(false)
         .catch((err: unknown) => this.log.warn({ err }, 'outbox pass failed; will retry'))
         .finally(() => this.schedule(IDLE_POLL_MS));
     }, ms);
@@ -104,8 +112,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     do {
       this.again = false;
       do {
-        const wait = taken === BATCH ? 0 : this.lastPassAt + PASS_GAP_MS - performance.now();
+        const wait =
+          taken === BATCH || this.urgent ? 0 : this.lastPassAt + PASS_GAP_MS - performance.now();
         if (wait > 0) await sleep(wait);
+        this.urgent = false;
         this.lastPassAt = performance.now();
         taken = await this.pass();
       } while (taken === BATCH);
