@@ -8,10 +8,8 @@
 // connection is weighed in its first round and reported for every round. Each side's CPU window
 // opens once its processes are idle, so neither is charged for the tail of its logins.
 // Targets: CPU per 1,000 messages <= Prosody's; RSS per connection <= 2x Prosody's.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import pg from 'pg';
 import { atMost } from '../lib/checks.mjs';
+import { infraCpu } from '../lib/infra.mjs';
 import { usersWithLogins, wsUrl } from '../lib/logins.mjs';
 import { cpuSeconds, rssBytes, untilQuiet } from '../lib/proc.mjs';
 import { DOMAIN, ensureProsody, PASSWORD, startProsody } from '../lib/prosody.mjs';
@@ -19,39 +17,6 @@ import { forkWorker, runWorker } from '../lib/workers.mjs';
 
 const USERS = 1000;
 const RATE = 200;
-
-const pids = (args) => {
-  try {
-    return execFileSync('pgrep', args).toString().trim().split('\n').map(Number).filter(Boolean);
-  } catch {
-    return [];
-  }
-};
-/**
- * The infrastructure processes doing Parley's work, on a machine others may share: the PostgreSQL
- * backends connected to the bench's database (not the server's shared background processes, nor
- * other databases' backends), and the nats-server listening on NATS_URL's port. Redis is left
- * out: it holds only the rate-limit counters, and its one process serves everyone on the machine.
- */
-async function infraPids(ctx) {
-  const db = new pg.Client({ connectionString: ctx.databaseUrl });
-  await db.connect();
-  const { rows } = await db.query(
-    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
-  );
-  await db.end();
-  const port = new URL(ctx.env.NATS_URL.split(',')[0]).port || '4222';
-  const nats = pids(['-x', 'nats-server']).filter((pid) => {
-    try {
-      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      const at = args.findIndex((a) => a === '-p' || a === '--port');
-      return (at >= 0 ? args[at + 1] : '4222') === port;
-    } catch {
-      return false;
-    }
-  });
-  return [...rows.map((r) => r.pid), ...nats];
-}
 
 function cpuOf(list) {
   return list.reduce((sum, pid) => {
@@ -61,30 +26,6 @@ function cpuOf(list) {
       return sum; // gone
     }
   }, 0);
-}
-
-/** CPU-seconds of each process of `list` (absent: gone). */
-function cpuEach(list) {
-  const out = new Map();
-  for (const pid of list) {
-    try {
-      out.set(pid, cpuSeconds(pid));
-    } catch {
-      /* gone */
-    }
-  }
-  return out;
-}
-
-/**
- * CPU-seconds used between two readings: by the processes of both, and all that a process
- * first seen in the second used (it started in between). One that ended in between is not
- * counted (its last seconds are lost; pooled connections seldom end).
- */
-function cpuBetween(before, after) {
-  let sum = 0;
-  for (const [pid, s] of after) sum += s - (before.get(pid) ?? 0);
-  return sum;
 }
 
 export default {
@@ -152,7 +93,7 @@ export default {
     state.parleyRss ??= (rssBytes(gateway) - rss0) / logins.length;
     const rssPerConnection = state.parleyRss;
     const quiet = await untilQuiet(ctx.pids.all);
-    const infra0 = cpuEach(await infraPids(ctx));
+    const infraUsed = await infraCpu(ctx);
     const cpu0 = cpuOf(ctx.pids.all);
     // Each 1:1 message reaches the receiver and the sender's own socket (its other devices).
     const waiting = await clients.expect(Number.MAX_SAFE_INTEGER, ctx.seconds * 1000 + 30_000);
@@ -179,11 +120,12 @@ export default {
     await clients.ask({ cmd: 'total', total: sent.count * 2 });
     const got = await waiting.done;
     const cpu = cpuOf(ctx.pids.all) - cpu0;
-    const infraCpu = cpuBetween(infra0, cpuEach(await infraPids(ctx)));
+    const { postgres, nats } = await infraUsed();
+    const infra = postgres + nats;
     await clients.close();
     return {
       cpuPer1000: (cpu / sent.count) * 1000,
-      cpuWithInfraPer1000: ((cpu + infraCpu) / sent.count) * 1000,
+      cpuWithInfraPer1000: ((cpu + infra) / sent.count) * 1000,
       rssKBPerConnection: rssPerConnection / 1024,
       received: got.received / 2,
       sent: sent.count,

@@ -3,6 +3,7 @@
 // `pg` directly at the same concurrency. Target: sends/s >= 0.5x.
 import pg from 'pg';
 import { atLeast } from '../lib/checks.mjs';
+import { infraCpu } from '../lib/infra.mjs';
 import { measureCpu } from '../lib/proc.mjs';
 import { runWorker } from '../lib/workers.mjs';
 
@@ -52,6 +53,7 @@ export default {
         muid: `m$n`,
       },
     }));
+    const infraUsed = await infraCpu(ctx);
     const { result, cpuSeconds, perProcess } = await measureCpu(ctx.pids.all, () =>
       runWorker('http-load', {
         origin: ctx.gateway,
@@ -62,12 +64,24 @@ export default {
         warmupMs: 1000,
       }),
     );
+    const infra = await infraUsed();
     const sends = Math.max(1, result.count);
-    // CPU-ms per send of each process (the load window's sends; warm-up sends add a little).
+    const perSend = (seconds) => Math.round((seconds / sends) * 1e5) / 100;
+    // CPU-ms per send of each process (the load window's sends; warm-up sends add a little), and
+    // of the infrastructure: the bench database's backends, the NATS server, and PostgreSQL's WAL
+    // writer (the server's, shared with other databases' work).
     const cpuMsPerSend = Object.fromEntries(
-      ctx.pids.names.map((name, i) => [name, Math.round((perProcess[i] / sends) * 1e5) / 100]),
+      ctx.pids.names.map((name, i) => [name, perSend(perProcess[i])]),
     );
-    return { ...result, cpuPer1000: (cpuSeconds / sends) * 1000, cpuMsPerSend };
+    const infraCpuMsPerSend = Object.fromEntries(
+      Object.entries(infra).map(([group, seconds]) => [group, perSend(seconds)]),
+    );
+    return {
+      ...result,
+      cpuPer1000: (cpuSeconds / sends) * 1000,
+      cpuMsPerSend,
+      infraCpuMsPerSend,
+    };
   },
   async teardown(ctx) {
     const db = new pg.Client({ connectionString: ctx.databaseUrl });

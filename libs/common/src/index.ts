@@ -10,6 +10,7 @@ export * from './db/database';
 export * from './db/outbox';
 export * from './db/outbox.entity';
 export * from './db/sql-text';
+export * from './db/turn-batch';
 export * from './health/health';
 export * from './health/metrics';
 export * from './bootstrap/clock';

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { pgPool, poolQuery, TurnBatch } from '@parley/common';
 import { DEFAULT_ROLE, GroupSnapshot, MemberScope, RoleAudience } from '@parley/contracts';
 import { DataSource, EntityManager } from 'typeorm';
 import {
@@ -12,6 +13,13 @@ import {
 } from './directory.entity';
 
 type Db = Pick<EntityManager, 'query'>;
+
+/** What a 1:1 send is judged by (DirectoryRepository.findUserPair). */
+interface UserPairRows {
+  users: DirectoryUser[];
+  blocks: Array<{ blocker: string; blocked: string }>;
+  senderRole: DirectoryRole | null;
+}
 
 /** A friendship's key: the smaller uid first. */
 const pair = (a: string, b: string): [string, string] => (a < b ? [a, b] : [b, a]);
@@ -117,42 +125,44 @@ export class DirectoryRepository {
   /**
    * What a 1:1 send from `sender` to `receiver` is judged by, in one round trip: both users' rows,
    * the blocks in force between them, and the role the sender's profile names (the default role
-   * when it names none; null when the model has no such role).
+   * when it names none; null when the model has no such role). The reads of one event-loop turn
+   * share one statement.
    */
-  async findUserPair(
-    appId: string,
-    sender: string,
-    receiver: string,
-  ): Promise<{
-    users: DirectoryUser[];
-    blocks: Array<{ blocker: string; blocked: string }>;
-    senderRole: DirectoryRole | null;
-  }> {
-    const [row] = (await this.ds.query(
-      `SELECT
-         (SELECT coalesce(json_agg(json_build_object(
-                   'uid', u."uid", 'status', u."status", 'profile', u."profile")), '[]'::json)
-          FROM "messaging"."users" u
-          WHERE u."app_id" = $1 AND u."uid" IN ($2, $3)) AS "users",
-         (SELECT coalesce(json_agg(json_build_object(
-                   'blocker', b."blocker", 'blocked', b."blocked")), '[]'::json)
-          FROM "messaging"."blocks" b
-          WHERE b."app_id" = $1 AND b."active"
-            AND ((b."blocker" = $2 AND b."blocked" = $3) OR (b."blocker" = $3 AND b."blocked" = $2))
-         ) AS "blocks",
-         (SELECT json_build_object('sendMessagesTo', r."send_messages_to", 'deleted', r."deleted")
-          FROM "messaging"."roles" r
-          WHERE r."app_id" = $1 AND r."role" = coalesce(
-            (SELECT s."profile"->>'role' FROM "messaging"."users" s
-             WHERE s."app_id" = $1 AND s."uid" = $2), $4)) AS "senderRole"`,
-      [appId, sender, receiver, DEFAULT_ROLE],
-    )) as Array<{
-      users: DirectoryUser[];
-      blocks: Array<{ blocker: string; blocked: string }>;
-      senderRole: DirectoryRole | null;
-    }>;
-    return row;
+  findUserPair(appId: string, sender: string, receiver: string): Promise<UserPairRows> {
+    return this.userPairs.call([appId, sender, receiver]);
   }
+
+  private readonly userPairs = new TurnBatch<[string, string, string], UserPairRows>(
+    async (pairs) => {
+      // On the driver's pool, prepared once per connection: every 1:1 send reads it.
+      const rows = await poolQuery<UserPairRows>(
+        pgPool(this.ds),
+        `SELECT
+           (SELECT coalesce(json_agg(json_build_object(
+                     'uid', u."uid", 'status', u."status", 'profile', u."profile")), '[]'::json)
+            FROM "messaging"."users" u
+            WHERE u."app_id" = q."app_id" AND u."uid" IN (q."sender", q."receiver")) AS "users",
+           (SELECT coalesce(json_agg(json_build_object(
+                     'blocker', b."blocker", 'blocked', b."blocked")), '[]'::json)
+            FROM "messaging"."blocks" b
+            WHERE b."app_id" = q."app_id" AND b."active"
+              AND ((b."blocker" = q."sender" AND b."blocked" = q."receiver")
+                OR (b."blocker" = q."receiver" AND b."blocked" = q."sender"))
+           ) AS "blocks",
+           (SELECT json_build_object('sendMessagesTo', r."send_messages_to", 'deleted', r."deleted")
+            FROM "messaging"."roles" r
+            WHERE r."app_id" = q."app_id" AND r."role" = coalesce(
+              (SELECT s."profile"->>'role' FROM "messaging"."users" s
+               WHERE s."app_id" = q."app_id" AND s."uid" = q."sender"), $4)) AS "senderRole"
+         FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY
+           AS q("app_id", "sender", "receiver", "n")
+         ORDER BY q."n"`,
+        [pairs.map((p) => p[0]), pairs.map((p) => p[1]), pairs.map((p) => p[2]), DEFAULT_ROLE],
+        'messaging_user_pairs',
+      );
+      return rows;
+    },
+  );
 
   // ---- blocks ----
 

@@ -13,6 +13,7 @@ import { DataSource } from 'typeorm';
 import { messagingModule } from '../app.module';
 import { DirectoryRepository } from '../directory/directory.repository';
 import { profile, textTo } from '../testing/message.factory';
+import { MessageRepository } from './message.repository';
 import { MessageService } from './message.service';
 
 jest.setTimeout(60_000);
@@ -36,7 +37,10 @@ describe('a send to a conversation that exists, in one statement', () => {
     ctx = await startServiceContext(messagingModule({ http: false, consumers: false }));
     ds = ctx.get(DataSource);
     messages = ctx.get(MessageService);
-    await ctx.get(DirectoryRepository).learnUsers(appId, [profile('alice'), profile('bob')]);
+    await ctx.get(DirectoryRepository).learnUsers(
+      appId,
+      ['alice', 'bob', 'carol', 'dave', 'erin'].map((uid) => profile(uid)),
+    );
     await ctx.get(DirectoryRepository).applyRole(appId, 'default', 'all', 1);
     bus = await connectTestBus();
     events = await recordSubject(bus, EVENTS.messaging.messageCreated.subject(appId));
@@ -104,5 +108,67 @@ describe('a send to a conversation that exists, in one statement', () => {
       [appId, conversationId],
     )) as Array<{ last_seq: string; last_message_id: string }>;
     expect([Number(conversation.last_seq), conversation.last_message_id]).toEqual([4, sent[3].id]);
+  });
+
+  it('writes the sends of one turn to different conversations in one statement, each as alone', async () => {
+    // The conversations start (transactions), and bob has read nothing of them.
+    const others = ['carol', 'dave', 'erin'];
+    for (const uid of others) await send(uid, 'bob', 'first');
+    const together = jest.spyOn(ctx.get(MessageRepository), 'appendToConversations');
+    await eventually(async () => expect(events.messages).toHaveLength(7));
+    const before = events.messages.length;
+
+    const sent = await Promise.all(others.map((uid) => send('bob', uid, `reply to ${uid}`)));
+    expect(together).toHaveBeenCalledTimes(1);
+    expect(together.mock.calls[0][1]).toHaveLength(3);
+    expect(sent.map((m) => [m.sender, m.receiver, m.seq])).toEqual(
+      others.map((uid) => ['bob', uid, 2]),
+    );
+    await eventually(async () => expect(events.messages).toHaveLength(before + 3));
+    const published = events.messages
+      .slice(before)
+      .map((e) => (e.data as { message: Message }).message);
+    expect(published.sort((a, b) => a.receiver.localeCompare(b.receiver))).toEqual(sent);
+
+    // bob passed over each first message: marked read and delivered, and his position moved.
+    const marks = (await ds.query(
+      `SELECT "conversation_id", "kind", "from_seq", "to_seq" FROM "messaging"."receipt_marks"
+       WHERE "app_id" = $1 AND "uid" = 'bob' AND "conversation_id" <> $2
+       ORDER BY "conversation_id", "kind"`,
+      [appId, conversationId],
+    )) as Array<{ conversation_id: string; kind: string; from_seq: string; to_seq: string }>;
+    expect(
+      marks.map((r) => [r.conversation_id, r.kind, Number(r.from_seq), Number(r.to_seq)]),
+    ).toEqual(
+      others.flatMap((uid) => [
+        [userConversationId('bob', uid), 'delivered', 0, 1],
+        [userConversationId('bob', uid), 'read', 0, 1],
+      ]),
+    );
+    const positions = (await ds.query(
+      `SELECT "conversation_id", "read_seq", "delivered_seq" FROM "messaging"."member_positions"
+       WHERE "app_id" = $1 AND "uid" = 'bob' AND "conversation_id" <> $2 ORDER BY "conversation_id"`,
+      [appId, conversationId],
+    )) as Array<{ conversation_id: string; read_seq: string; delivered_seq: string }>;
+    expect(
+      positions.map((p) => [p.conversation_id, Number(p.read_seq), Number(p.delivered_seq)]),
+    ).toEqual(others.map((uid) => [userConversationId('bob', uid), 2, 2]));
+
+    // A retried muid among them fails the shared statement: each send is then made alone, and
+    // only the retry is answered with what is stored, using no seq.
+    together.mockClear();
+    const again = await Promise.all([
+      send('bob', 'carol', 'again to carol'),
+      send('bob', 'dave', 'reply to dave'),
+      send('bob', 'erin', 'again to erin'),
+    ]);
+    expect(together.mock.calls.map(([, sends]) => sends.length)).toEqual([3, 1, 1, 1]);
+    expect(again.map((m) => [m.receiver, m.seq])).toEqual([
+      ['carol', 3],
+      ['dave', 2],
+      ['erin', 3],
+    ]);
+    expect(again[1].id).toBe(sent[1].id);
+    together.mockRestore();
   });
 });

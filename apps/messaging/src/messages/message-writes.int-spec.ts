@@ -57,8 +57,12 @@ describe('the cost of a group message does not depend on the group size', () => 
       this: Client,
       ...args: unknown[]
     ) {
-      const [text, params] = args as [unknown, unknown];
-      const sql = typeof text === 'string' ? text : (text as { text?: string })?.text;
+      const [text, values] = args as [unknown, unknown];
+      // A query config (a prepared statement's) carries its values.
+      const config =
+        typeof text === 'string' ? undefined : (text as { text?: string; values?: unknown });
+      const sql = config ? config.text : (text as string);
+      const params = config ? config.values : values;
       if (recorded && sql && JSON.stringify(params ?? []).includes(appId)) {
         recorded.push({
           text: sql,

@@ -291,55 +291,101 @@ export class MessageRepository {
 
   /**
    * A send to a conversation that exists, as ONE statement (atomic without BEGIN and COMMIT, so
-   * one round trip instead of five): under the conversation's row lock (taken first, as in
-   * insertWithSeq) the next seq and the message's id, the message, the sender's read and
-   * delivered position moved to it with its receipt marks (as advancePosition: the position's row
-   * is locked, by `prev`, before `moved` writes it), and the outbox row of `event`, whose
-   * `message.id` and `message.seq` are set from the row. Null when the conversation does not
-   * exist or is of another type: nothing was written, and the caller takes the general way.
-   * A second (app, sender, muid) fails with the muid index's unique violation (see isMuidTaken).
+   * one round trip instead of five): appendToConversations for this send alone. Null when the
+   * conversation does not exist or is of another type: nothing was written, and the caller takes
+   * the general way. A second (app, sender, muid) fails with the muid index's unique violation
+   * (see isMuidTaken).
    */
   async appendToConversation(
     db: RawDb,
     m: Omit<NewMessage, 'seq' | 'sourceEventId'>,
     event: { eventId: string; subject: string; payload: unknown },
   ): Promise<MessageRow | null> {
-    // `marks` is read by the main query, so `prev` locks the sender's position while the main
-    // query runs; `moved` and `staged`, read by nothing, run after it.
-    const [row] = (await db.query(
-      `WITH conv AS (
+    const [row] = await this.appendToConversations(db, [{ m, event }]);
+    return row;
+  }
+
+  /**
+   * Sends, each to a conversation that exists and no two to the same one, as ONE statement (one
+   * transaction and one commit for all of them, with no BEGIN and COMMIT: a statement is atomic on
+   * its own). For each: under the conversation's row lock the next seq and the message's id (as
+   * takeSeq: ids follow seqs within a conversation), the message, the sender's read and delivered
+   * position moved to it with its receipt marks (as advancePosition), and the outbox row of its
+   * event, whose `message.id` and `message.seq` are set from the row. Locks: the conversations'
+   * rows first, in (app, conversation) order, so two such statements never wait on each other in
+   * a cycle; then each sender's position (`prev`, read by the main query through `marks`, locks it
+   * before `moved` writes it), as the transaction of a first message takes them. Answers each
+   * send's row, in order, or null where the conversation does not exist or is of another type
+   * (that send wrote nothing). A stored muid fails the whole statement with the muid index's
+   * unique violation (see isMuidTaken): nothing is written.
+   */
+  async appendToConversations(
+    db: RawDb,
+    sends: ReadonlyArray<{
+      m: Omit<NewMessage, 'seq' | 'sourceEventId'>;
+      event: { eventId: string; subject: string; payload: unknown };
+    }>,
+  ): Promise<Array<MessageRow | null>> {
+    const column = <T>(f: (s: (typeof sends)[number]) => T) => sends.map(f);
+    const rows = (await db.query(
+      `WITH x AS (
+         SELECT u.*, ($9::jsonb)->(u."n"::int - 1) AS "data", ($10::jsonb)->(u."n"::int - 1) AS "tags",
+                ($12::jsonb)->(u."n"::int - 1) AS "mentioned",
+                ($15::jsonb)->(u."n"::int - 1) AS "payload"
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                     $7::text[], $8::text[], $11::timestamptz[], $13::text[], $14::text[])
+           WITH ORDINALITY
+           AS u("app_id", "conversation_id", "muid", "sender", "receiver", "receiver_type",
+                "category", "type", "sent_at", "event_id", "subject", "n")
+       ), locked AS (
+         SELECT c."app_id", c."conversation_id" FROM "messaging"."conversations" c
+         JOIN x ON c."app_id" = x."app_id" AND c."conversation_id" = x."conversation_id"
+               AND c."conversation_type" = x."receiver_type"
+         ORDER BY c."app_id", c."conversation_id"
+         FOR UPDATE OF c
+       ), conv AS (
          UPDATE "messaging"."conversations" c
-         SET "last_seq" = c."last_seq" + 1, "updated_at" = $13,
+         SET "last_seq" = c."last_seq" + 1, "updated_at" = x."sent_at",
              "last_message_id" = nextval('"messaging"."message_ids"')
-         WHERE c."app_id" = $1 AND c."conversation_id" = $2 AND c."conversation_type" = $6
-         RETURNING c."last_seq", c."last_message_id"
+         FROM locked l JOIN x ON x."app_id" = l."app_id" AND x."conversation_id" = l."conversation_id"
+         WHERE c."app_id" = l."app_id" AND c."conversation_id" = l."conversation_id"
+         RETURNING c."app_id", c."conversation_id", c."last_seq", c."last_message_id"
        ), inserted AS (
          INSERT INTO "messaging"."messages"
            ("id", "app_id", "conversation_id", "seq", "muid", "sender", "receiver", "receiver_type",
             "category", "type", "data", "tags", "parent_id", "quoted_message_id", "sent_at",
             "updated_at", "mentioned_uids")
-         SELECT conv."last_message_id", $1, $2, conv."last_seq", $3::text, $4::text, $5::text,
-                $6::text, $7::text, $8::text, $9::jsonb, $10::text[], $11::bigint, $12::bigint,
-                $13::timestamptz, $13::timestamptz, $14::text[]
-         FROM conv
+         SELECT conv."last_message_id", x."app_id", x."conversation_id", conv."last_seq", x."muid",
+                x."sender", x."receiver", x."receiver_type", x."category", x."type",
+                x."data", ARRAY(SELECT jsonb_array_elements_text(x."tags")),
+                NULL::bigint, NULL::bigint, x."sent_at", x."sent_at",
+                ARRAY(SELECT jsonb_array_elements_text(x."mentioned"))
+         FROM conv JOIN x ON x."app_id" = conv."app_id" AND x."conversation_id" = conv."conversation_id"
          RETURNING *
        ), prev AS (
-         SELECT "read_seq", "delivered_seq" FROM "messaging"."member_positions"
-         WHERE "app_id" = $1 AND "conversation_id" = $2 AND "uid" = $4 FOR UPDATE
+         SELECT p."app_id", p."conversation_id", p."read_seq", p."delivered_seq"
+         FROM "messaging"."member_positions" p
+         JOIN inserted i ON p."app_id" = i."app_id" AND p."conversation_id" = i."conversation_id"
+                        AND p."uid" = i."sender"
+         FOR UPDATE OF p
        ), marks AS (
          INSERT INTO "messaging"."receipt_marks"
            ("app_id", "conversation_id", "uid", "kind", "from_seq", "to_seq", "marked_at")
-         SELECT $1, $2, $4, k."kind", k."from_seq", i."seq" - 1, $13
-         FROM inserted i,
-              (SELECT 'read' AS "kind", "read_seq" AS "from_seq" FROM prev
-               UNION ALL SELECT 'delivered', "delivered_seq" FROM prev) k
+         SELECT i."app_id", i."conversation_id", i."sender", k."kind", k."from_seq", i."seq" - 1,
+                i."sent_at"
+         FROM inserted i
+         JOIN (SELECT "app_id", "conversation_id", 'read' AS "kind", "read_seq" AS "from_seq"
+               FROM prev
+               UNION ALL SELECT "app_id", "conversation_id", 'delivered', "delivered_seq" FROM prev) k
+           ON k."app_id" = i."app_id" AND k."conversation_id" = i."conversation_id"
          WHERE k."from_seq" < i."seq" - 1
          ON CONFLICT DO NOTHING
          RETURNING 1
        ), moved AS (
          INSERT INTO "messaging"."member_positions" AS p
            ("app_id", "conversation_id", "uid", "read_seq", "delivered_seq", "updated_at")
-         SELECT $1, $2, $4, i."seq", i."seq", $13 FROM inserted i
+         SELECT i."app_id", i."conversation_id", i."sender", i."seq", i."seq", i."sent_at"
+         FROM inserted i
          ON CONFLICT ("app_id", "conversation_id", "uid") DO UPDATE
            SET "read_seq" = GREATEST(p."read_seq", EXCLUDED."read_seq"),
                "delivered_seq" = GREATEST(p."delivered_seq", EXCLUDED."delivered_seq"),
@@ -347,16 +393,39 @@ export class MessageRepository {
                "updated_at" = EXCLUDED."updated_at"
        ), staged AS (
          INSERT INTO "messaging"."outbox" ("event_id", "subject", "payload")
-         SELECT $15, $16, jsonb_set(jsonb_set($17::jsonb, '{message,id}', to_jsonb(i."id"::text)),
-                                    '{message,seq}', to_jsonb(i."seq"))
+         SELECT x."event_id", x."subject",
+                jsonb_set(jsonb_set(x."payload", '{message,id}', to_jsonb(i."id"::text)),
+                          '{message,seq}', to_jsonb(i."seq"))
          FROM inserted i
+         JOIN x ON x."app_id" = i."app_id" AND x."conversation_id" = i."conversation_id"
+         ORDER BY i."id"
        )
        SELECT i.*, (SELECT count(*) FROM marks) AS "marks" FROM inserted i`,
-      [...sendParams(m), event.eventId, event.subject, JSON.stringify(event.payload)],
+      [
+        column((s) => s.m.appId),
+        column((s) => s.m.conversationId),
+        column((s) => s.m.muid),
+        column((s) => s.m.sender),
+        column((s) => s.m.receiver),
+        column((s) => s.m.receiverType),
+        column((s) => s.m.category),
+        column((s) => s.m.type),
+        // The JSON of every send as one array each (a text[] would escape each element).
+        JSON.stringify(column((s) => s.m.data)),
+        JSON.stringify(column((s) => s.m.tags)),
+        column((s) => s.m.sentAt),
+        JSON.stringify(column((s) => s.m.mentionedUids ?? [])),
+        column((s) => s.event.eventId),
+        column((s) => s.event.subject),
+        JSON.stringify(column((s) => s.event.payload)),
+      ],
+      'messaging_append_to_conversations',
     )) as unknown as Array<MessageRow & { marks: string }>;
-    if (!row) return null;
-    const { marks: _marks, ...message } = row;
-    return message;
+    const byConversation = new Map<string, MessageRow>();
+    for (const { marks: _marks, ...row } of rows) {
+      byConversation.set(`${row.app_id}\n${row.conversation_id}`, row);
+    }
+    return sends.map(({ m }) => byConversation.get(`${m.appId}\n${m.conversationId}`) ?? null);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, DomainError, Outbox, Transactor } from '@parley/common';
+import { Clock, DomainError, Outbox, Transactor, TurnBatch } from '@parley/common';
 import {
   APP_SYSTEM_UID,
   EVENTS,
@@ -50,6 +50,9 @@ function toStore(
   };
 }
 
+/** A one-statement send: the message and its event. */
+type Append = Parameters<MessageRepository['appendToConversations']>[1][number];
+
 /** The transaction found the muid already stored: answer with that message. */
 class MuidTaken extends Error {}
 
@@ -76,6 +79,20 @@ export class MessageService {
     private readonly clock: Clock,
     private readonly mentions: MessageMentions,
   ) {}
+
+  /**
+   * Group commit: the one-statement sends of one event-loop turn (to different conversations)
+   * share one statement and one commit (MessageRepository.appendToConversations); a send alone,
+   * or each send of a statement that failed (a stored muid), is appendToConversation.
+   */
+  private readonly appends = new TurnBatch<Append, MessageRow | null>(
+    (sends) => this.tx.statement((db) => this.messages.appendToConversations(db, sends)),
+    {
+      keyOf: ({ m }) => `${m.appId}\n${m.conversationId}`,
+      alone: ({ m, event }) =>
+        this.tx.statement((db) => this.messages.appendToConversation(db, m, event)),
+    },
+  );
 
   async send(input: MessageSend): Promise<Message> {
     const { appId } = input;
@@ -250,14 +267,12 @@ export class MessageService {
       mentioned_uids: message.mentionedUids,
       reaction_count: 0,
     };
-    const event = this.outbox.event(EVENTS.messaging.messageCreated, appId, {
-      message: render(draft),
-    });
+    const rendered = render(draft);
+    const event = this.outbox.event(EVENTS.messaging.messageCreated, appId, { message: rendered });
     try {
-      const row = await this.tx.statement((db) =>
-        this.messages.appendToConversation(db, message, event),
-      );
-      return row && render(row);
+      const row = await this.appends.call({ m: message, event });
+      // The answer is the event's message, with the id and seq the statement gave it.
+      return row && { ...rendered, id: String(row.id), seq: Number(row.seq) };
     } catch (err) {
       if (isMuidTaken(err)) throw new MuidTaken();
       throw err;

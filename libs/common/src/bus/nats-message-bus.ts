@@ -44,6 +44,8 @@ function fromNatsHeaders(h: MsgHdrs | undefined): Headers {
 
 export class NatsMessageBus extends MessageBus {
   private js: JetStreamClient;
+  /** Replies and acks waiting for the end of this turn of the event loop (see `soon`). */
+  private readonly pending: Array<() => void> = [];
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -119,7 +121,8 @@ export class NatsMessageBus extends MessageBus {
         if (err) return;
         const respond = msg.reply
           ? (data: Uint8Array, h?: Headers) => {
-              msg.respond(data, { headers: toNatsHeaders(h) });
+              const headers = toNatsHeaders(h);
+              this.soon(() => msg.respond(data, { headers }));
             }
           : undefined;
         void handler({
@@ -166,7 +169,7 @@ export class NatsMessageBus extends MessageBus {
     const handle = async (m: JsMsg, data: unknown, receivedAt: number) => {
       try {
         await handler(m.subject, data, { streamSeq: m.info.streamSequence, receivedAt });
-        m.ack();
+        this.soon(() => m.ack());
       } catch (err) {
         this.log.warn(
           { err, subject: m.subject, durable: opts.durable },
@@ -200,11 +203,34 @@ export class NatsMessageBus extends MessageBus {
         await messages.close();
         await done;
         await lanes.idle();
+        this.writePending();
       },
     };
   }
 
+  /**
+   * Writes `write` (a reply, an ack) once this turn of the event loop is over, with the others of
+   * the turn: the client writes to the socket once per run of writes, so replies and acks that
+   * complete one after another (a batch of sends answered together, a batch of events handled)
+   * share one write instead of one each.
+   */
+  private soon(write: () => void): void {
+    this.pending.push(write);
+    if (this.pending.length === 1) setImmediate(() => this.writePending());
+  }
+
+  private writePending(): void {
+    for (const write of this.pending.splice(0)) {
+      try {
+        write();
+      } catch (err) {
+        this.log.warn({ err }, 'reply or ack not written');
+      }
+    }
+  }
+
   async flush(): Promise<void> {
+    this.writePending();
     await this.nc.flush();
   }
 
@@ -213,6 +239,7 @@ export class NatsMessageBus extends MessageBus {
   }
 
   async close(): Promise<void> {
+    this.writePending();
     if (!this.nc.isClosed()) await this.nc.drain();
   }
 

@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
 import { rootLogger } from '../logging/logger';
 
@@ -22,6 +22,35 @@ export async function ensureDatabase(url: string): Promise<void> {
     }
   } finally {
     await client.end();
+  }
+}
+
+/** duplicate_prepared_statement and invalid_sql_statement_name: a named statement's session lost. */
+const SESSION_STATEMENT_ERRORS = new Set(['42P05', '26000']);
+
+/** The `pg` pool under a DataSource, for raw SQL where TypeORM's query runner costs more than the statement. */
+export function pgPool(ds: DataSource): Pool {
+  return (ds.driver as unknown as { master: Pool }).master;
+}
+
+/**
+ * Rows of one statement on the pool. With `name`, it is prepared once per connection under that
+ * name (parsed and planned once, not per call); the name must always go with the same text. Where
+ * connections share a session (the one-process mode's embedded database, a pooler in transaction
+ * mode), another connection's statement of that name may exist, or one this connection made may
+ * be gone: both fail before the statement runs, which then runs unnamed.
+ */
+export async function poolQuery<R = Record<string, unknown>>(
+  pool: Pool,
+  text: string,
+  values: unknown[],
+  name?: string,
+): Promise<R[]> {
+  try {
+    return (await pool.query({ text, values, name })).rows as R[];
+  } catch (err) {
+    if (!name || !SESSION_STATEMENT_ERRORS.has((err as { code?: string }).code ?? '')) throw err;
+    return (await pool.query({ text, values })).rows as R[];
   }
 }
 

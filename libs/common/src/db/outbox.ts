@@ -1,7 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EventDef, EventPayload } from '@parley/contracts';
-import type { Pool, QueryResult } from 'pg';
+import type { QueryResult } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { MessageBus } from '../bus/message-bus';
@@ -9,9 +10,17 @@ import { Clock } from '../bootstrap/clock';
 import { Metrics } from '../health/metrics';
 import { rootLogger } from '../logging/logger';
 import { sqlText } from './sql-text';
+import { pgPool, poolQuery } from './database';
 
 const BATCH = 200;
 const IDLE_POLL_MS = 500;
+/**
+ * A pass that only nudges asked for begins at least this long after the one before it (unless
+ * that one left rows behind): the commits of that time share it, its transaction and two round
+ * trips, instead of each commit under load having a pass of its own. Their events reach the
+ * stream that much later at most; a caller awaiting `drain` waits for no gap.
+ */
+const PASS_GAP_MS = 5;
 
 /** The outbox table of the DataSource's schema, quoted for raw SQL. */
 const outboxTable = (ds: DataSource): string =>
@@ -38,6 +47,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
+  /** When the last pass began (`performance.now()`). */
+  private lastPassAt = -Infinity;
+  /** A caller awaits the next pass (drain): it waits for no gap. */
+  private urgent = false;
 
   /** One relay of a schema publishes at a time: the key of its transaction-scoped lock. */
   private readonly lockKey: string;
@@ -61,13 +74,18 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     await this.running?.catch(() => undefined);
   }
 
-  /** Ask for a pass now (after a commit). */
+  /** Ask for a pass now (after a commit); under load it may wait for the gap (PASS_GAP_MS). */
   nudge(): void {
-    void this.drain().catch(() => undefined);
+    void this.passes(false).catch(() => undefined);
   }
 
-  /** Publish everything committed so far; resolves when it is in JetStream. */
-  async drain(): Promise<void> {
+  /** Publish everything committed so far; resolves when it is in JetStream. No gap is waited. */
+  drain(): Promise<void> {
+    return this.passes(true);
+  }
+
+  private async passes(urgent: boolean): Promise<void> {
+    if (urgent) this.urgent = true;
     if (this.running) {
       this.again = true;
       await this.running;
@@ -82,7 +100,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private schedule(ms: number) {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.drain()
+      this.passes(false)
         .catch((err: unknown) => this.log.warn({ err }, 'outbox pass failed; will retry'))
         .finally(() => this.schedule(IDLE_POLL_MS));
     }, ms);
@@ -90,9 +108,17 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async passUntilEmpty(): Promise<void> {
+    let taken = 0;
     do {
       this.again = false;
-      while ((await this.pass()) === BATCH);
+      do {
+        const wait =
+          taken === BATCH || this.urgent ? 0 : this.lastPassAt + PASS_GAP_MS - performance.now();
+        if (wait > 0) await sleep(wait);
+        this.urgent = false;
+        this.lastPassAt = performance.now();
+        taken = await this.pass();
+      } while (taken === BATCH);
     } while (this.again);
   }
 
@@ -103,7 +129,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    */
   private async pass(): Promise<number> {
     const table = outboxTable(this.ds);
-    const client = await (this.ds.driver as unknown as { master: Pool }).master.connect();
+    const client = await pgPool(this.ds).connect();
     let failure: unknown;
     let broken: unknown;
     // A checked-out client has no listener of the pool's: without one, the connection dropping
@@ -176,7 +202,8 @@ export interface StagedEvent {
 
 /** Rows of one statement on a raw `pg` connection (Transactor.statement). */
 export interface RawDb {
-  query(sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>>;
+  /** With `name`, the statement is prepared once per connection (see poolQuery). */
+  query(sql: string, params: unknown[], name?: string): Promise<Array<Record<string, unknown>>>;
 }
 
 /** Stages events inside the caller's transaction. */
@@ -239,10 +266,7 @@ export class Transactor {
   }
 
   private readonly raw: RawDb = {
-    query: async (sql, params) => {
-      const pool = (this.ds.driver as unknown as { master: Pool }).master;
-      return (await pool.query(sql, params)).rows;
-    },
+    query: (sql, params, name) => poolQuery(pgPool(this.ds), sql, params, name),
   };
 
   async run<T>(
