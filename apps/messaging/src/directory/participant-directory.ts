@@ -11,7 +11,7 @@ import {
   RPC,
 } from '@parley/contracts';
 import { EntityManager } from 'typeorm';
-import { DirectoryUser, MemberState, UserProfile } from './directory.entity';
+import { DirectoryGroup, DirectoryUser, MemberState, UserProfile } from './directory.entity';
 import { DirectoryRepository } from './directory.repository';
 
 export interface Membership {
@@ -233,7 +233,7 @@ export class ParticipantDirectory {
     db?: Pick<EntityManager, 'query'>,
   ): Promise<Map<string, GroupSnapshot>> {
     const rows = await this.directory.findGroups(appId, [...new Set(guids)], db);
-    return new Map(rows.map((g) => [g.guid, g.snapshot]));
+    return forDisplay({ users: [], groups: rows }).groups;
   }
 
   /** Users, for rendering message senders and receivers: local only (unknown ones are absent). */
@@ -243,7 +243,7 @@ export class ParticipantDirectory {
     db?: Pick<EntityManager, 'query'>,
   ): Promise<Map<string, UserProfile>> {
     const rows = await this.directory.findUsers(appId, [...new Set(uids)], db);
-    return new Map(rows.flatMap((u) => (u.profile ? [[u.uid, u.profile] as const] : [])));
+    return forDisplay({ users: rows, groups: [] }).users;
   }
 
   /**
@@ -266,4 +266,18 @@ export class ParticipantDirectory {
   memberGuids(appId: string, uid: string): Promise<string[]> {
     return this.directory.memberGuids(appId, uid);
   }
+}
+
+/**
+ * Users and groups as read from the models (findUsers and findGroups, or with a page of messages),
+ * as usersForDisplay and groupsForDisplay give them: by id, users without a profile absent.
+ */
+export function forDisplay(read: {
+  users: DirectoryUser[];
+  groups: Array<Pick<DirectoryGroup, 'guid' | 'snapshot'>>;
+}): { users: Map<string, UserProfile>; groups: Map<string, GroupSnapshot> } {
+  return {
+    users: new Map(read.users.flatMap((u) => (u.profile ? [[u.uid, u.profile] as const] : []))),
+    groups: new Map(read.groups.map((g) => [g.guid, g.snapshot])),
+  };
 }

@@ -4,14 +4,19 @@ import { ParticipantDirectory } from '../directory/participant-directory';
 import { ReceiptViews } from '../receipts/receipt-views';
 import { groupSnapshot, messageRow, profile } from '../testing/message.factory';
 import { MessageRow } from './message.entity';
-import { MessageRepository } from './message.repository';
+import { MessageRepository, PageRead } from './message.repository';
 import { MessageViews } from './message-views';
 import { ViewerExtras } from './viewer-extras';
 
 function setup(opts: { rows?: MessageRow[]; member?: boolean; group?: boolean } = {}) {
   const repo = {
     findById: jest.fn(async () => opts.rows?.[0] ?? null),
-    list: jest.fn(async () => opts.rows ?? []),
+    page: jest.fn(async (): Promise<PageRead> => ({
+      rows: opts.rows ?? [],
+      users: [],
+      groups: [],
+      marks: [],
+    })),
     userConversationIds: jest.fn(async () => ['alice_user_bob']),
   };
   const directory = {
@@ -25,14 +30,16 @@ function setup(opts: { rows?: MessageRow[]; member?: boolean; group?: boolean } 
     usersForDisplay: jest.fn(async () => new Map([['alice', profile('alice')]])),
     groupsForDisplay: jest.fn(async () => new Map([['team', groupSnapshot('team')]])),
   };
+  const receipts = { marksFor: jest.fn(async () => []), applyMarks: jest.fn() };
   return {
     repo,
     directory,
+    receipts,
     views: new MessageViews(
       repo as unknown as MessageRepository,
       directory as unknown as ParticipantDirectory,
       { apply: jest.fn(async () => undefined) } as unknown as ViewerExtras,
-      { marksFor: jest.fn(async () => []), applyMarks: jest.fn() } as unknown as ReceiptViews,
+      receipts as unknown as ReceiptViews,
     ),
   };
 }
@@ -79,10 +86,49 @@ describe('MessageViews', () => {
     });
   });
 
+  it('renders a page with the users, groups and receipt marks read with it, asking the directory nothing', async () => {
+    const rows = [messageRow({ id: '3', seq: '3' }), groupRow({ id: '2', seq: '2' })];
+    const { views, repo, directory, receipts } = setup({ rows });
+    const marks = [
+      {
+        conversation_id: 'alice_user_bob',
+        uid: 'bob',
+        kind: 'read' as const,
+        from_seq: '0',
+        to_seq: '3',
+        marked_at: 1_700_000_000_000,
+      },
+    ];
+    repo.page.mockResolvedValueOnce({
+      rows,
+      users: [
+        { uid: 'alice', status: 'active', profile: profile('alice', { name: 'Alice A' }) },
+        { uid: 'bob', status: 'deleted', profile: null },
+      ],
+      groups: [{ guid: 'team', snapshot: groupSnapshot('team', { name: 'The team' }) }],
+      marks,
+    });
+    const page = await views.list(request());
+    expect(page.items.map((m) => m.id)).toEqual(['2', '3']);
+    const [toGroup, toBob] = page.items;
+    expect(toGroup.data.entities).toMatchObject({
+      sender: { entity: { uid: 'alice', name: 'Alice A' } },
+      receiver: { entity: { guid: 'team', name: 'The team' }, entityType: 'group' },
+    });
+    // A user without a profile is shown by uid, as usersForDisplay leaves them out.
+    expect(toBob.data.entities).toMatchObject({
+      receiver: { entity: { uid: 'bob', name: 'bob' } },
+    });
+    expect(receipts.applyMarks).toHaveBeenCalledWith('alice', page.items, marks);
+    expect(directory.usersForDisplay).not.toHaveBeenCalled();
+    expect(directory.groupsForDisplay).not.toHaveBeenCalled();
+    expect(receipts.marksFor).not.toHaveBeenCalled();
+  });
+
   it('reads a user over their 1:1 conversations and current groups', async () => {
     const { views, repo } = setup();
     await views.list(request());
-    expect(repo.list).toHaveBeenCalledWith(
+    expect(repo.page).toHaveBeenCalledWith(
       'app1',
       ['alice_user_bob', 'group_team'],
       expect.anything(),
@@ -93,7 +139,7 @@ describe('MessageViews', () => {
   it('reads the whole app for the app, and asks for a user on a 1:1 list', async () => {
     const { views, repo } = setup();
     await views.list(request({ viewer: undefined }));
-    expect(repo.list).toHaveBeenCalledWith('app1', undefined, expect.anything(), undefined);
+    expect(repo.page).toHaveBeenCalledWith('app1', undefined, expect.anything(), undefined);
     const err = await domainErrorOf(
       views.list(request({ viewer: undefined, scope: { kind: 'user', uid: 'bob' } })),
     );

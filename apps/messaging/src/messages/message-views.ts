@@ -11,11 +11,11 @@ import {
   userConversationId,
 } from '@parley/contracts';
 import { EntityManager } from 'typeorm';
-import { ParticipantDirectory } from '../directory/participant-directory';
+import { forDisplay, ParticipantDirectory } from '../directory/participant-directory';
 import { ReceiptViews } from '../receipts/receipt-views';
 import { MessageRow, RenderRow } from './message.entity';
 import { Participants, toMessage } from './message.mapper';
-import { MessageRepository } from './message.repository';
+import { MessageRepository, PageRead } from './message.repository';
 import { ViewerExtras } from './viewer-extras';
 
 const notFound = (id: string) =>
@@ -102,13 +102,18 @@ export class MessageViews {
     if ((query.myMentionsOnly || query.onlyInteractionGoalCompleted) && viewer === undefined) {
       throw viewerNeeded();
     }
-    const rows =
+    const read: PageRead =
       conversations?.length === 0
-        ? []
-        : await this.messages.list(appId, conversations, query, viewer);
+        ? { rows: [], users: [], groups: [], marks: [] }
+        : await this.messages.page(appId, conversations, query, viewer);
     // Pages are shown oldest first, whichever way they were read.
-    const ordered = query.affix === 'prepend' ? [...rows].reverse() : rows;
-    const items = await this.renderFor(appId, viewer, ordered);
+    const ordered = query.affix === 'prepend' ? [...read.rows].reverse() : read.rows;
+    // As renderFor, with the users, groups and receipt marks read with the rows.
+    const items = await this.renderMany(appId, ordered, viewer, {
+      ...forDisplay(read),
+      entities: new Map(),
+    });
+    this.receipts.applyMarks(viewer, items, read.marks);
     const edge = query.affix === 'prepend' ? items[0] : items[items.length - 1];
     const next: MessageCursor | undefined = edge
       ? { affix: query.affix, id: edge.id, sentAt: edge.sentAt }
@@ -155,9 +160,21 @@ export class MessageViews {
     return messages;
   }
 
-  /** Messages with their entities, from the read models (one look-up for the page). */
-  async renderMany(appId: string, rows: RenderRow[], viewer?: string): Promise<Message[]> {
-    const messages = await this.withQuotes(appId, rows, await this.renderPlain(appId, rows));
+  /**
+   * Messages with their entities, from the read models (one look-up for the page, none when the
+   * caller read `participants` with the rows).
+   */
+  async renderMany(
+    appId: string,
+    rows: RenderRow[],
+    viewer?: string,
+    participants?: Participants,
+  ): Promise<Message[]> {
+    const messages = await this.withQuotes(
+      appId,
+      rows,
+      await this.renderPlain(appId, rows, undefined, participants),
+    );
     await this.extras.apply(appId, rows, messages, viewer);
     return messages;
   }
@@ -187,15 +204,19 @@ export class MessageViews {
     });
   }
 
-  /** `db`: the caller's transaction, when it renders inside one (a pool of one connection waits). */
+  /**
+   * `db`: the caller's transaction, when it renders inside one (a pool of one connection waits);
+   * `participants`: the users and groups `rows` name, when the caller has read them already.
+   */
   private async renderPlain(
     appId: string,
     rows: RenderRow[],
     db?: Pick<EntityManager, 'query'>,
+    participants?: Participants,
   ): Promise<Message[]> {
     if (!rows.length) return [];
-    const participants = await this.participantsOf(appId, rows, [], db);
-    return rows.map((r) => toMessage(r, participants));
+    const named = participants ?? (await this.participantsOf(appId, rows, [], db));
+    return rows.map((r) => toMessage(r, named));
   }
 
   /** The users and groups that `rows` (and `alsoUids`) name, as the read models know them. */

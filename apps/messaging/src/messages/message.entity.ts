@@ -40,7 +40,7 @@ export interface MessageRow {
  * What rendering a message reads of its row (toMessage, the viewer's extras, quotes, receipts):
  * MessageRow's columns but the app, the erasure flag and the source event, with its timestamps as
  * Dates (`SELECT *`) or as Unix seconds (the page query, which spares the driver a Date per
- * timestamp: see MessageRepository.list).
+ * timestamp: see MessageRepository.page).
  */
 export type RenderRow = Omit<
   MessageRow,

@@ -37,6 +37,29 @@ describe('toMessage', () => {
     });
   });
 
+  it('makes one entity per user for the messages rendered with participants that keep them, with the same JSON', () => {
+    const users = new Map([
+      ['alice', profile('alice', { metadata: { '@private': { k: 1 }, team: 'x' } })],
+      ['bob', profile('bob')],
+    ]);
+    const rows = [
+      messageRow({ mentioned_uids: ['bob'] }),
+      messageRow({ id: '102', sender: 'bob', receiver: 'alice' }),
+    ];
+    const alone = rows.map((r) => toMessage(r, { users, groups: new Map() }));
+    const participants = { users, groups: new Map(), entities: new Map() };
+    const shared = rows.map((r) => toMessage(r, participants));
+    expect(JSON.stringify(shared)).toBe(JSON.stringify(alone));
+    const entities = (m: (typeof shared)[number]) =>
+      m.data.entities as Record<string, { entity: unknown }>;
+    expect(entities(shared[1]).sender.entity).toBe(entities(shared[0]).receiver.entity);
+    expect(shared[0].mentionedUsers?.[0]).toBe(entities(shared[0]).receiver.entity);
+    expect(entities(shared[1]).receiver.entity).toEqual({
+      ...profile('alice'),
+      metadata: { team: 'x' },
+    });
+  });
+
   it('renders the CometChat shape: numeric string ids, seconds, entities, seq', () => {
     const users = new Map([['alice', profile('alice')]]);
     const m = toMessage(

@@ -7,6 +7,11 @@ import { RenderRow, Stamp } from './message.entity';
 export interface Participants {
   users: ReadonlyMap<string, UserProfile>;
   groups: ReadonlyMap<string, GroupSnapshot>;
+  /**
+   * When set, the user entities made so far: the messages rendered with these participants share
+   * one entity object per user (a page names the same few users many times).
+   */
+  entities?: Map<string, Record<string, unknown>>;
 }
 
 /**
@@ -23,6 +28,18 @@ export function userEntity(uid: string, users: Participants['users']): Record<st
   return { ...rest, metadata: shared };
 }
 
+/** userEntity, made once per user when `participants` keeps the entities made. */
+function entityOf(uid: string, participants: Participants): Record<string, unknown> {
+  const made = participants.entities;
+  if (!made) return userEntity(uid, participants.users);
+  let entity = made.get(uid);
+  if (!entity) {
+    entity = userEntity(uid, participants.users);
+    made.set(uid, entity);
+  }
+  return entity;
+}
+
 function groupEntity(guid: string, groups: Participants['groups']): Record<string, unknown> {
   return groups.get(guid) ?? { guid, name: guid, conversationId: groupConversationId(guid) };
 }
@@ -36,7 +53,7 @@ export function toMessage(row: RenderRow, participants: Participants): Message {
   const receiver =
     row.receiver_type === 'group'
       ? { entity: groupEntity(row.receiver, participants.groups), entityType: 'group' }
-      : { entity: userEntity(row.receiver, participants.users), entityType: 'user' };
+      : { entity: entityOf(row.receiver, participants), entityType: 'user' };
   const message: Message = {
     id: String(row.id),
     conversationId: row.conversation_id,
@@ -50,7 +67,7 @@ export function toMessage(row: RenderRow, participants: Participants): Message {
       entities: {
         // An action message keeps its own `by`/`on`/`for` (reference §6.4) beside these.
         ...(row.data.entities as Record<string, unknown> | undefined),
-        sender: { entity: userEntity(row.sender, participants.users), entityType: 'user' },
+        sender: { entity: entityOf(row.sender, participants), entityType: 'user' },
         receiver,
       },
     },
@@ -69,7 +86,7 @@ export function toMessage(row: RenderRow, participants: Participants): Message {
   }
   if (row.mentioned_uids.length) {
     // The client SDK reads `data.mentions` (uid -> user); the REST shape names `mentionedUsers`.
-    const mentioned = row.mentioned_uids.map((uid) => userEntity(uid, participants.users));
+    const mentioned = row.mentioned_uids.map((uid) => entityOf(uid, participants));
     message.mentionedUsers = mentioned;
     message.data.mentions = Object.fromEntries(mentioned.map((u) => [u.uid, u]));
   }

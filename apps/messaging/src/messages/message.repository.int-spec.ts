@@ -10,6 +10,7 @@ import {
 import { MessageListQuery, MessageListQuerySchema } from '@parley/contracts';
 import { DataSource } from 'typeorm';
 import { messagingModule } from '../app.module';
+import { groupSnapshot, profile } from '../testing/message.factory';
 import { MessageRepository } from './message.repository';
 
 jest.setTimeout(120_000);
@@ -62,9 +63,16 @@ describe('message page query plans (a conversation of 100,000 messages)', () => 
 
   afterAll(async () => {
     await ds?.query(`DELETE FROM "messaging"."messages" WHERE "app_id" = $1`, [appId]);
+    for (const table of ['users', 'groups', 'receipt_marks']) {
+      await ds?.query(`DELETE FROM "messaging"."${table}" WHERE "app_id" = $1`, [appId]);
+    }
     await ds?.query('VACUUM "messaging"."messages"');
     await ctx?.close();
   });
+
+  /** The rows of a page as the repository reads it for rendering. */
+  const list = async (...args: Parameters<MessageRepository['page']>) =>
+    (await repo.page(...args)).rows;
 
   async function planOf(conversations: string[] | undefined, q: MessageListQuery) {
     const { sql, params } = repo.listSql(appId, conversations, q);
@@ -125,6 +133,106 @@ describe('message page query plans (a conversation of 100,000 messages)', () => 
     );
   });
 
+  it('reads a page with the users, groups and receipt marks it names in one statement, its messages from one range, also as the generic plan', async () => {
+    await ds.query(
+      `INSERT INTO "messaging"."users" ("app_id", "uid", "status", "profile", "version")
+       VALUES ($1, 'u1', 'active', $2, 1), ($1, 'u9', 'active', $3, 1),
+              ($1, 'u2', 'deleted', NULL, 1)`,
+      [appId, profile('u1'), profile('u9')],
+    );
+    await ds.query(
+      `INSERT INTO "messaging"."groups" ("app_id", "guid", "snapshot", "version")
+       VALUES ($1, 'big', $2, 1), ($1, 'other', $3, 1)`,
+      [appId, groupSnapshot('big'), groupSnapshot('other')],
+    );
+    // Seqs 8-10 on the page (the ids before ids[10]); the viewer is u2.
+    await ds.query(
+      `UPDATE "messaging"."messages" SET "mentioned_uids" = '{u2}' WHERE "app_id" = $1 AND "id" = $2`,
+      [appId, ids[8]],
+    );
+    const at = new Date('2025-03-01T10:00:00.750Z');
+    await ds.query(
+      `INSERT INTO "messaging"."receipt_marks"
+         ("app_id", "conversation_id", "uid", "kind", "from_seq", "to_seq", "marked_at")
+       VALUES ($1, 'group_big', '*', 'read', 0, 9, $2), ($1, 'group_big', 'u2', 'delivered', 0, 100, $2),
+              ($1, 'group_big', 'u3', 'read', 0, 100, $2), ($1, 'group_big', '*', 'delivered', 50, 60, $2),
+              ($1, 'group_a', '*', 'read', 0, 100, $2)`,
+      [appId, at],
+    );
+    const q = query({ limit: '3', id: ids[10] });
+    const read = await repo.page(appId, ['group_big'], q, 'u2');
+    expect(read.rows.map((r) => r.id)).toEqual([ids[9], ids[8], ids[7]]);
+    const [, row] = read.rows;
+    expect(row).toEqual({
+      id: ids[8],
+      conversation_id: 'group_big',
+      seq: '9',
+      muid: null,
+      sender: 'u1',
+      receiver: 'big',
+      receiver_type: 'group',
+      category: 'message',
+      type: 'text',
+      data: { text: 'message 9' },
+      tags: [],
+      parent_id: null,
+      reply_count: 0,
+      quoted_message_id: null,
+      mentioned_uids: ['u2'],
+      reaction_count: 0,
+      edited_by: null,
+      deleted_by: null,
+      sent_at: expect.any(Number),
+      updated_at: expect.any(Number),
+      edited_at: null,
+      deleted_at: null,
+    });
+    expect(Number(row.sent_at) - Number(row.updated_at)).toBe(9);
+    const byUid = (a: { uid: string }, b: { uid: string }) => a.uid.localeCompare(b.uid);
+    expect(read.users.sort(byUid)).toEqual([
+      { uid: 'u1', status: 'active', profile: profile('u1') },
+      { uid: 'u2', status: 'deleted', profile: null },
+    ]);
+    expect(read.groups).toEqual([{ guid: 'big', snapshot: groupSnapshot('big') }]);
+    // Whole seconds, in milliseconds: as a mark's Date gives them to toSeconds.
+    const markedAt = Math.floor(at.getTime() / 1000) * 1000;
+    expect(read.marks.sort(byUid)).toEqual([
+      {
+        conversation_id: 'group_big',
+        uid: '*',
+        kind: 'read',
+        from_seq: '0',
+        to_seq: '9',
+        marked_at: markedAt,
+      },
+      {
+        conversation_id: 'group_big',
+        uid: 'u2',
+        kind: 'delivered',
+        from_seq: '0',
+        to_seq: '100',
+        marked_at: markedAt,
+      },
+    ]);
+
+    const { sql, params, name } = repo.pageSql(
+      appId,
+      ['group_big'],
+      query({ limit: '50', id: ids[60_000] }),
+      'u1',
+    );
+    expect(name).toMatch(/^messages_page_/);
+    for (const plan of [
+      await explainPlan(ds, sql, params, { analyze: true }),
+      await explainGenericPlan(ds, sql, params as Array<string | number>),
+    ]) {
+      const [scan, ...more] = scans(plan);
+      expect(more).toEqual([]);
+      expect(scan['Index Name']).toBe('messages_conversation_id');
+      expect(scan['Actual Rows']).toBe(50);
+    }
+  });
+
   it("prepares one conversation's page, and plans a search or several conversations for their values", () => {
     const one = repo.listSql(appId, ['group_big'], query({ id: ids[10] }), 'u1');
     const again = repo.listSql(appId, ['group_a'], query({ id: ids[20] }), 'u2');
@@ -134,6 +242,12 @@ describe('message page query plans (a conversation of 100,000 messages)', () => 
     expect(repo.listSql(appId, ['group_big'], query({ searchKey: 'hi' })).name).toBeUndefined();
     expect(repo.listSql(appId, OTHERS, query({})).name).toBeUndefined();
     expect(repo.listSql(appId, undefined, query({})).name).toBeUndefined();
+    // The page with what it names is prepared when its page is, under a name of its own.
+    expect(repo.pageSql(appId, ['group_a'], query({ id: ids[20] }), 'u2').name).toMatch(
+      /^messages_page_/,
+    );
+    expect(repo.pageSql(appId, ['group_a'], query({ id: ids[20] }), 'u2').name).not.toBe(one.name);
+    expect(repo.pageSql(appId, OTHERS, query({})).name).toBeUndefined();
   });
 
   it("gives a page's timestamps as whole Unix seconds, as the stored times read", async () => {
@@ -150,7 +264,7 @@ describe('message page query plans (a conversation of 100,000 messages)', () => 
     )) as Array<{ sent_at: Date; updated_at: Date; edited_at: Date }>;
     for (let round = 0; round < 2; round++) {
       // Twice: the second runs the statement the first prepared on the same pooled connection.
-      const [row] = await repo.list(appId, ['group_big'], query({ limit: '1', id: ids[4] }));
+      const [row] = await list(appId, ['group_big'], query({ limit: '1', id: ids[4] }));
       expect(row).toMatchObject({
         id: ids[3],
         sent_at: toSeconds(stored.sent_at),
@@ -183,22 +297,22 @@ describe('message page query plans (a conversation of 100,000 messages)', () => 
     expect(more).toEqual([]);
     expect(scan['Index Name']).toBe('messages_conversation_updated');
     expect(scan['Actual Rows']).toBe(50);
-    const changed = await repo.list(appId, ['group_big'], query({ updatedSince: since }));
+    const changed = await list(appId, ['group_big'], query({ updatedSince: since }));
     expect(changed.map((r) => r.id).sort()).toEqual([...ids.slice(1000, 1050)].sort());
   });
 
   it('returns the rows the plans promise', async () => {
-    const newest = await repo.list(appId, ['group_big'], query({ limit: '3' }));
+    const newest = await list(appId, ['group_big'], query({ limit: '3' }));
     expect(newest.map((r) => Number(r.seq))).toEqual([BIG, BIG - 1, BIG - 2]);
-    const before = await repo.list(appId, ['group_big'], query({ limit: '2', id: ids[10] }));
+    const before = await list(appId, ['group_big'], query({ limit: '2', id: ids[10] }));
     expect(before.map((r) => r.id)).toEqual([ids[9], ids[8]]);
-    const after = await repo.list(
+    const after = await list(
       appId,
       ['group_big'],
       query({ affix: 'append', limit: '2', id: ids[10] }),
     );
     expect(after.map((r) => r.id)).toEqual([ids[11], ids[12]]);
-    const range = await repo.list(
+    const range = await list(
       appId,
       ['group_big'],
       query({ affix: 'append', fromSeq: '5', toSeq: '7' }),

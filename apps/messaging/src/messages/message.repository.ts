@@ -4,6 +4,9 @@ import { MessageListQuery } from '@parley/contracts';
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
+import { DirectoryGroup, DirectoryUser } from '../directory/directory.entity';
+import { MarkRow } from '../receipts/receipt.entity';
+import { GROUP_MARK_UID } from '../receipts/receipt.repository';
 import { MessageRow, NewMessage, RenderRow } from './message.entity';
 
 type Db = Pick<EntityManager, 'query'>;
@@ -14,37 +17,115 @@ const SESSION_STATEMENT_ERRORS = new Set(['42P05', '26000']);
 export interface Sql {
   sql: string;
   params: unknown[];
-  /** Set when it runs as a prepared statement of that name (see MessageRepository.list). */
+  /** Set when it runs as a prepared statement of that name (see MessageRepository.page). */
   name?: string;
 }
 
 /** Unix seconds, whole (as toSeconds), of a timestamp column of `m`: a number, not a Date. */
 const epoch = (column: string) => `floor(date_part('epoch', m."${column}")) AS "${column}"`;
 
+/**
+ * A page row's fields as the page statement sends them (see pageSql): each a JSON array of these,
+ * in this order, which parses in half the time of an object per row with its keys. `text`: a
+ * bigint, as a string (as the driver gives bigints); `seconds`: the whole Unix seconds.
+ */
+const PAGE_ROW_FIELDS: ReadonlyArray<readonly [keyof RenderRow & string, 'text' | 'seconds' | '']> =
+  [
+    ['id', 'text'],
+    ['conversation_id', ''],
+    ['seq', 'text'],
+    ['muid', ''],
+    ['sender', ''],
+    ['receiver', ''],
+    ['receiver_type', ''],
+    ['category', ''],
+    ['type', ''],
+    ['data', ''],
+    ['tags', ''],
+    ['parent_id', 'text'],
+    ['reply_count', ''],
+    ['quoted_message_id', 'text'],
+    ['mentioned_uids', ''],
+    ['reaction_count', ''],
+    ['edited_by', ''],
+    ['deleted_by', ''],
+    ['sent_at', 'seconds'],
+    ['updated_at', 'seconds'],
+    ['edited_at', 'seconds'],
+    ['deleted_at', 'seconds'],
+  ];
+
 /** The columns a page's messages are rendered from (RenderRow), timestamps as Unix seconds. */
-const PAGE_COLUMNS = [
-  ...[
-    'id',
-    'conversation_id',
-    'seq',
-    'muid',
-    'sender',
-    'receiver',
-    'receiver_type',
-    'category',
-    'type',
-    'data',
-    'tags',
-    'parent_id',
-    'reply_count',
-    'quoted_message_id',
-    'mentioned_uids',
-    'reaction_count',
-    'edited_by',
-    'deleted_by',
-  ].map((c) => `m."${c}"`),
-  ...['sent_at', 'updated_at', 'edited_at', 'deleted_at'].map(epoch),
-].join(', ');
+const PAGE_COLUMNS = PAGE_ROW_FIELDS.map(([c, kind]) =>
+  kind === 'seconds' ? epoch(c) : `m."${c}"`,
+).join(', ');
+
+/** A page row (of PAGE_COLUMNS, as `p`) as the JSON array of PAGE_ROW_FIELDS. */
+const PAGE_ROW_JSON = `json_build_array(${PAGE_ROW_FIELDS.map(
+  ([c, kind]) => `p."${c}"${kind === 'text' ? '::text' : kind === 'seconds' ? '::bigint' : ''}`,
+).join(', ')})`;
+
+/**
+ * A page row from its JSON array (PAGE_ROW_JSON): an object literal, so every row has one shape
+ * (the fields in PAGE_ROW_FIELDS' order; the repository's tests compare a whole row).
+ */
+function pageRow(v: unknown[]): RenderRow {
+  return {
+    id: v[0],
+    conversation_id: v[1],
+    seq: v[2],
+    muid: v[3],
+    sender: v[4],
+    receiver: v[5],
+    receiver_type: v[6],
+    category: v[7],
+    type: v[8],
+    data: v[9],
+    tags: v[10],
+    parent_id: v[11],
+    reply_count: v[12],
+    quoted_message_id: v[13],
+    mentioned_uids: v[14],
+    reaction_count: v[15],
+    edited_by: v[16],
+    deleted_by: v[17],
+    sent_at: v[18],
+    updated_at: v[19],
+    edited_at: v[20],
+    deleted_at: v[21],
+  } as RenderRow;
+}
+
+/** What MessageRepository.page reads with a page's messages. */
+export interface PageRead {
+  /** The page's messages, in the order asked for (newest first for `prepend`). */
+  rows: RenderRow[];
+  /** The users they name (senders, 1:1 receivers, mentions), as usersForDisplay reads them. */
+  users: DirectoryUser[];
+  /** The groups they were sent to, as groupsForDisplay reads them. */
+  groups: Array<Pick<DirectoryGroup, 'guid' | 'snapshot'>>;
+  /**
+   * The receipt marks that may cover them (at least those ReceiptViews.marksFor reads): any
+   * user's in a 1:1 conversation, the whole group's and the viewer's in a group; `marked_at` in
+   * Unix milliseconds (whole seconds).
+   */
+  marks: MarkRow[];
+}
+
+/** Statement names by SQL: a page's text is hashed once per process, not once per page. */
+const statementNames = new Map<string, string>();
+const STATEMENT_NAMES_MAX = 1000;
+
+/** The name of the prepared statement of a page's `sql` (a prefix and a hash of the text). */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `messages_page_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    if (statementNames.size >= STATEMENT_NAMES_MAX) statementNames.clear();
+    statementNames.set(sql, name);
+  }
+  return name;
+}
 
 /**
  * The words `searchKey` is matched against: a message's text and the string values of its
@@ -638,25 +719,57 @@ export class MessageRepository {
       where.push(`m."updated_at" >= to_timestamp(${p(q.updatedSince)})`);
     }
     where.push(...this.contentFilters(q, viewer, p));
-    // Within a conversation seq and id order agree; a seq range reads the seq key.
-    const bySeq =
-      conversationIds?.length === 1 &&
-      q.id === undefined &&
-      (q.fromSeq !== undefined || q.toSeq !== undefined);
-    const order = `m."${bySeq ? 'seq' : 'id'}" ${prepend ? 'DESC' : 'ASC'}`;
-    const sql = `SELECT ${PAGE_COLUMNS} FROM "messaging"."messages" m${joins} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p(q.limit)}`;
+    const sql = `SELECT ${PAGE_COLUMNS} FROM "messaging"."messages" m${joins} WHERE ${where.join(' AND ')} ORDER BY ${pageOrder('m', conversationIds, q)} LIMIT ${p(q.limit)}`;
     // A page of one conversation without a text search is prepared once per connection: its
     // best plan (one range of a conversation's index) does not depend on the values, so the
     // generic plan PostgreSQL settles on is it (the plan tests check). Other pages are planned for
     // their values each time.
     const prepared = conversationIds?.length === 1 && q.searchKey === undefined;
-    return {
-      sql,
-      params,
-      ...(prepared
-        ? { name: `messages_page_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}` }
-        : {}),
-    };
+    return { sql, params, ...(prepared ? { name: statementName(sql) } : {}) };
+  }
+
+  /**
+   * listSql's page with what rendering it reads besides, in ONE statement (one round trip, where
+   * the users, groups and receipt marks were two more after the page): the page's rows (each a
+   * JSON array, see PAGE_ROW_FIELDS), the users and groups they name and the receipt marks that
+   * may cover them (see PageRead), as one row of JSON. Prepared when listSql's page is.
+   */
+  pageSql(
+    appId: string,
+    conversationIds: string[] | undefined,
+    q: MessageListQuery,
+    viewer?: string,
+  ): Sql {
+    const list = this.listSql(appId, conversationIds, q, viewer);
+    const params = [...list.params, viewer ?? null];
+    const v = `$${params.length}::text`;
+    const sql = `WITH page AS (${list.sql})
+      SELECT
+        (SELECT coalesce(json_agg(${PAGE_ROW_JSON} ORDER BY ${pageOrder('p', conversationIds, q)}), '[]')
+         FROM page p) AS "rows",
+        (SELECT coalesce(json_agg(json_build_object(
+                  'uid', u."uid", 'status', u."status", 'profile', u."profile")), '[]')
+         FROM "messaging"."users" u
+         WHERE u."app_id" = $1 AND u."uid" IN (
+           SELECT p."sender" FROM page p
+           UNION SELECT p."receiver" FROM page p WHERE p."receiver_type" = 'user'
+           UNION SELECT unnest(p."mentioned_uids") FROM page p)) AS "users",
+        (SELECT coalesce(json_agg(json_build_object('guid', g."guid", 'snapshot', g."snapshot")), '[]')
+         FROM "messaging"."groups" g
+         WHERE g."app_id" = $1
+           AND g."guid" IN (SELECT p."receiver" FROM page p WHERE p."receiver_type" = 'group')) AS "groups",
+        (SELECT coalesce(json_agg(json_build_object(
+                  'conversation_id', r."conversation_id", 'uid', r."uid", 'kind', r."kind",
+                  'from_seq', r."from_seq"::text, 'to_seq', r."to_seq"::text,
+                  'marked_at', floor(date_part('epoch', r."marked_at"))::bigint * 1000)), '[]')
+         FROM (SELECT p."conversation_id", bool_or(p."receiver_type" = 'group') AS "grp",
+                      min(p."seq") AS "lo", max(p."seq") AS "hi"
+               FROM page p GROUP BY p."conversation_id") b
+         JOIN "messaging"."receipt_marks" r
+           ON r."app_id" = $1 AND r."conversation_id" = b."conversation_id"
+          AND (NOT b."grp" OR r."uid" = '${GROUP_MARK_UID}' OR r."uid" = ${v})
+          AND r."to_seq" >= b."lo" AND r."from_seq" < b."hi") AS "marks"`;
+    return { sql, params, ...(list.name ? { name: statementName(sql) } : {}) };
   }
 
   /**
@@ -697,26 +810,41 @@ export class MessageRepository {
   }
 
   /**
-   * One page of messages (see listSql), as rendering reads them: the columns it needs, timestamps
-   * as Unix seconds. On the driver's pool, not the query runner: a prepared statement needs its
-   * name, which TypeORM's `query` does not pass on.
+   * One page of messages with what rendering them reads (see pageSql and PageRead). On the
+   * driver's pool, not the query runner: a prepared statement needs its name, which TypeORM's
+   * `query` does not pass on.
    */
-  async list(
+  async page(
     appId: string,
     conversationIds: string[] | undefined,
     q: MessageListQuery,
     viewer?: string,
-  ): Promise<RenderRow[]> {
-    const { sql, params, name } = this.listSql(appId, conversationIds, q, viewer);
+  ): Promise<PageRead> {
+    const { sql, params, name } = this.pageSql(appId, conversationIds, q, viewer);
     const pool = (this.ds.driver as unknown as { master: Pool }).master;
+    let result;
     try {
-      return (await pool.query<RenderRow>({ text: sql, values: params, name })).rows;
+      result = await pool.query({ text: sql, values: params, name });
     } catch (err) {
       // Where connections share a session (the one-process mode's embedded database, a pooler in
       // transaction mode), another connection's statement of that name may exist, or one this
       // connection made may be gone: the page is then planned for its values instead.
       if (!name || !SESSION_STATEMENT_ERRORS.has((err as { code?: string }).code ?? '')) throw err;
-      return (await pool.query<RenderRow>({ text: sql, values: params })).rows;
+      result = await pool.query({ text: sql, values: params });
     }
+    const read = result.rows[0] as Omit<PageRead, 'rows'> & { rows: unknown[][] };
+    return { ...read, rows: read.rows.map(pageRow) };
   }
+}
+
+/**
+ * The order of a page's rows (of table alias `alias`): by id, or by seq for a seq range of one
+ * conversation (within a conversation the two agree; a seq range reads the seq key).
+ */
+function pageOrder(alias: string, conversationIds: string[] | undefined, q: MessageListQuery) {
+  const bySeq =
+    conversationIds?.length === 1 &&
+    q.id === undefined &&
+    (q.fromSeq !== undefined || q.toSeq !== undefined);
+  return `${alias}."${bySeq ? 'seq' : 'id'}" ${q.affix === 'prepend' ? 'DESC' : 'ASC'}`;
 }

@@ -25,7 +25,8 @@ export interface MarkRow {
   kind: MarkKind;
   from_seq: string;
   to_seq: string;
-  marked_at: Date;
+  /** A Date, or Unix milliseconds (as a page reads it with its messages). */
+  marked_at: Date | number;
 }
 
 /** One receiver's receipt of a message, as stored. */
