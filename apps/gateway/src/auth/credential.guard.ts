@@ -16,6 +16,17 @@ const DEFAULT_RULE: AccessRule = { kind: 'app', allow: ['fullAccess'] };
 /** Built once: a zod schema compiles itself on first use, which costs more than a request. */
 const OnBehalfOfSchema = z.object({ onBehalfOf: IdSchema });
 
+/** The access rule of a route: its handler's, else its controller's, else fullAccess only. */
+export function accessRuleOf(
+  reflector: Reflector,
+  handlerAndController: Parameters<Reflector['getAllAndOverride']>[1],
+): AccessRule {
+  return (
+    reflector.getAllAndOverride<AccessRule | undefined>(ACCESS, handlerAndController) ??
+    DEFAULT_RULE
+  );
+}
+
 function header(req: AuthedRequest, name: string): string | undefined {
   const v = req.headers[name];
   const s = Array.isArray(v) ? v[0] : v;
@@ -41,14 +52,23 @@ export class CredentialGuard implements CanActivate {
   }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const rule =
-      this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS, [
-        ctx.getHandler(),
-        ctx.getClass(),
-      ]) ?? DEFAULT_RULE;
+    const rule = accessRuleOf(this.reflector, [ctx.getHandler(), ctx.getClass()]);
     if (rule.kind === 'public') return true;
-    const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-    if (rule.kind === 'admin') return this.checkOperatorKey(req, ctx);
+    const http = ctx.switchToHttp();
+    await this.admit(rule, http.getRequest<AuthedRequest>(), http.getResponse<FastifyReply>());
+    return true;
+  }
+
+  /**
+   * Admits a request under `rule` or throws its DomainError; an app credential's principal is set
+   * on `req`. The guard of every Nest route, and called as it is by the gateway's plain routes.
+   */
+  async admit(rule: AccessRule, req: AuthedRequest, reply: FastifyReply): Promise<void> {
+    if (rule.kind === 'public') return;
+    if (rule.kind === 'admin') {
+      await this.checkOperatorKey(req, reply);
+      return;
+    }
     req.principal = await this.authenticate(req);
     if (!rule.allow.includes(req.principal.kind)) {
       throw new DomainError(
@@ -56,11 +76,9 @@ export class CredentialGuard implements CanActivate {
         `This credential (${req.principal.kind}) has no access to this API.`,
       );
     }
-    return true;
   }
 
-  private async checkOperatorKey(req: AuthedRequest, ctx: ExecutionContext): Promise<true> {
-    const reply = ctx.switchToHttp().getResponse<FastifyReply>();
+  private async checkOperatorKey(req: AuthedRequest, reply: FastifyReply): Promise<true> {
     const refusal = await this.operatorKeys.refusal(req.ip);
     if (refusal) {
       void reply.headers(refusal.headers);

@@ -2,7 +2,7 @@ import { Controller, Get, Header, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { z } from 'zod';
-import { ACCESS, AccessRule } from '../auth/access.decorator';
+import { accessRuleOf } from '../auth/credential.guard';
 import { Public } from '../auth/access.decorator';
 import { API_DOC, ApiDocSpec } from './api-doc.decorator';
 
@@ -45,11 +45,7 @@ export class OpenApiController {
         const method =
           RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number].toLowerCase();
         const sub = ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, handler) ?? '');
-        const access =
-          this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS, [
-            handler as never,
-            ctrl,
-          ]) ?? ({ kind: 'app', allow: ['fullAccess'] } as AccessRule);
+        const access = accessRuleOf(this.reflector, [handler as never, ctrl]);
         for (const base of bases.filter((b) => !b.startsWith('v3.0/'))) {
           const segments = [base, ...sub].flatMap((s) => s.split('/')).filter(Boolean);
           const path = `/${segments.join('/')}`.replace(/:(\w+)/g, '{$1}');

@@ -1,8 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { CORRELATION_HEADER, Metrics, runWithCorrelation } from '@parley/common';
-import { DomainError } from '@parley/common';
+import type { FastifyInstance } from 'fastify';
+import { Reflector } from '@nestjs/core';
+import {
+  CORRELATION_HEADER,
+  DomainError,
+  MessageBus,
+  Metrics,
+  runWithCorrelation,
+} from '@parley/common';
+import { CredentialGuard } from '../auth/credential.guard';
+import { plainMessageRoutes } from '../messages/messages.controller';
+import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { ErrorEnvelopeFilter } from './error.filter';
+import { servePlainRoutes } from './plain-routes';
 import { hasUnsafeText } from './safe-text';
 
 /** Headers browser clients (the CometChat SDK among them) send. */
@@ -25,7 +36,10 @@ export const CORS_ALLOWED_HEADERS = [
   'authorization',
 ];
 
-/** The gateway's HTTP edge: correlation ids, lenient JSON, CORS and the error envelope. */
+/**
+ * The gateway's HTTP edge: correlation ids, lenient JSON, CORS, the error envelope, and the hottest
+ * routes served by plain handlers (http/plain-routes.ts).
+ */
 export function configureHttp(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
 
@@ -71,24 +85,23 @@ export function configureHttp(app: NestFastifyApplication): void {
       query.perPage ??= query.per_page;
       delete query.per_page;
     }
-    for (const [part, value] of [
-      ['body', req.body],
-      ['query', req.query],
-      ['path', req.params],
-    ] as const) {
-      if (hasUnsafeText(value)) {
-        return done(
-          new DomainError(
-            'ERR_BAD_REQUEST',
-            'The request contains text that is not valid Unicode, or a NUL character.',
-            {
-              [part]: [
-                'contains a NUL character, a lone surrogate or nesting deeper than 64 levels',
-              ],
-            },
-          ),
-        );
-      }
+    const part = hasUnsafeText(req.body)
+      ? 'body'
+      : hasUnsafeText(req.query)
+        ? 'query'
+        : hasUnsafeText(req.params)
+          ? 'path'
+          : undefined;
+    if (part) {
+      return done(
+        new DomainError(
+          'ERR_BAD_REQUEST',
+          'The request contains text that is not valid Unicode, or a NUL character.',
+          {
+            [part]: ['contains a NUL character, a lone surrogate or nesting deeper than 64 levels'],
+          },
+        ),
+      );
     }
     done();
   });
@@ -107,4 +120,14 @@ export function configureHttp(app: NestFastifyApplication): void {
     maxAge: 600,
   });
   app.useGlobalFilters(new ErrorEnvelopeFilter());
+
+  servePlainRoutes(
+    fastify as unknown as FastifyInstance, // typed by @nestjs/platform-fastify's own copy of fastify
+    {
+      reflector: app.get(Reflector),
+      guard: app.get(CredentialGuard),
+      rateLimits: app.get(RateLimitService),
+    },
+    plainMessageRoutes(app.get(MessageBus)),
+  );
 }

@@ -1,4 +1,11 @@
-import { pageAsList } from './envelope';
+import { ok, okJson, pageAsList } from './envelope';
+
+describe('okJson', () => {
+  it('writes what `ok` gives, encoded', () => {
+    const data = { id: '7', data: { text: 'hi' }, tags: [] };
+    expect(okJson(JSON.stringify(data))).toBe(JSON.stringify(ok(data)));
+  });
+});
 
 describe('pageAsList', () => {
   const page = {

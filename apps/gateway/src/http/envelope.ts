@@ -16,6 +16,11 @@ export function paged<T>(page: Page<T>): {
 /** The content type of a JSON body the gateway sends as text it did not encode itself. */
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
+/** `ok(data)` as JSON text, around `data` given as JSON text (an RPC's answer, unparsed). */
+export function okJson(dataJson: string): string {
+  return `{"data":${dataJson}}`;
+}
+
 const PAGE_PREFIX = '{"items":';
 
 /**

@@ -15,7 +15,9 @@ export function idParam(name: string, value: string): string {
   return parseOrThrow(schema, { [name]: value })[name];
 }
 
+const MessageIdParamSchema = z.object({ id: MessageIdSchema });
+
 /** Validate a message id in the path, reported as `id`. */
 export function messageIdParam(id: string): string {
-  return parseOrThrow(z.object({ id: MessageIdSchema }), { id }).id;
+  return parseOrThrow(MessageIdParamSchema, { id }).id;
 }

@@ -25,8 +25,9 @@ import { Allow } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ApiDoc } from '../docs/api-doc.decorator';
 import { deviceIdOf } from '../http/device-id';
-import { JSON_CONTENT_TYPE, ok, pageAsList } from '../http/envelope';
+import { JSON_CONTENT_TYPE, ok, okJson, pageAsList } from '../http/envelope';
 import { idParam, messageIdParam } from '../http/params';
+import { PlainRoute, plainRoute } from '../http/plain-routes';
 import { v3 } from '../http/routes';
 import { actingUid } from '../relationships/acting-user';
 
@@ -43,22 +44,17 @@ export class MessagesController {
 
   @Post()
   @HttpCode(200) // CometChat answers every success with 200, creates included
+  @Header('content-type', JSON_CONTENT_TYPE)
   @ApiDoc({
     summary: 'Send a message to a user or a group (the reply is the stored message, with `seq`)',
     body: MessageSendBodySchema,
   })
-  async send(
+  send(
     @CurrentPrincipal() p: Principal,
     @Body() body: unknown,
     @Headers('resource') resource: string | undefined,
   ) {
-    const message = parseOrThrow(MessageSendBodySchema, body ?? {});
-    const request = { appId: p.appId, sender: p.uid, deviceId: deviceIdOf(resource), message };
-    // To many receivers the reply is per receiver (reference §2.1's bulk shape).
-    if (message.multipleReceivers !== undefined) {
-      return ok(await this.bus.request(RPC.messaging.messageSendMany, request));
-    }
-    return ok(await this.bus.request(RPC.messaging.messageSend, request));
+    return sendMessage(this.bus, p, body, resource);
   }
 
   @Post(':id/thread')
@@ -207,7 +203,7 @@ export class UserMessagesController {
     query: MessageListQuerySchema,
   })
   list(@CurrentPrincipal() p: Principal, @Param('uid') uid: string, @Query() query: unknown) {
-    return listMessages(this.bus, p, { kind: 'user', uid: idParam('uid', uid) }, query);
+    return listMessages(this.bus, p, userScope(uid), query);
   }
 }
 
@@ -221,8 +217,53 @@ export class GroupMessagesController {
   @Header('content-type', JSON_CONTENT_TYPE)
   @ApiDoc({ summary: "List a group's messages (members only)", query: MessageListQuerySchema })
   list(@CurrentPrincipal() p: Principal, @Param('guid') guid: string, @Query() query: unknown) {
-    return listMessages(this.bus, p, { kind: 'group', guid: idParam('guid', guid) }, query);
+    return listMessages(this.bus, p, groupScope(guid), query);
   }
+}
+
+/** POST /messages: the stored message, or per receiver for `multipleReceivers` (as JSON text). */
+async function sendMessage(
+  bus: MessageBus,
+  p: Principal,
+  body: unknown,
+  resource: string | undefined,
+) {
+  const message = parseOrThrow(MessageSendBodySchema, body ?? {});
+  const request = { appId: p.appId, sender: p.uid, deviceId: deviceIdOf(resource), message };
+  // To many receivers the reply is per receiver (reference §2.1's bulk shape). Sent on as the JSON
+  // text messaging wrote.
+  if (message.multipleReceivers !== undefined) {
+    return okJson(await bus.requestJson(RPC.messaging.messageSendMany, request));
+  }
+  return okJson(await bus.requestJson(RPC.messaging.messageSend, request));
+}
+
+const userScope = (uid: string): MessageListScope => ({ kind: 'user', uid: idParam('uid', uid) });
+const groupScope = (guid: string): MessageListScope => ({
+  kind: 'group',
+  guid: idParam('guid', guid),
+});
+
+/**
+ * The hottest message routes (a send, a conversation's page), served without Nest's per-request
+ * machinery (http/plain-routes.ts) by the functions their controller methods call.
+ */
+export function plainMessageRoutes(bus: MessageBus): PlainRoute[] {
+  type Params = Record<string, string>;
+  return [
+    plainRoute(MessagesController, 'send', (p, req) =>
+      sendMessage(bus, p, req.body, req.headers.resource as string | undefined),
+    ),
+    plainRoute(MessagesController, 'list', (p, req) =>
+      listMessages(bus, p, { kind: 'all' }, req.query),
+    ),
+    plainRoute(UserMessagesController, 'list', (p, req) =>
+      listMessages(bus, p, userScope((req.params as Params).uid), req.query),
+    ),
+    plainRoute(GroupMessagesController, 'list', (p, req) =>
+      listMessages(bus, p, groupScope((req.params as Params).guid), req.query),
+    ),
+  ];
 }
 
 /** `{data: [messages, oldest first], meta: {current, next, cursor}}` (reference §2.2b). */

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, Metrics, rootLogger } from '@parley/common';
+import { Clock, DomainError, Metrics, rootLogger } from '@parley/common';
+import type { FastifyReply } from 'fastify';
 import { Counter } from 'prom-client';
+import type { AuthedRequest } from '../auth/principal.decorator';
 import { AppLimitsCache } from './app-limits.cache';
 import { RateLimitCounters } from './rate-limit.counters';
-import type { RateLimitBucket } from './rate-limit-bucket';
-import type { RequestScope } from './request-scopes';
+import { bucketOf, RateLimitBucket } from './rate-limit-bucket';
+import { RequestScope, scopeOf } from './request-scopes';
 
 /** Budgets are per minute, counted in fixed windows aligned to the minute. */
 export const WINDOW_MS = 60_000;
@@ -112,6 +114,41 @@ export class RateLimitService {
     const decision = decide(limit, count, nowMs, window.endMs);
     if (!decision.allowed) this.refused.inc({ bucket });
     return decision;
+  }
+
+  /**
+   * Applies the app's rate limits to a request an app credential authenticated (`req.principal`;
+   * requests without one are not limited), then the per-user or per-address budget it also spends
+   * (request-scopes.ts), if any. Sets the budget's headers on `reply`; a refused request throws
+   * ERR_TOO_MANY_REQUESTS (429). The rate-limit interceptor of every Nest route, and called as it
+   * is by the gateway's plain routes.
+   */
+  async admitRequest(req: AuthedRequest, reply: FastifyReply): Promise<void> {
+    const principal = req.principal;
+    if (!principal) return;
+    const routeTemplate = req.routeOptions.url ?? '';
+    const bucket = bucketOf({ method: req.method, routeTemplate, principal, body: req.body });
+    const decision = await this.admit(principal.appId, bucket);
+    void reply.headers(decision.headers);
+    if (!decision.allowed) {
+      throw new DomainError(
+        'ERR_TOO_MANY_REQUESTS',
+        `This app made more ${bucket} requests this minute than its limit allows.`,
+      );
+    }
+    const scoped = scopeOf({ method: req.method, routeTemplate, principal, ip: req.ip });
+    if (!scoped) return;
+    // Past a user's or an address's budget the refusal carries that budget's headers.
+    const own = await this.admit(principal.appId, scoped.scope, scoped.subject);
+    if (!own.allowed) {
+      void reply.headers(own.headers);
+      throw new DomainError(
+        'ERR_TOO_MANY_REQUESTS',
+        scoped.scope === 'user'
+          ? 'This user sent more messages this minute than the app allows.'
+          : 'Too many logins from this address this minute.',
+      );
+    }
   }
 
   private warnUnavailable(err: unknown) {
