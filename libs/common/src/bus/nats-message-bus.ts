@@ -42,6 +42,23 @@ function fromNatsHeaders(h: MsgHdrs | undefined): Headers {
   return out;
 }
 
+/** The payload's JSON, decoded on the first call (undefined when it is not JSON: the handler refuses it and says so). */
+function lazyJson(bytes: Uint8Array): () => unknown {
+  let decoded = false;
+  let value: unknown;
+  return () => {
+    if (!decoded) {
+      decoded = true;
+      try {
+        value = decodeJson(bytes);
+      } catch {
+        value = undefined;
+      }
+    }
+    return value;
+  };
+}
+
 export class NatsMessageBus extends MessageBus {
   private js: JetStreamClient;
   /** Replies and acks waiting for the end of this turn of the event loop (see `soon`). */
@@ -148,9 +165,9 @@ export class NatsMessageBus extends MessageBus {
     });
   }
 
-  async consumeDurable(
+  async consumeDurableLazily(
     opts: DurableConsumerOptions,
-    handler: (subject: string, data: unknown, meta: DurableMessageMeta) => Promise<void>,
+    handler: (subject: string, data: () => unknown, meta: DurableMessageMeta) => Promise<void>,
   ): Promise<Subscription> {
     const jsm = await this.nc.jetstreamManager();
     await jsm.consumers.add(opts.stream, {
@@ -166,7 +183,7 @@ export class NatsMessageBus extends MessageBus {
     });
     const consumer = await this.js.consumers.get(opts.stream, opts.durable);
     const messages = await consumer.consume({ max_messages: 100 });
-    const handle = async (m: JsMsg, data: unknown, receivedAt: number) => {
+    const handle = async (m: JsMsg, data: () => unknown, receivedAt: number) => {
       try {
         await handler(m.subject, data, { streamSeq: m.info.streamSequence, receivedAt });
         this.soon(() => m.ack());
@@ -184,12 +201,7 @@ export class NatsMessageBus extends MessageBus {
     const done = (async () => {
       for await (const m of messages) {
         const receivedAt = performance.now();
-        let data: unknown;
-        try {
-          data = decodeJson(m.data);
-        } catch {
-          data = undefined; // not JSON: the handler refuses it and says so
-        }
+        const data = lazyJson(m.data);
         if ((opts.lanes ?? 1) <= 1) {
           await handle(m, data, receivedAt);
           continue;
