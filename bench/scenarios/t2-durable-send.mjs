@@ -40,6 +40,7 @@ export default {
     });
   },
   async parley(ctx, { app, pairs }) {
+    const round = Date.now().toString(36);
     const requests = pairs.map(([sender, receiver]) => ({
       method: 'POST',
       path: '/v3/messages',
@@ -50,7 +51,9 @@ export default {
         category: 'message',
         type: 'text',
         data: { text: 'hello' },
-        muid: `m$n`,
+        // Unique across rounds too ("$n" restarts with each round's worker): a muid sent again
+        // is a retry, answered with the stored message, which is not the send T2 measures.
+        muid: `m${round}-$n`,
       },
     }));
     const infraUsed = await infraCpu(ctx);

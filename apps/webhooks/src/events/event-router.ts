@@ -34,11 +34,12 @@ export class EventRouter {
 
   /**
    * `meta.receivedAt` dates the event's arrival: an app known to have no endpoint for its trigger
-   * since before then is passed over before the event is even checked (EndpointTriggers).
+   * since before then is passed over before the event is even decoded (EndpointTriggers): `data()`
+   * decodes it.
    */
   async apply(
     subject: string,
-    data: unknown,
+    data: () => unknown,
     meta: Pick<DurableMessageMeta, 'receivedAt'>,
   ): Promise<void> {
     const parts = parseEventSubject(subject);
@@ -53,7 +54,7 @@ export class EventRouter {
     const found = triggerForEvent(parts.service, parts.name);
     if (!found) return;
     if (!(await this.triggers.mayWant(parts.appId, found.trigger, meta.receivedAt))) return;
-    const parsed = found.event.schema.safeParse(data);
+    const parsed = found.event.schema.safeParse(data());
     if (!parsed.success) {
       // A producer bug; retrying would not fix it, so it is logged and passed over.
       this.log.error({ subject, issues: parsed.error.issues }, 'event does not match its schema');

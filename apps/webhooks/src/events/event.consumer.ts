@@ -36,7 +36,7 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
       if (!all.startsWith('evt.')) continue;
       const filter = this.scope.appId ? all.replace(/>$/, `${this.scope.appId}.>`) : all;
       this.subs.push(
-        await this.bus.consumeDurable(
+        await this.bus.consumeDurableLazily(
           {
             stream: stream.name,
             durable: `${this.scope.consumerPrefix}-${stream.name.toLowerCase().replace(/_/g, '-')}`,

@@ -52,8 +52,8 @@ export interface DurableConsumerOptions {
    * Events whose `keyOf` is equal share a lane, so they stay in stream order among themselves.
    */
   lanes?: number;
-  /** The ordering key of an event (default: its subject). */
-  keyOf?: (subject: string, data: unknown) => string;
+  /** The ordering key of an event (default: its subject); `data()` decodes its payload. */
+  keyOf?: (subject: string, data: () => unknown) => string;
   /**
    * A message handed out and neither acknowledged nor refused within this long is delivered again,
    * while its first handler may still run (JetStream's ack wait; default DEFAULT_ACK_WAIT_MS). The
@@ -118,9 +118,21 @@ export abstract class MessageBus {
    * Consume a JetStream stream with a durable consumer: at-least-once, in order per subject; the
    * handler's success acks, a throw redelivers later. Handlers must be idempotent on `eventId`.
    */
-  abstract consumeDurable(
+  consumeDurable(
     opts: DurableConsumerOptions,
     handler: (subject: string, data: unknown, meta: DurableMessageMeta) => Promise<void>,
+  ): Promise<Subscription> {
+    return this.consumeDurableLazily(opts, (subject, data, meta) => handler(subject, data(), meta));
+  }
+
+  /**
+   * As `consumeDurable`, but the payload is decoded only when the handler calls `data()` (once;
+   * undefined when it is not JSON): a handler that passes over most events by their subject
+   * saves their decoding.
+   */
+  abstract consumeDurableLazily(
+    opts: DurableConsumerOptions,
+    handler: (subject: string, data: () => unknown, meta: DurableMessageMeta) => Promise<void>,
   ): Promise<Subscription>;
 
   /** Make sure everything published so far has reached the server. */

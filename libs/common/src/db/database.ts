@@ -47,10 +47,47 @@ export async function poolQuery<R = Record<string, unknown>>(
   name?: string,
 ): Promise<R[]> {
   try {
-    return (await pool.query({ text, values, name })).rows as R[];
+    return await pooledRows<R>(pool, text, values, name);
   } catch (err) {
     if (!name || !SESSION_STATEMENT_ERRORS.has((err as { code?: string }).code ?? '')) throw err;
-    return (await pool.query({ text, values })).rows as R[];
+    return await pooledRows<R>(pool, text, values);
+  }
+}
+
+/**
+ * Errors after which the connection is fine (the server refused the statement and is ready for
+ * the next): integrity constraint violations (class 23: a retried muid's insert) and a named
+ * statement's session lost. `pool.query` closes the connection on any error, and opening one
+ * costs more than the statement.
+ */
+const keepsConnection = (err: unknown): boolean => {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('23') || SESSION_STATEMENT_ERRORS.has(code));
+};
+
+/** As `pool.query`, but a connection is given back after an error that leaves it fine. */
+async function pooledRows<R>(
+  pool: Pool,
+  text: string,
+  values: unknown[],
+  name?: string,
+): Promise<R[]> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  // A checked-out client has no listener of the pool's: without one, the connection dropping
+  // mid-statement would be an uncaught 'error' event.
+  const onError = (err: Error) => {
+    broken ??= err;
+  };
+  client.on('error', onError);
+  try {
+    return (await client.query({ text, values, name })).rows as R[];
+  } catch (err) {
+    if (!keepsConnection(err)) broken ??= err instanceof Error ? err : new Error(String(err));
+    throw err;
+  } finally {
+    client.removeListener('error', onError);
+    client.release(broken);
   }
 }
 

@@ -121,9 +121,9 @@ export class InProcessMessageBus extends MessageBus {
     this.broker.publishDurable(subject, encodeJson(data), msgId, outgoing(headers));
   }
 
-  async consumeDurable(
+  async consumeDurableLazily(
     opts: DurableConsumerOptions,
-    handler: (subject: string, data: unknown, meta: DurableMessageMeta) => Promise<void>,
+    handler: (subject: string, data: () => unknown, meta: DurableMessageMeta) => Promise<void>,
   ): Promise<Subscription> {
     this.assertOpen();
     const consumer = this.broker.consumer(
@@ -133,7 +133,7 @@ export class InProcessMessageBus extends MessageBus {
       opts.ackWaitMs,
     );
     const decoded = new WeakMap<StoredMessage, unknown>();
-    const dataOf = (m: StoredMessage) => {
+    const dataOf = (m: StoredMessage) => () => {
       if (!decoded.has(m)) decoded.set(m, decodeOrUndefined(m.data));
       return decoded.get(m);
     };

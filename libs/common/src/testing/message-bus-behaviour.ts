@@ -162,6 +162,27 @@ export function describeMessageBusBehaviour(name: string, open: () => Promise<Bu
       await sub.drain();
     });
 
+    it('decodes a lazily consumed message only when its handler asks, once', async () => {
+      const bus = await h.connect();
+      await bus.publishDurable(durableSubject('lazy.a'), { n: 1 }, randomUUID());
+      await bus.publishDurable(durableSubject('lazy.b'), { n: 2 }, randomUUID());
+      const got: Array<{ subject: string; data: unknown }> = [];
+      const sub = await bus.consumeDurableLazily(
+        { stream: h.stream, durable: `lazy-${run}`, filterSubjects: [durableSubject('lazy.>')] },
+        async (subject, data) => {
+          if (subject.endsWith('.b')) got.push({ subject, data: data() === data() && data() });
+          else got.push({ subject, data: 'not decoded' });
+        },
+      );
+      await eventually(async () =>
+        expect(got).toEqual([
+          { subject: durableSubject('lazy.a'), data: 'not decoded' },
+          { subject: durableSubject('lazy.b'), data: { n: 2 } },
+        ]),
+      );
+      await sub.drain();
+    });
+
     it('redelivers a message whose handler threw, with the same streamSeq', async () => {
       const bus = await h.connect();
       await bus.publishDurable(durableSubject('retry'), { n: 1 }, randomUUID());
@@ -234,7 +255,7 @@ export function describeMessageBusBehaviour(name: string, open: () => Promise<Bu
           durable: `lanes-${run}`,
           filterSubjects: [durableSubject('lanes')],
           lanes: 4,
-          keyOf: (_s, data) => (data as { key: string }).key,
+          keyOf: (_s, data) => (data() as { key: string }).key,
         },
         async (_s, data) => {
           const { key, n } = data as { key: string; n: number };
