@@ -133,7 +133,7 @@ export default {
         WARMUP_MS + ctx.seconds * 1000 + 2000,
         WARMUP_MS,
       );
-      await runWorker('http-load', {
+      const sent = await runWorker('http-load', {
         origin: ctx.gateway,
         requests: requests[kind],
         concurrency: requests[kind].length,
@@ -147,6 +147,11 @@ export default {
         [`${kind}P99`]: r.p99,
         [`${kind}P999`]: r.p999,
         [`${kind}Received`]: r.received,
+        // Sends answered in the window, and refused: each lane waits for its answer, so a lane
+        // whose answers come late sends fewer than the rate asks for.
+        [`${kind}Sent`]: sent.count,
+        [`${kind}Errors`]: sent.errors,
+        ...(sent.errors ? { [`${kind}FirstError`]: sent.firstError } : {}),
         [`${kind}QuietMs`]: quiet.ms,
       });
     }

@@ -94,7 +94,8 @@ export default {
     const rssPerConnection = state.parleyRss;
     const quiet = await untilQuiet(ctx.pids.all);
     const infraUsed = await infraCpu(ctx);
-    const cpu0 = cpuOf(ctx.pids.all);
+    const each0 = ctx.pids.all.map(cpuSeconds);
+    const t0 = Date.now();
     // Each 1:1 message reaches the receiver and the sender's own socket (its other devices).
     const waiting = await clients.expect(Number.MAX_SAFE_INTEGER, ctx.seconds * 1000 + 30_000);
     const sent = await runWorker('http-load', {
@@ -119,7 +120,9 @@ export default {
     // Once the sends that were made have arrived (not the idle time of a timeout).
     await clients.ask({ cmd: 'total', total: sent.count * 2 });
     const got = await waiting.done;
-    const cpu = cpuOf(ctx.pids.all) - cpu0;
+    const used = ctx.pids.all.map((pid, i) => cpuSeconds(pid) - each0[i]);
+    const windowMs = Date.now() - t0;
+    const cpu = used.reduce((a, b) => a + b, 0);
     const { postgres, nats } = await infraUsed();
     const infra = postgres + nats;
     await clients.close();
@@ -130,6 +133,14 @@ export default {
       received: got.received / 2,
       sent: sent.count,
       quietMs: quiet.ms,
+      // Where the services' CPU went: each one's CPU-ms per message in the window, and what they
+      // all use per second at rest with the 1,000 sockets open (read while waiting for quiet),
+      // which the window's length charges to its messages too.
+      cpuMsPerMessage: Object.fromEntries(
+        ctx.pids.names.map((name, i) => [name, Math.round((used[i] / sent.count) * 1e5) / 100]),
+      ),
+      restCpuMsPerSecond: Math.round((quiet.cpuMs.reduce((a, b) => a + b, 0) / quiet.ms) * 1000),
+      windowSeconds: windowMs / 1000,
     };
   },
   teardown: (ctx, { prosody }) => prosody.stop(),
