@@ -276,32 +276,15 @@ export class MessageRepository {
            ("app_id", "conversation_id", "seq", "muid", "sender", "receiver", "receiver_type",
             "category", "type", "data", "tags", "parent_id", "quoted_message_id", "sent_at",
             "updated_at", "source_event_id", "mentioned_uids")
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12, $13, $14, $14, $15,
-                 $16::text[])
+         VALUES ($1, $2, $15, $3, $4, $5, $6, $7, $8, $9, $10::text[], $11, $12, $13, $13, $16,
+                 $14::text[])
          RETURNING *
        ), latest AS (
          UPDATE "messaging"."conversations" c SET "last_message_id" = i."id"
          FROM inserted i WHERE c."app_id" = i."app_id" AND c."conversation_id" = i."conversation_id"
        )
        SELECT * FROM inserted`,
-      [
-        m.appId,
-        m.conversationId,
-        m.seq,
-        m.muid,
-        m.sender,
-        m.receiver,
-        m.receiverType,
-        m.category,
-        m.type,
-        JSON.stringify(m.data),
-        m.tags,
-        m.parentId,
-        m.quotedMessageId ?? null,
-        m.sentAt,
-        m.sourceEventId ?? null,
-        m.mentionedUids ?? [],
-      ],
+      [...sendParams(m), m.seq, m.sourceEventId ?? null],
     )) as MessageRow[];
     return row;
   }
