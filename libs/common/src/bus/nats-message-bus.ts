@@ -59,16 +59,10 @@ function lazyJson(bytes: Uint8Array): () => unknown {
   };
 }
 
-/** How long an ack may wait for others to share its socket write (see `ackSoon`). */
-const ACK_DELAY_MS = 10;
-
 export class NatsMessageBus extends MessageBus {
   private js: JetStreamClient;
-  /** Replies waiting for the end of this turn of the event loop (see `soon`). */
+  /** Replies and acks waiting for the end of this turn of the event loop (see `soon`). */
   private readonly pending: Array<() => void> = [];
-  /** Acks waiting for their write (see `ackSoon`). */
-  private readonly acks: JsMsg[] = [];
-  private ackTimer?: NodeJS.Timeout;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -192,7 +186,7 @@ export class NatsMessageBus extends MessageBus {
     const handle = async (m: JsMsg, data: () => unknown, receivedAt: number) => {
       try {
         await handler(m.subject, data, { streamSeq: m.info.streamSequence, receivedAt });
-        this.ackSoon(m);
+        this.soon(() => m.ack());
       } catch (err) {
         this.log.warn(
           { err, subject: m.subject, durable: opts.durable },
@@ -227,41 +221,22 @@ export class NatsMessageBus extends MessageBus {
   }
 
   /**
-   * Writes `write` (a reply) once this turn of the event loop is over, with the others of the
-   * turn: the client writes to the socket once per run of writes, so replies that complete one
-   * after another (a batch of sends answered together) share one write instead of one each.
+   * Writes `write` (a reply, an ack) once this turn of the event loop is over, with the others of
+   * the turn: the client writes to the socket once per run of writes, so replies and acks that
+   * complete one after another (a batch of sends answered together, a batch of events handled)
+   * share one write instead of one each.
    */
   private soon(write: () => void): void {
     this.pending.push(write);
     if (this.pending.length === 1) setImmediate(() => this.writePending());
   }
 
-  /**
-   * Acks `m` within ACK_DELAY_MS, with the other acks of that time (and any replies written
-   * meanwhile) in one socket write: events handled one by one as they arrive would otherwise
-   * cost a write each. The event is handled and its work committed before; a later ack matters
-   * only to a process that dies meanwhile, whose unacked events are delivered again either way.
-   */
-  private ackSoon(m: JsMsg): void {
-    this.acks.push(m);
-    this.ackTimer ??= setTimeout(() => this.writePending(), ACK_DELAY_MS);
-  }
-
   private writePending(): void {
-    clearTimeout(this.ackTimer);
-    this.ackTimer = undefined;
-    for (const m of this.acks.splice(0)) {
-      try {
-        m.ack();
-      } catch (err) {
-        this.log.warn({ err }, 'ack not written');
-      }
-    }
     for (const write of this.pending.splice(0)) {
       try {
         write();
       } catch (err) {
-        this.log.warn({ err }, 'reply not written');
+        this.log.warn({ err }, 'reply or ack not written');
       }
     }
   }
