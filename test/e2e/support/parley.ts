@@ -30,6 +30,9 @@ export const onOneProcess = (): boolean => process.env.PARLEY_E2E_EMBEDDED === '
  */
 export function itOnSeparateProcesses(reason: string) {
   return (name: string, fn: jest.ProvidesCallback, timeout?: number): void =>
+    // Skipped only in the one-process rerun (test/e2e/embedded), which has no process of a single
+    // service or gateway to kill or start; every caller names why in `reason`. The same test runs
+    // in the e2e project against separate processes, in every `npm test`.
     onOneProcess() ? it.skip(`${name} (${reason})`, fn, timeout) : it(name, fn, timeout);
 }
 

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { RawDb } from '@parley/common';
+import { pgPool, poolQuery, RawDb } from '@parley/common';
 import { MessageListQuery } from '@parley/contracts';
 import { createHash } from 'node:crypto';
-import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { DirectoryGroup, DirectoryUser } from '../directory/directory.entity';
 import { MarkRow } from '../receipts/receipt.entity';
@@ -11,8 +10,6 @@ import { MessageRow, NewMessage, RenderRow } from './message.entity';
 
 type Db = Pick<EntityManager, 'query'>;
 
-/** duplicate_prepared_statement and invalid_sql_statement_name: a named statement's session lost. */
-const SESSION_STATEMENT_ERRORS = new Set(['42P05', '26000']);
 /** A statement and its parameters (the plan tests read them). */
 export interface Sql {
   sql: string;
@@ -804,18 +801,13 @@ export class MessageRepository {
     viewer?: string,
   ): Promise<PageRead> {
     const { sql, params, name } = this.pageSql(appId, conversationIds, q, viewer);
-    const pool = (this.ds.driver as unknown as { master: Pool }).master;
-    let result;
-    try {
-      result = await pool.query({ text: sql, values: params, name });
-    } catch (err) {
-      // Where connections share a session (the one-process mode's embedded database, a pooler in
-      // transaction mode), another connection's statement of that name may exist, or one this
-      // connection made may be gone: the page is then planned for its values instead.
-      if (!name || !SESSION_STATEMENT_ERRORS.has((err as { code?: string }).code ?? '')) throw err;
-      result = await pool.query({ text: sql, values: params });
-    }
-    const read = result.rows[0] as Omit<PageRead, 'rows'> & { rows: unknown[][] };
+    // Named where it can be; where connections share a session it is planned for its values.
+    const [read] = await poolQuery<Omit<PageRead, 'rows'> & { rows: unknown[][] }>(
+      pgPool(this.ds),
+      sql,
+      params,
+      name,
+    );
     return { ...read, rows: read.rows.map(pageRow) };
   }
 }

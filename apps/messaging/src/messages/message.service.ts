@@ -244,7 +244,6 @@ export class MessageService {
     if (opts.sentAt || opts.event === false) return null;
     const now = this.clock.now();
     const users = new Map([...participants.users, ...mentioned]);
-    const render = (row: MessageRow) => toMessage(row, { users, groups: participants.groups });
     const message = toStore(appId, conversationId, sender, content, now, mentioned);
     const draft: MessageRow = {
       app_id: appId,
@@ -267,7 +266,7 @@ export class MessageService {
       mentioned_uids: message.mentionedUids,
       reaction_count: 0,
     };
-    const rendered = render(draft);
+    const rendered = toMessage(draft, { users, groups: participants.groups });
     const event = this.outbox.event(EVENTS.messaging.messageCreated, appId, { message: rendered });
     try {
       const row = await this.appends.call({ m: message, event });
