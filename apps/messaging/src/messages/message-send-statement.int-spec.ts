@@ -119,8 +119,10 @@ describe('a send to a conversation that exists, in one statement', () => {
     const before = events.messages.length;
 
     const sent = await Promise.all(others.map((uid) => send('bob', uid, `reply to ${uid}`)));
-    expect(together).toHaveBeenCalledTimes(1);
-    expect(together.mock.calls[0][1]).toHaveLength(3);
+    // This context serves the test NATS server's messaging requests for other apps too.
+    const ours = together.mock.calls.filter(([, sends]) => sends.some((x) => x.m.appId === appId));
+    expect(ours).toHaveLength(1);
+    expect(ours[0][1]).toHaveLength(3);
     expect(sent.map((m) => [m.sender, m.receiver, m.seq])).toEqual(
       others.map((uid) => ['bob', uid, 2]),
     );
